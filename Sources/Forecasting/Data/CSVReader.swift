@@ -1,0 +1,722 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options for reading CSV.
+public struct CSVReadOptions: Sendable {
+    /// The byte that separates fields: `,` by default; `;` and tab (`9`) are common too.
+    /// It should not be a quote, CR or LF.
+    public var delimiter: UInt8
+    /// Cell texts that mean "missing" (default `""`, `"NA"` and `"null"`). Unquoted cells are
+    /// compared after trimming spaces and tabs, quoted cells as written between the quotes.
+    public var missingValues: Set<String>
+
+    /// Creates reading options.
+    /// - Parameters:
+    ///   - delimiter: The field separator (default `,`).
+    ///   - missingValues: Cell texts that mark a missing cell (default `""`, `"NA"`, `"null"`).
+    public init(delimiter: UInt8 = UInt8(ascii: ","), missingValues: Set<String> = ["", "NA", "null"]) {
+        self.delimiter = delimiter
+        self.missingValues = missingValues
+    }
+}
+
+/// Reads CSV (RFC 4180) into a ``Dataset``.
+///
+/// The first non-blank line is the header. Records end with LF or CRLF; quoted fields may hold
+/// delimiters, newlines and doubled quotes (`""`). Unquoted cells are trimmed of spaces and tabs.
+/// A column is numeric when every non-missing cell is a finite decimal number, otherwise text.
+///
+/// ```swift
+/// let data = try CSVReader.read(path: "history.csv")
+/// let sales = try data.numbers("sales")
+/// ```
+public enum CSVReader {
+    /// Reads a CSV file.
+    ///
+    /// - Parameters:
+    ///   - path: The file to read; `"-"` means standard input (named `"<stdin>"` in errors).
+    ///   - options: Delimiter and missing-value spellings.
+    /// - Returns: The file's columns, with ``Dataset/source`` naming `path`.
+    /// - Throws: A ``CSVError`` naming the file, line and column of the first problem.
+    public static func read(path: String, options: CSVReadOptions = .init()) throws(CSVError) -> Dataset {
+        let name = path == "-" ? "<stdin>" : path
+        let contents = path == "-" ? try CSVFileContents.readStandardInput() : try CSVFileContents.load(path: path)
+        defer { contents.release() }
+        return try parse(UnsafeRawBufferPointer(start: contents.pointer, count: contents.count),
+                         sourceName: name, options: options)
+    }
+
+    /// Parses CSV bytes already in memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: The whole CSV text, UTF-8 encoded.
+    ///   - sourceName: Names the data in errors and becomes ``DataSource/name``.
+    ///   - options: Delimiter and missing-value spellings.
+    /// - Throws: A ``CSVError`` naming `sourceName`, the line and column of the first problem.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, sourceName: String,
+                             options: CSVReadOptions = .init()) throws(CSVError) -> Dataset {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .empty(path: sourceName) }
+        var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                               sourceName: sourceName, options: options)
+        return try parser.run()
+    }
+
+    /// Parses CSV text.
+    ///
+    /// - Parameters:
+    ///   - text: The whole CSV text.
+    ///   - sourceName: Names the data in errors and becomes ``DataSource/name`` (default `"<memory>"`).
+    ///   - options: Delimiter and missing-value spellings.
+    /// - Throws: A ``CSVError`` naming `sourceName`, the line and column of the first problem.
+    public static func parse(_ text: String, sourceName: String = "<memory>",
+                             options: CSVReadOptions = .init()) throws(CSVError) -> Dataset {
+        var text = text
+        let result = text.withUTF8 { utf8 -> Result<Dataset, CSVError> in
+            Result { () throws(CSVError) -> Dataset in
+                try parse(UnsafeRawBufferPointer(utf8), sourceName: sourceName, options: options)
+            }
+        }
+        return try result.get()
+    }
+}
+
+// MARK: - Byte constants
+
+private let csvLineFeed = UInt8(ascii: "\n")
+private let csvCarriageReturn = UInt8(ascii: "\r")
+private let csvQuote = UInt8(ascii: "\"")
+private let csvSpace = UInt8(ascii: " ")
+private let csvTab = UInt8(ascii: "\t")
+
+// MARK: - Fields
+
+/// Where one field's content lies in the input, found by `CSVParser.scanField`.
+private struct CSVField {
+    /// Content start (after the opening quote or leading blanks).
+    var start: Int
+    /// Content end (before the closing quote or trailing blanks).
+    var end: Int
+    /// The content holds doubled quotes that must be undone.
+    var escaped: Bool
+    /// The field ended its record (line end or end of input) rather than at a delimiter.
+    var endsRecord: Bool
+}
+
+/// A syntax problem found while scanning a field; the caller adds the column name.
+private enum CSVScanError: Error {
+    case misplacedQuote(line: Int)
+    case unterminatedQuote(line: Int)
+}
+
+// MARK: - Columns under construction
+
+/// Which cell texts mean "missing", compared as bytes.
+private struct CSVMissingMatcher {
+    private let values: [[UInt8]]
+    /// Bit `k` (k < 63) is set when some value has `k` bytes; bit 63 for longer values.
+    private let lengths: UInt64
+
+    init(_ set: Set<String>) {
+        values = set.map { Array($0.utf8) }
+        lengths = values.reduce(0) { $0 | CSVMissingMatcher.bit(forLength: $1.count) }
+    }
+
+    @inline(__always)
+    private static func bit(forLength length: Int) -> UInt64 {
+        length < 63 ? 1 << UInt64(length) : 1 << 63
+    }
+
+    @inline(__always)
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if lengths & CSVMissingMatcher.bit(forLength: bytes.count) == 0 { return false }
+        return matchesSlowly(bytes)
+    }
+
+    private func matchesSlowly(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for value in values where value.count == bytes.count {
+            if value.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return true }
+        }
+        return false
+    }
+}
+
+/// Dictionary-encodes text cells straight from bytes: a String is made only for a new level.
+private struct CSVByteInterner {
+    private(set) var levels: [String] = []
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32] = Array(repeating: -1, count: 64)
+
+    /// The code of `bytes`, adding a new level if needed; `nil` when a new level is not valid UTF-8.
+    mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let hash = CSVByteInterner.hash(bytes)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let existing = slots[slot]
+            if existing < 0 { break }
+            let level = Int(existing)
+            if hashes[level] == hash && starts[level + 1] - starts[level] == bytes.count {
+                let same = arena.withUnsafeBufferPointer { stored in
+                    UnsafeBufferPointer(rebasing: stored[starts[level]..<starts[level + 1]]).elementsEqual(bytes)
+                }
+                if same { return existing }
+            }
+            slot = (slot + 1) & mask
+        }
+        guard CSVUTF8Validation.isValid(bytes), levels.count < Int32.max else { return nil }
+        let code = Int32(levels.count)
+        levels.append(String(decoding: bytes, as: UTF8.self))
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        hashes.append(hash)
+        slots[slot] = code
+        if levels.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        var fresh = [Int32](repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for (level, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while fresh[slot] >= 0 { slot = (slot + 1) & mask }
+            fresh[slot] = Int32(level)
+        }
+        slots = fresh
+    }
+
+    /// FNV-1a, finished with a multiply-xorshift so the low bits are well mixed.
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+        }
+        h ^= h >> 32
+        h = h &* 0xd6e8_feb8_6659_fd93
+        h ^= h >> 32
+        return h
+    }
+}
+
+/// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
+private enum CSVUTF8Validation {
+    /// Whether `bytes` are well-formed UTF-8.
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let c = bytes[i]
+            if c < 0x80 { i += 1; continue }
+            func continuation(_ k: Int) -> Bool { k < n && bytes[k] & 0xC0 == 0x80 }
+            if c < 0xC2 { return false }
+            if c < 0xE0 {
+                guard continuation(i + 1) else { return false }
+                i += 2
+            } else if c < 0xF0 {
+                guard i + 1 < n else { return false }
+                let c1 = bytes[i + 1]
+                let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80
+                let high: UInt8 = c == 0xED ? 0x9F : 0xBF
+                guard c1 >= low, c1 <= high, continuation(i + 2) else { return false }
+                i += 3
+            } else if c < 0xF5 {
+                guard i + 1 < n else { return false }
+                let c1 = bytes[i + 1]
+                let low: UInt8 = c == 0xF0 ? 0x90 : 0x80
+                let high: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+                guard c1 >= low, c1 <= high, continuation(i + 2), continuation(i + 3) else { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// One column while the file is read: numbers until a cell is not one, then text.
+private struct CSVColumnBuilder {
+    var isNumeric = true
+    /// The numbers so far (`nan` for missing cells and for non-finite spellings).
+    var numbers: [Double] = []
+    /// The first `NaN`/`Inf` spelling met while numeric: an error if the column stays numeric.
+    var firstNonFinite: (line: Int, value: String)?
+    var codes: [Int32] = []
+    var interner = CSVByteInterner()
+}
+
+// MARK: - The parser
+
+/// A single pass over the bytes of a CSV file.
+private struct CSVParser {
+    let p: UnsafePointer<UInt8>
+    let end: Int
+    let delimiter: UInt8
+    let missing: CSVMissingMatcher
+    let sourceName: String
+
+    var names: [String] = []
+    var columns: [CSVColumnBuilder] = []
+    /// The byte offset at which each data row starts, to re-read a column that turns to text.
+    var rowStarts: [Int] = []
+    /// The line on which each data row starts.
+    var rowLines: [Int32] = []
+    /// Holds a quoted cell with its doubled quotes undone.
+    var scratch: [UInt8] = []
+
+    init(bytes: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVReadOptions) {
+        p = bytes
+        end = count
+        delimiter = options.delimiter
+        missing = CSVMissingMatcher(options.missingValues)
+        self.sourceName = sourceName
+    }
+
+    mutating func run() throws(CSVError) -> Dataset {
+        if let nul = memchr(p, 0, end) {
+            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(p)
+            throw .binary(path: sourceName, line: lineCount(upTo: offset) + 1)
+        }
+        var pos = 0
+        if end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
+        var line = 1
+        skipBlankLines(&pos, &line)
+        guard pos < end else { throw .empty(path: sourceName) }
+
+        try readHeader(&pos, &line)
+        let columnCount = names.count
+        columns = Array(repeating: CSVColumnBuilder(), count: columnCount)
+
+        var row = 0
+        var regularLines = true
+        while true {
+            skipBlankLines(&pos, &line)
+            if pos >= end { break }
+            if row == 64 { reserveCapacity(rowsSoFar: row, bytesSoFar: pos - rowStarts[0]) }
+            rowStarts.append(pos)
+            rowLines.append(Int32(clamping: line))
+            if line != row + 2 { regularLines = false }
+            let rowLine = line
+            var column = 0
+            while true {
+                let cellLine = line
+                let field: CSVField
+                do {
+                    field = try scanField(&pos, &line)
+                } catch {
+                    throw csvError(error, column: column)
+                }
+                if column < columnCount {
+                    try addCell(field, column: column, row: row, line: cellLine)
+                }
+                column += 1
+                if field.endsRecord { break }
+            }
+            if column != columnCount {
+                throw .raggedRow(path: sourceName, line: rowLine, expected: columnCount, found: column)
+            }
+            row += 1
+        }
+        guard row > 0 else { throw .noDataRows(path: sourceName) }
+        return try finish(rowCount: row, regularLines: regularLines)
+    }
+
+    // MARK: Header
+
+    private mutating func readHeader(_ pos: inout Int, _ line: inout Int) throws(CSVError) {
+        var seen: Set<String> = []
+        var position = 0
+        while true {
+            position += 1
+            let cellLine = line
+            let field: CSVField
+            do {
+                field = try scanField(&pos, &line)
+            } catch {
+                throw csvError(error, columnName: String(position))
+            }
+            let name = withCellBytes(field) { bytes -> String? in
+                CSVUTF8Validation.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+            }
+            guard let name else {
+                throw .invalidUTF8(path: sourceName, line: cellLine, column: String(position))
+            }
+            guard !name.isEmpty else { throw .emptyColumnName(path: sourceName, position: position) }
+            guard seen.insert(name).inserted else { throw .duplicateColumnName(path: sourceName, name: name) }
+            names.append(name)
+            if field.endsRecord { return }
+        }
+    }
+
+    // MARK: Cells
+
+    @inline(__always)
+    private mutating func addCell(_ field: CSVField, column: Int, row: Int, line: Int) throws(CSVError) {
+        if !field.escaped {
+            try addCell(UnsafeBufferPointer(start: p + field.start, count: field.end - field.start),
+                        column: column, row: row, line: line)
+        } else {
+            var buffer = scratch
+            scratch = []
+            unescape(field, into: &buffer)
+            defer { scratch = buffer }
+            try buffer.withUnsafeBufferPointer { bytes throws(CSVError) in
+                try addCell(bytes, column: column, row: row, line: line)
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func addCell(_ bytes: UnsafeBufferPointer<UInt8>, column: Int, row: Int,
+                                  line: Int) throws(CSVError) {
+        if missing.matches(bytes) {
+            if columns[column].isNumeric {
+                columns[column].numbers.append(.nan)
+            } else {
+                columns[column].codes.append(-1)
+            }
+            return
+        }
+        if columns[column].isNumeric {
+            if let value = NumberParser.parse(bytes) {
+                columns[column].numbers.append(value)
+                return
+            }
+            if NumberParser.isNonFiniteSpelling(bytes) {
+                if columns[column].firstNonFinite == nil {
+                    columns[column].firstNonFinite = (line, String(decoding: bytes, as: UTF8.self))
+                }
+                columns[column].numbers.append(.nan)
+                return
+            }
+            try convertToText(column: column, rows: row)
+        }
+        guard let code = columns[column].interner.code(for: bytes) else {
+            throw .invalidUTF8(path: sourceName, line: line, column: names[column])
+        }
+        columns[column].codes.append(code)
+    }
+
+    /// Turns a numeric column into text by reading its first `rows` cells again from the input,
+    /// so each keeps its original spelling (`007`, `1.50`).
+    private mutating func convertToText(column: Int, rows: Int) throws(CSVError) {
+        var interner = CSVByteInterner()
+        var codes: [Int32] = []
+        codes.reserveCapacity(max(columns[column].numbers.capacity, rows))
+        var buffer = scratch
+        scratch = []
+        defer { scratch = buffer }
+        for row in 0..<rows {
+            var pos = rowStarts[row]
+            var line = Int(rowLines[row])
+            var field = CSVField(start: pos, end: pos, escaped: false, endsRecord: true)
+            var cellLine = line
+            do {
+                for _ in 0...column {
+                    cellLine = line
+                    field = try scanField(&pos, &line)
+                }
+            } catch {
+                throw csvError(error, column: column)
+            }
+            let code: Int32? = withCellBytes(field, buffer: &buffer) { bytes in
+                missing.matches(bytes) ? -1 : interner.code(for: bytes)
+            }
+            guard let code else { throw .invalidUTF8(path: sourceName, line: cellLine, column: names[column]) }
+            codes.append(code)
+        }
+        columns[column].isNumeric = false
+        columns[column].numbers = []
+        columns[column].firstNonFinite = nil
+        columns[column].codes = codes
+        columns[column].interner = interner
+    }
+
+    private mutating func finish(rowCount: Int, regularLines: Bool) throws(CSVError) -> Dataset {
+        // A numeric column with a NaN/Inf spelling is an error when it holds at least one real number;
+        // a column of nothing but such spellings (and missing cells) is text.
+        var firstError: (line: Int, column: Int, value: String)?
+        for column in columns.indices where columns[column].isNumeric {
+            guard let bad = columns[column].firstNonFinite else { continue }
+            if columns[column].numbers.contains(where: { !$0.isNaN }) {
+                if firstError.map({ bad.line < $0.line }) ?? true {
+                    firstError = (bad.line, column, bad.value)
+                }
+            }
+        }
+        if let firstError {
+            throw .nonFiniteNumber(path: sourceName, line: firstError.line, column: names[firstError.column],
+                                   value: firstError.value)
+        }
+        for column in columns.indices where columns[column].isNumeric && columns[column].firstNonFinite != nil {
+            try convertToText(column: column, rows: rowCount)
+        }
+
+        var result: [(name: String, column: Column)] = []
+        result.reserveCapacity(columns.count)
+        for index in columns.indices {
+            let builder = columns[index]
+            columns[index] = CSVColumnBuilder()
+            let column: Column = builder.isNumeric
+                ? .numeric(builder.numbers)
+                : .text(TextColumn(codes: builder.codes, levels: builder.interner.levels))
+            result.append((names[index], column))
+        }
+        let source = DataSource(name: sourceName, rowLines: regularLines ? nil : rowLines)
+        do {
+            return try Dataset(result, source: source)
+        } catch {
+            // Unreachable: names are checked to be distinct and every column has one cell per row.
+            switch error {
+            case .duplicateColumn(let name): throw .duplicateColumnName(path: sourceName, name: name)
+            default: throw .unreadable(path: sourceName, reason: error.description)
+            }
+        }
+    }
+
+    /// Reserves room for the rest of the rows, estimated from the average size of the first ones.
+    private mutating func reserveCapacity(rowsSoFar: Int, bytesSoFar: Int) {
+        guard bytesSoFar > 0 else { return }
+        let remaining = end - (rowStarts.first ?? 0)
+        let estimate = Int(Double(remaining) / Double(bytesSoFar) * Double(rowsSoFar) * 1.05) + 16
+        rowStarts.reserveCapacity(estimate)
+        rowLines.reserveCapacity(estimate)
+        for column in columns.indices {
+            if columns[column].isNumeric {
+                columns[column].numbers.reserveCapacity(estimate)
+            } else {
+                columns[column].codes.reserveCapacity(estimate)
+            }
+        }
+    }
+
+    // MARK: Scanning
+
+    /// Scans one field starting at `pos`, moving `pos` past its delimiter or line end and
+    /// counting the lines passed in `line`.
+    @inline(__always)
+    private func scanField(_ pos: inout Int, _ line: inout Int) throws(CSVScanError) -> CSVField {
+        let p = self.p
+        let end = self.end
+        let delimiter = self.delimiter
+        var start = pos
+        while start < end && (p[start] == csvSpace || p[start] == csvTab) && p[start] != delimiter { start += 1 }
+        if start < end && p[start] == csvQuote && delimiter != csvQuote {
+            return try scanQuotedField(openingQuote: start, &pos, &line)
+        }
+        var q = start
+        while q < end {
+            let b = p[q]
+            if b == delimiter || b == csvLineFeed { break }
+            if b == csvCarriageReturn {
+                if q + 1 == end || p[q + 1] == csvLineFeed { break }
+            } else if b == csvQuote {
+                throw .misplacedQuote(line: line)
+            }
+            q += 1
+        }
+        var contentEnd = q
+        while contentEnd > start && (p[contentEnd - 1] == csvSpace || p[contentEnd - 1] == csvTab) { contentEnd -= 1 }
+        let endsRecord = try finishField(at: q, &pos, &line)
+        return CSVField(start: start, end: contentEnd, escaped: false, endsRecord: endsRecord)
+    }
+
+    private func scanQuotedField(openingQuote: Int, _ pos: inout Int, _ line: inout Int) throws(CSVScanError) -> CSVField {
+        let startLine = line
+        var q = openingQuote + 1
+        var escaped = false
+        while true {
+            guard q < end else { throw .unterminatedQuote(line: startLine) }
+            let b = p[q]
+            if b == csvQuote {
+                if q + 1 < end && p[q + 1] == csvQuote {
+                    escaped = true
+                    q += 2
+                    continue
+                }
+                break
+            }
+            if b == csvLineFeed { line += 1 }
+            q += 1
+        }
+        let endsRecord = try finishField(at: q + 1, &pos, &line)
+        return CSVField(start: openingQuote + 1, end: q, escaped: escaped, endsRecord: endsRecord)
+    }
+
+    /// Consumes the delimiter or line end at `q`; text there is a misplaced quote.
+    @inline(__always)
+    private func finishField(at q: Int, _ pos: inout Int, _ line: inout Int) throws(CSVScanError) -> Bool {
+        if q >= end {
+            pos = end
+            return true
+        }
+        let b = p[q]
+        if b == delimiter {
+            pos = q + 1
+            return false
+        }
+        if b == csvLineFeed {
+            pos = q + 1
+            line += 1
+            return true
+        }
+        if b == csvCarriageReturn && (q + 1 == end || p[q + 1] == csvLineFeed) {
+            pos = min(q + 2, end)
+            line += 1
+            return true
+        }
+        throw .misplacedQuote(line: line)
+    }
+
+    /// Skips lines with no bytes at all before their LF or CRLF.
+    private func skipBlankLines(_ pos: inout Int, _ line: inout Int) {
+        while pos < end {
+            if p[pos] == csvLineFeed {
+                pos += 1
+            } else if p[pos] == csvCarriageReturn && (pos + 1 == end || p[pos + 1] == csvLineFeed) {
+                pos = min(pos + 2, end)
+            } else {
+                return
+            }
+            line += 1
+        }
+    }
+
+    private func lineCount(upTo offset: Int) -> Int {
+        var count = 0
+        for k in 0..<offset where p[k] == csvLineFeed { count += 1 }
+        return count
+    }
+
+    /// Calls `body` with a field's content, its doubled quotes undone when needed.
+    private func withCellBytes<R>(_ field: CSVField, body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var buffer: [UInt8] = []
+        return withCellBytes(field, buffer: &buffer, body: body)
+    }
+
+    private func withCellBytes<R>(_ field: CSVField, buffer: inout [UInt8],
+                                  body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if !field.escaped {
+            return body(UnsafeBufferPointer(start: p + field.start, count: field.end - field.start))
+        }
+        unescape(field, into: &buffer)
+        return buffer.withUnsafeBufferPointer(body)
+    }
+
+    /// Copies a quoted field's content into `buffer`, turning each `""` into `"`.
+    private func unescape(_ field: CSVField, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        var k = field.start
+        while k < field.end {
+            let b = p[k]
+            buffer.append(b)
+            k += b == csvQuote ? 2 : 1
+        }
+    }
+
+    // MARK: Errors
+
+    private func csvError(_ error: CSVScanError, column: Int) -> CSVError {
+        csvError(error, columnName: column < names.count ? names[column] : String(column + 1))
+    }
+
+    private func csvError(_ error: CSVScanError, columnName: String) -> CSVError {
+        switch error {
+        case .misplacedQuote(let line):
+            .misplacedQuote(path: sourceName, line: line, column: columnName)
+        case .unterminatedQuote(let line):
+            .unterminatedQuote(path: sourceName, line: line)
+        }
+    }
+}
+
+// MARK: - Reading files
+
+/// A file's bytes in one `malloc` block, released with ``release()``.
+private struct CSVFileContents {
+    var pointer: UnsafeMutableRawPointer?
+    var count: Int
+
+    func release() { free(pointer) }
+
+    /// Reads all of the file at `path`.
+    static func load(path: String) throws(CSVError) -> CSVFileContents {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            switch code {
+            case ENOENT, ENOTDIR: throw .fileNotFound(path: path)
+            case EISDIR: throw .isDirectory(path: path)
+            default: throw .unreadable(path: path, reason: reason(code))
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: reason(errno)) }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { throw .isDirectory(path: path) }
+        return try readAll(fd, sizeHint: kind == S_IFREG ? Int(info.st_size) : 0, name: path)
+    }
+
+    /// Reads all of standard input.
+    static func readStandardInput() throws(CSVError) -> CSVFileContents {
+        var info = stat()
+        var hint = 0
+        if fstat(STDIN_FILENO, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { hint = Int(info.st_size) }
+        return try readAll(STDIN_FILENO, sizeHint: hint, name: "<stdin>")
+    }
+
+    private static func readAll(_ fd: Int32, sizeHint: Int, name: String) throws(CSVError) -> CSVFileContents {
+        // One byte more than the expected size, so the read that finds the end needs no growth.
+        var capacity = max(sizeHint + 1, 1 << 16)
+        guard var buffer = malloc(capacity) else { throw .unreadable(path: name, reason: "out of memory") }
+        var count = 0
+        while true {
+            if count == capacity {
+                capacity *= 2
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw .unreadable(path: name, reason: "out of memory")
+                }
+                buffer = grown
+            }
+            let got = read(fd, buffer + count, min(capacity - count, 1 << 30))
+            if got < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                free(buffer)
+                if code == EISDIR { throw .isDirectory(path: name) }
+                throw .unreadable(path: name, reason: reason(code))
+            }
+            if got == 0 { break }
+            count += got
+        }
+        return CSVFileContents(pointer: buffer, count: count)
+    }
+
+    /// A short phrase for an `errno` value.
+    private static func reason(_ code: Int32) -> String {
+        switch code {
+        case EACCES, EPERM: return "permission denied"
+        case EIO: return "input/output error"
+        case ENOMEM: return "out of memory"
+        case EMFILE, ENFILE: return "too many open files"
+        case ELOOP: return "too many symbolic links"
+        case ENAMETOOLONG: return "file name too long"
+        default:
+            guard let message = strerror(code) else { return "error \(code)" }
+            let text = String(cString: message)
+            guard let first = text.first else { return "error \(code)" }
+            return first.lowercased() + text.dropFirst()
+        }
+    }
+}

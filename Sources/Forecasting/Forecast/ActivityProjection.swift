@@ -1,0 +1,154 @@
+/// How future activities are obtained when there is no plan.
+public enum ActivityProjection: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// Each rep's average over its last three periods.
+    case runRate = "run-rate"
+    /// Each rep's value in the same period a year earlier (the run rate where that is missing).
+    case lastYear = "last-year"
+
+    public var description: String {
+        switch self {
+        case .runRate: "recent run-rate (each rep's average of its last 3 periods)"
+        case .lastYear: "same period last year (run-rate where a rep has no year of history)"
+        }
+    }
+}
+
+/// Builds the rows of future periods: one per active rep and period, activities from a plan or
+/// projected from history, other columns carried from the rep's last row.
+struct FutureRows {
+    let history: Dataset
+    let panel: Panel
+    let layout: PanelLayout
+    /// Numeric columns the model reads (other than the response): the activities to plan or project.
+    let activityColumns: [String]
+    let response: String?
+
+    struct Built {
+        var data: Dataset            // history followed by future rows
+        var future: [Bool]           // marks the future rows
+        var futureEntities: [String] // per row of `data` (empty for history rows)
+        var futurePeriods: [Period]
+        var sources: [String: String] // entity → where its activities came from
+        var warnings: [String]
+    }
+
+    func build(periods: [Period], plan: Dataset?, planPanel: Panel?, projection: ActivityProjection) throws -> Built {
+        guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
+        // Reps active in the last period of history.
+        var lastRow: [Int32: Int] = [:]
+        for row in 0..<history.rowCount where panel.entities[row] >= 0 {
+            let e = panel.entities[row]
+            if panel.periods[row] == last { lastRow[e] = row }
+        }
+        let active = lastRow.keys.sorted { panel.entityNames[Int($0)] < panel.entityNames[Int($1)] }
+        var warnings: [String] = []
+        let departed = Set(panel.entities.filter { $0 >= 0 }).subtracting(active)
+        if !departed.isEmpty {
+            let names = departed.map { panel.entityNames[Int($0)] }.sorted()
+            warnings.append("\(names.count) reps with no row in \(last) are taken to have left and are not forecast: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")")
+        }
+        // Plan lookup: (entity name, period index) → plan row.
+        var planRow: [String: [Int: Int]] = [:]
+        if let plan, let planPanel {
+            for row in 0..<plan.rowCount where planPanel.entities[row] >= 0 {
+                planRow[planPanel.entityNames[Int(planPanel.entities[row])], default: [:]][planPanel.periods[row].index] = row
+            }
+            let unknown = Set(planRow.keys).subtracting(active.map { panel.entityNames[Int($0)] })
+            if !unknown.isEmpty {
+                warnings.append("the plan names reps with no history in the last period, not forecast: \(unknown.sorted().prefix(5).joined(separator: ", "))")
+            }
+        }
+        let count = active.count * periods.count
+        var sources: [String: String] = [:]
+        var futureEntities: [String] = []
+        var futurePeriods: [Period] = []
+        var columns: [(name: String, column: Column)] = []
+        var missingFromPlan: [String] = []
+        for (name, column) in zip(history.columnNames, history.columns) {
+            switch column {
+            case .text(var text):
+                var index = Dictionary(uniqueKeysWithValues: text.levels.enumerated().map { ($1, Int32($0)) })
+                for e in active {
+                    for period in periods {
+                        let value: String?
+                        if name == layout.period { value = period.description }
+                        else { value = text[lastRow[e] ?? 0] }
+                        if let value {
+                            if let code = index[value] { text.codes.append(code) } else {
+                                index[value] = Int32(text.levels.count)
+                                text.codes.append(Int32(text.levels.count))
+                                text.levels.append(value)
+                            }
+                        } else { text.codes.append(-1) }
+                    }
+                }
+                columns.append((name, .text(text)))
+            case .numeric(var values):
+                let isActivity = activityColumns.contains(name)
+                let planValues = try plan.flatMap { p in p.hasColumn(name) && isActivity ? try p.numbers(name) : nil }
+                for e in active {
+                    let entityName = panel.entityNames[Int(e)]
+                    let rows = entityRows(e)
+                    for period in periods {
+                        var value = Double.nan
+                        if name == response {
+                            value = .nan
+                        } else if name == layout.period {
+                            value = Double(period.index)
+                        } else if isActivity {
+                            if let planValues, let row = planRow[entityName]?[period.index] {
+                                value = planValues[row]
+                                sources[entityName] = sources[entityName] ?? "plan"
+                            } else {
+                                if plan != nil { missingFromPlan.append("\(entityName) \(period)") }
+                                value = project(values, rows: rows, period: period, projection: projection)
+                                sources[entityName] = plan != nil ? "projected (not in the plan)" : projection.rawValue
+                            }
+                        } else {
+                            value = carry(values, rows: rows, steps: period.index - last.index)
+                        }
+                        values.append(value)
+                    }
+                }
+                columns.append((name, .numeric(values)))
+            }
+        }
+        if !missingFromPlan.isEmpty {
+            warnings.append("the plan has no row for \(Set(missingFromPlan).count) rep-periods (e.g. \(missingFromPlan.first ?? "")); their activities were projected from history")
+        }
+        for e in active { for period in periods { futureEntities.append(panel.entityNames[Int(e)]); futurePeriods.append(period) } }
+        var rowLines = (0..<history.rowCount).map { Int32(clamping: history.source.line(ofRow: $0)) }
+        rowLines += [Int32](repeating: 0, count: count)
+        let data = try Dataset(columns, source: DataSource(name: history.source.name, rowLines: rowLines))
+        let future = [Bool](repeating: false, count: history.rowCount) + [Bool](repeating: true, count: count)
+        return Built(data: data, future: future, futureEntities: futureEntities, futurePeriods: futurePeriods,
+                     sources: sources, warnings: warnings)
+    }
+
+    /// The rows of entity `e`, latest period first.
+    private func entityRows(_ e: Int32) -> [Int] {
+        (0..<history.rowCount).filter { panel.entities[$0] == e }.sorted { panel.periods[$0] > panel.periods[$1] }
+    }
+
+    private func project(_ values: [Double], rows: [Int], period: Period, projection: ActivityProjection) -> Double {
+        if projection == .lastYear {
+            let target = period.yearEarlier.index
+            if let row = rows.first(where: { panel.periods[$0].index == target }), !values[row].isNaN { return values[row] }
+        }
+        let recent = rows.prefix(3).map { values[$0] }.filter { !$0.isNaN }
+        return recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
+    }
+
+    /// A column carried forward: a counter that rose by one each period (such as tenure) keeps rising;
+    /// anything else keeps its last value.
+    private func carry(_ values: [Double], rows: [Int], steps: Int) -> Double {
+        guard let latest = rows.first else { return .nan }
+        let recent = rows.prefix(3).map { values[$0] }
+        let periods = rows.prefix(3).map { panel.periods[$0].index }
+        if recent.count == 3, zip(recent, recent.dropFirst()).allSatisfy({ $0 - $1 == 1 }),
+           zip(periods, periods.dropFirst()).allSatisfy({ $0 - $1 == 1 }) {
+            return values[latest] + Double(steps)
+        }
+        return values[latest]
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+extension BacktestReport {
+    /// The report as text, JSON, Markdown or CSV.
+    public func formatted(_ format: ReportFormat) -> String {
+        switch format {
+        case .text: text()
+        case .json: jsonDocument().serialized()
+        case .markdown: markdown()
+        case .csv: csv()
+        }
+    }
+
+    private static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+
+    func text() -> String {
+        var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
+        out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
+        out += "Model: \(formula)\n\n"
+        let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
+        out += RegressionResults.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { RegressionResults.left($0, 10) }.joined() + "\n"
+        out += String(repeating: "-", count: width + 70) + "\n"
+        for m in methods {
+            out += RegressionResults.pad(m.method, width)
+            out += [String(m.count), QuarterlyForecast.amount(m.mae), QuarterlyForecast.amount(m.rmse),
+                    String(format: "%.1f%%", m.mape), String(format: "%.1f%%", m.wape),
+                    Self.percent(m.coverage80), Self.percent(m.coverage95)].map { RegressionResults.left($0, 10) }.joined() + "\n"
+        }
+        if let best = methods.min(by: { $0.wape < $1.wape }) { out += "\nLowest WAPE: \(best.method).\n" }
+        out += "\nWAPE by quarter:\n" + RegressionResults.pad("quarter", 10) + methods.map { RegressionResults.left(Self.short($0.method), 14) }.joined() + "\n"
+        for (quarter, wape) in wapeByQuarter {
+            out += RegressionResults.pad(quarter.description, 10) + methods.map { RegressionResults.left(String(format: "%.1f%%", wape[$0.method] ?? .nan), 14) }.joined() + "\n"
+        }
+        for note in notes { out += "\nNote: \(note)" }
+        return out + (notes.isEmpty ? "" : "\n")
+    }
+
+    static func short(_ method: String) -> String {
+        switch method {
+        case runRate: "naive run-rate"
+        case lastYear: "naive last-year"
+        default: method.replacingOccurrences(of: " activities)", with: ")")
+        }
+    }
+
+    public func jsonDocument() -> JSONValue {
+        .object([
+            ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
+            ("response", .string(response)), ("quarters", .array(quarters.map { .string($0.description) })),
+            ("methods", .array(methods.map { m in
+                .object([("method", .string(m.method)), ("n", .integer(m.count)), ("mae", .finite(m.mae)), ("rmse", .finite(m.rmse)),
+                         ("mape_percent", .finite(m.mape)), ("wape_percent", .finite(m.wape)),
+                         ("coverage_80", .finite(m.coverage80)), ("coverage_95", .finite(m.coverage95))])
+            })),
+            ("wape_by_quarter", .array(wapeByQuarter.map { q in
+                .object([("quarter", .string(q.quarter.description))] + methods.map { ($0.method, .finite(q.wape[$0.method])) })
+            })),
+            ("notes", .array(notes.map { .string($0) })),
+        ])
+    }
+
+    func csv() -> String {
+        var out = "method,n,mae,rmse,mape_percent,wape_percent,coverage_80,coverage_95\n"
+        for m in methods {
+            out += "\(CSVText.quoted(m.method)),\(m.count),\(m.mae),\(m.rmse),\(m.mape),\(m.wape),\(m.coverage80.map { "\($0)" } ?? ""),\(m.coverage95.map { "\($0)" } ?? "")\n"
+        }
+        return out
+    }
+
+    func markdown() -> String {
+        var out = "### Backtest of `\(response)` (\(quarters.count) quarters, one quarter ahead)\n\n| method | n | MAE | RMSE | MAPE | WAPE | in 80% | in 95% |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for m in methods {
+            out += "| \(m.method) | \(m.count) | \(QuarterlyForecast.amount(m.mae)) | \(QuarterlyForecast.amount(m.rmse)) | \(String(format: "%.1f%%", m.mape)) | \(String(format: "%.1f%%", m.wape)) | \(Self.percent(m.coverage80)) | \(Self.percent(m.coverage95)) |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,192 @@
+/// Which activities a backtest feeds the model for the quarter it forecasts.
+public enum ActivityMode: String, Sendable, Codable, CaseIterable {
+    /// The activities that actually happened: how good the model is.
+    case known
+    /// Activities projected from history, as a real forecast must: how good the forecast is.
+    case projected
+}
+
+/// Options of a rolling-origin backtest.
+public struct BacktestOptions: Sendable {
+    /// Quarters of history before the first cut (default 4: a year, so seasons can be fitted).
+    public var minimumTrainingQuarters: Int
+    /// Activity modes to evaluate (default both).
+    public var modes: [ActivityMode]
+    /// How to project activities in the `projected` mode.
+    public var projection: ActivityProjection
+    /// Fit options (covariance type, weights…); the panel is set from the layout.
+    public var regression: RegressionOptions
+
+    /// Creates backtest options.
+    public init(minimumTrainingQuarters: Int = 4, modes: [ActivityMode] = ActivityMode.allCases,
+                projection: ActivityProjection = .runRate, regression: RegressionOptions = .init())
+    {
+        self.minimumTrainingQuarters = minimumTrainingQuarters
+        self.modes = modes
+        self.projection = projection
+        self.regression = regression
+    }
+}
+
+/// Accuracy of one forecasting method over the rep-quarters of a backtest.
+public struct ForecastAccuracy: Sendable {
+    /// The method: `model (known activities)`, `naive: last period run-rate`, …
+    public var method: String
+    /// Rep-quarters scored.
+    public var count: Int
+    /// Mean absolute error.
+    public var mae: Double
+    /// Root mean squared error.
+    public var rmse: Double
+    /// Mean absolute percentage error, in percent (over actuals that are not zero).
+    public var mape: Double
+    /// Weighted absolute percentage error Σ|e| / Σ|actual|, in percent.
+    public var wape: Double
+    /// Share of actuals inside the 80% prediction interval (`nil` for methods without intervals).
+    public var coverage80: Double?
+    /// Share of actuals inside the 95% prediction interval.
+    public var coverage95: Double?
+}
+
+/// One forecast of one rep-quarter in a backtest.
+public struct BacktestForecast: Sendable {
+    public var quarter: Period
+    public var rep: String
+    public var actual: Double
+    /// Point forecasts by method name.
+    public var forecasts: [String: Double]
+    /// 80% and 95% prediction intervals by method name (model methods only).
+    public var intervals80: [String: (Double, Double)]
+    public var intervals95: [String: (Double, Double)]
+}
+
+/// A rolling-origin evaluation: fit on the history before each quarter, forecast that quarter per rep,
+/// move on; scored against two naive forecasts on the same rep-quarters.
+public struct BacktestReport: Sendable {
+    public var formula: String
+    public var response: String
+    /// The quarters forecast.
+    public var quarters: [Period]
+    /// Accuracy per method over all quarters (the model's methods first, then the naive ones).
+    public var methods: [ForecastAccuracy]
+    /// Every rep-quarter forecast scored.
+    public var forecasts: [BacktestForecast]
+    /// Per quarter, the WAPE of each method.
+    public var wapeByQuarter: [(quarter: Period, wape: [String: Double])]
+    public var notes: [String]
+
+    static let runRate = "naive: last period × periods in quarter"
+    static let lastYear = "naive: same quarter last year"
+    static func modelMethod(_ mode: ActivityMode) -> String { "model (\(mode.rawValue) activities)" }
+}
+
+/// Runs a rolling-origin backtest of `formula` on `history`.
+///
+/// For each quarter after the first `minimumTrainingQuarters`, the model is fitted on the rows before
+/// it and forecasts it per rep (with the actual activities, and with activities projected from
+/// history); each rep-quarter is scored against the actual total and against two naive forecasts: the
+/// rep's last period times the periods in a quarter, and the rep's same quarter a year earlier. Only
+/// rep-quarters every method can forecast are scored, so the methods are compared on the same ground.
+public func backtest(history: Dataset, formula: String, layout: PanelLayout, options: BacktestOptions = .init()) throws -> BacktestReport {
+    let parsed = try Formula(formula)
+    guard let responseName = parsed.response?.name, let responseColumn = parsed.response?.expression.columns.first,
+          parsed.response?.expression == .column(responseColumn) else {
+        throw TimeError.invalidHorizon("backtest", reason: "the response must be a column, such as revenue")
+    }
+    let panel = try Panel(data: history, layout: layout)
+    let actualValues = try history.numbers(responseColumn)
+    guard let span = panel.span else { throw RegressionError.noRows(dropped: 0) }
+    let firstQuarter = span.first.quarter.index, lastQuarter = span.last.quarter.index
+    var regression = options.regression
+    regression.panel = layout
+
+    // Response totals by (entity, quarter), only where every period of the quarter has a value.
+    var periodsInQuarter: [Int: Int] = [:]
+    var totals: [Int32: [Int: (sum: Double, count: Int)]] = [:]
+    for row in 0..<history.rowCount where panel.entities[row] >= 0 && !actualValues[row].isNaN {
+        let q = panel.periods[row].quarter.index
+        let entry = totals[panel.entities[row]]?[q] ?? (0, 0)
+        totals[panel.entities[row], default: [:]][q] = (entry.sum + actualValues[row], entry.count + 1)
+    }
+    func complete(_ e: Int32, _ q: Int) -> Double? {
+        let expected = periodsInQuarter[q] ?? { let c = periods(of: Period(frequency: .quarter, index: q), frequency: panel.frequency).count; periodsInQuarter[q] = c; return c }()
+        guard let t = totals[e]?[q], t.count == expected else { return nil }
+        return t.sum
+    }
+
+    var forecasts: [BacktestForecast] = []
+    var quarters: [Period] = []
+    var notes: [String] = []
+    let start = firstQuarter + max(1, options.minimumTrainingQuarters)
+    guard start <= lastQuarter else {
+        throw TimeError.invalidHorizon("backtest", reason: "the history has \(lastQuarter - firstQuarter + 1) quarters; a backtest needs more than \(options.minimumTrainingQuarters)")
+    }
+    for q in start...lastQuarter {
+        let quarter = Period(frequency: .quarter, index: q)
+        let trainingRows = (0..<history.rowCount).filter { panel.periods[$0].quarter.index < q }
+        let quarterRows = (0..<history.rowCount).filter { panel.periods[$0].quarter.index == q }
+        guard !trainingRows.isEmpty, !quarterRows.isEmpty else { continue }
+        let training = history.selectingRows(trainingRows)
+        let trainingPanel = try Panel(data: training, layout: layout)
+        guard let lastTraining = trainingPanel.span?.last else { continue }
+        let model: LinearModel
+        do {
+            model = try LinearModel(fit(parsed, to: training, options: regression))
+        } catch {
+            notes.append("\(quarter): not forecast, the model could not be fitted on the history before it (\(error))")
+            continue
+        }
+        var runs: [ActivityMode: QuarterlyForecast] = [:]
+        for mode in options.modes {
+            var request = ForecastRequest(horizon: quarter, layout: layout, projection: options.projection, level: 0.8)
+            if mode == .known { request.plan = history.selectingRows(quarterRows) }
+            runs[mode] = try forecastQuarter(history: training, model: model, request: request)
+        }
+        quarters.append(quarter)
+        // The rep's last training period value, for the run-rate baseline.
+        var lastValue: [Int32: Double] = [:]
+        for row in trainingRows where panel.periods[row] == lastTraining { lastValue[panel.entities[row]] = actualValues[row] }
+        let perQuarter = Double(periods(of: quarter, frequency: panel.frequency).count)
+        let entities = Set(quarterRows.map { panel.entities[$0] }).filter { $0 >= 0 }.sorted()
+        for e in entities {
+            let name = panel.entityNames[Int(e)]
+            guard let actual = complete(e, q), let last = lastValue[e], !last.isNaN, let previous = complete(e, q - 4) else { continue }
+            var entry = BacktestForecast(quarter: quarter, rep: name, actual: actual,
+                                         forecasts: [BacktestReport.runRate: last * perQuarter, BacktestReport.lastYear: previous],
+                                         intervals80: [:], intervals95: [:])
+            var allModels = true
+            for (mode, run) in runs {
+                guard let line = run.reps.first(where: { $0.name == name }), line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
+                let method = BacktestReport.modelMethod(mode)
+                entry.forecasts[method] = line.rollUp.mean
+                entry.intervals80[method] = line.rollUp.interval(level: 0.8)
+                entry.intervals95[method] = line.rollUp.interval(level: 0.95)
+            }
+            if allModels { forecasts.append(entry) }
+        }
+    }
+    let methods = options.modes.map(BacktestReport.modelMethod) + [BacktestReport.runRate, BacktestReport.lastYear]
+    func accuracy(_ method: String, _ items: [BacktestForecast]) -> ForecastAccuracy {
+        let errors = items.compactMap { f in f.forecasts[method].map { $0 - f.actual } }
+        let n = Double(errors.count)
+        let absolute = errors.map(abs)
+        let nonzero = items.filter { $0.actual != 0 && $0.forecasts[method] != nil }
+        let mape = nonzero.map { abs(($0.forecasts[method] ?? 0) - $0.actual) / abs($0.actual) }.reduce(0, +) / Double(max(1, nonzero.count)) * 100
+        let wape = absolute.reduce(0, +) / max(1e-300, items.map { abs($0.actual) }.reduce(0, +)) * 100
+        func coverage(_ intervals: KeyPath<BacktestForecast, [String: (Double, Double)]>) -> Double? {
+            let inside = items.compactMap { f in f[keyPath: intervals][method].map { f.actual >= $0.0 && f.actual <= $0.1 } }
+            return inside.isEmpty ? nil : Double(inside.filter { $0 }.count) / Double(inside.count)
+        }
+        return ForecastAccuracy(method: method, count: errors.count, mae: absolute.reduce(0, +) / n,
+                                rmse: (errors.map { $0 * $0 }.reduce(0, +) / n).squareRoot(), mape: mape, wape: wape,
+                                coverage80: coverage(\.intervals80), coverage95: coverage(\.intervals95))
+    }
+    let byQuarter = quarters.map { quarter in
+        let items = forecasts.filter { $0.quarter == quarter }
+        return (quarter, Dictionary(uniqueKeysWithValues: methods.map { ($0, accuracy($0, items).wape) }))
+    }
+    if forecasts.isEmpty { notes.append("no rep-quarter could be scored by every method (each needs a full quarter a year earlier)") }
+    return BacktestReport(formula: formula, response: responseName, quarters: quarters,
+                          methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
+                          wapeByQuarter: byQuarter, notes: notes)
+}

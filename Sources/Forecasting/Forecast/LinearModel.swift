@@ -1,0 +1,194 @@
+/// A fitted linear model reduced to what prediction needs: from a fit in memory or a saved file.
+///
+/// ```swift
+/// let model = try LinearModel(SavedModel.load(path: "model.json"))
+/// let prediction = try model.predict(newRows, level: 0.9)
+/// prediction.mean; prediction.observationLower
+/// ```
+public struct LinearModel: Sendable {
+    /// The model formula.
+    public let formula: Formula
+    /// Coefficient names.
+    public let columnNames: [String]
+    /// β̂.
+    public let coefficients: [Double]
+    /// The covariance of β̂ used for every interval (of ``covarianceType``).
+    public let covariance: Matrix
+    /// The covariance type.
+    public let covarianceType: CovarianceType
+    /// σ̂², the variance of one new observation's noise (of weight 1).
+    public let scale: Double
+    /// Residual degrees of freedom, for Student's t.
+    public let dfResidual: Double
+    /// Category levels and transform statistics from the fit.
+    public let encodings: [String: FactorEncoding]
+    /// The period and entity columns, when the formula has time terms.
+    public let panel: PanelLayout?
+
+    /// The model of a fit in memory.
+    public init(_ results: RegressionResults) throws {
+        formula = try Formula(results.formula ?? "")
+        columnNames = results.columnNames
+        coefficients = results.coefficients
+        covariance = results.covariance
+        covarianceType = results.covarianceType
+        scale = results.scale
+        dfResidual = results.dfResidual
+        encodings = results.encodings
+        panel = results.panel
+    }
+
+    /// The model in a saved file.
+    public init(_ saved: SavedModel) throws {
+        formula = try Formula(saved.formula)
+        columnNames = saved.columns
+        coefficients = saved.coefficients
+        let p = saved.columns.count
+        covariance = Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in saved.covariance[i][j] ?? .nan } })
+        covarianceType = CovarianceType(rawValue: saved.covarianceType) ?? .nonrobust
+        scale = saved.scale ?? .nan
+        dfResidual = saved.dfResidual
+        encodings = saved.encodings
+        panel = saved.panel
+    }
+
+    /// Predicts the response on the rows of `data` (those marked in `only`, or all), with standard
+    /// errors and intervals named as statsmodels' `get_prediction().summary_frame()` names them.
+    ///
+    /// - Parameters:
+    ///   - data: Rows with the columns the formula uses (the response is not needed). With time terms,
+    ///     earlier rows of each rep serve as history for `lag` even when not predicted.
+    ///   - level: Confidence level of the intervals.
+    ///   - only: Rows to predict; `nil` for all.
+    ///   - weights: The weight each new observation would have (its noise variance is σ²/w); `nil` for 1.
+    /// - Throws: ``RegressionError/unseenCategory(term:level:source:line:known:)``, a missing column, or
+    ///   ``RegressionError/columnsDoNotMatch(expected:found:)``.
+    public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
+        guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
+        for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) where !data.hasColumn(column) {
+            throw RegressionError.missingColumn(column)
+        }
+        let panelValue = try panel.map { try Panel(data: data, layout: $0) }
+        let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
+                                      panel: panelValue, only: only)
+        guard design.columnNames == columnNames else {
+            throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
+        }
+        return try Prediction(model: self, design: design.matrix, rows: design.rows,
+                              weights: weights.map { w in design.rows.map { w[$0] } }, level: level)
+    }
+}
+
+/// Predictions for a set of rows: the mean, its standard error, and confidence and prediction intervals.
+public struct Prediction: Sendable {
+    /// The dataset rows predicted, in order.
+    public let rows: [Int]
+    /// The predicted mean, xβ̂ (statsmodels' `mean`).
+    public let mean: [Double]
+    /// The standard error of the mean, √(xVxᵀ) (`mean_se`).
+    public let meanSE: [Double]
+    /// The confidence interval of the mean (`mean_ci_lower`, `mean_ci_upper`).
+    public let meanLower: [Double], meanUpper: [Double]
+    /// The prediction interval of a new observation (`obs_ci_lower`, `obs_ci_upper`), from
+    /// √(mean_se² + σ²/w).
+    public let observationLower: [Double], observationUpper: [Double]
+    /// The confidence level.
+    public let level: Double
+
+    let design: Matrix
+    let covariance: Matrix
+    let noiseVariance: [Double]
+    let dfResidual: Double
+
+    init(model: LinearModel, design: Matrix, rows: [Int], weights: [Double]?, level: Double) throws {
+        let n = design.rows, p = design.columns
+        let beta = model.coefficients
+        var mean = [Double](repeating: 0, count: n), se = mean
+        for i in 0..<n {
+            var m = DoubleDouble()
+            for j in 0..<p { m.addProduct(design[i, j], beta[j]) }
+            mean[i] = m.value
+            var v = 0.0
+            for a in 0..<p {
+                let xa = design[i, a]
+                if xa == 0 { continue }
+                var inner = 0.0
+                for b in 0..<p { inner += model.covariance[a, b] * design[i, b] }
+                v += xa * inner
+            }
+            se[i] = max(0, v).squareRoot()
+        }
+        let noise = (0..<n).map { model.scale / (weights?[$0] ?? 1) }
+        let q = StudentTDistribution(degreesOfFreedom: model.dfResidual).quantile(0.5 + level / 2)
+        self.rows = rows
+        self.mean = mean
+        self.meanSE = se
+        self.meanLower = (0..<n).map { mean[$0] - q * se[$0] }
+        self.meanUpper = (0..<n).map { mean[$0] + q * se[$0] }
+        let obs = (0..<n).map { (se[$0] * se[$0] + noise[$0]).squareRoot() }
+        self.observationLower = (0..<n).map { mean[$0] - q * obs[$0] }
+        self.observationUpper = (0..<n).map { mean[$0] + q * obs[$0] }
+        self.level = level
+        self.design = design
+        self.covariance = model.covariance
+        self.noiseVariance = noise
+        self.dfResidual = model.dfResidual
+    }
+
+    /// The sum of the predictions at `positions` (indices into ``rows``) with intervals that account for
+    /// the covariance of the estimates across the rows: Var(Σŷ) = cᵀVc with c = Σxᵢ, plus Σσ²/wᵢ for
+    /// the new observations' noise (independent across rows). Not a sum of per-row intervals.
+    public func total(_ positions: [Int], label: String) -> RollUp {
+        let p = design.columns
+        var c = [Double](repeating: 0, count: p)
+        var total = DoubleDouble(), noise = 0.0
+        for i in positions {
+            for j in 0..<p { c[j] += design[i, j] }
+            total.add(mean[i])
+            noise += noiseVariance[i]
+        }
+        var v = 0.0
+        for a in 0..<p { for b in 0..<p { v += c[a] * covariance[a, b] * c[b] } }
+        return RollUp(label: label, count: positions.count, mean: total.value, meanSE: max(0, v).squareRoot(),
+                      observationSE: (max(0, v) + noise).squareRoot(), dfResidual: dfResidual, level: level)
+    }
+}
+
+/// A forecast total over several rows (a rep's quarter, a team, everyone) with its intervals.
+public struct RollUp: Sendable {
+    /// What was summed, e.g. a rep's name, a team, or `Total`.
+    public var label: String
+    /// How many rows were summed.
+    public var count: Int
+    /// The expected total.
+    public var mean: Double
+    /// Standard error of the expected total (estimation uncertainty only).
+    public var meanSE: Double
+    /// Standard error of the realized total (estimation uncertainty plus noise).
+    public var observationSE: Double
+    /// Degrees of freedom of Student's t for the intervals.
+    public var dfResidual: Double
+    /// The confidence level of ``interval`` and ``meanInterval``.
+    public var level: Double
+
+    /// The prediction interval of the realized total.
+    public var interval: (lower: Double, upper: Double) { interval(level: level) }
+    /// The confidence interval of the expected total.
+    public var meanInterval: (lower: Double, upper: Double) {
+        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
+        return (mean - q * meanSE, mean + q * meanSE)
+    }
+
+    /// The prediction interval of the realized total at another level.
+    public func interval(level: Double) -> (lower: Double, upper: Double) {
+        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
+        return (mean - q * observationSE, mean + q * observationSE)
+    }
+
+    /// The probability that the realized total reaches `target` under the predictive distribution
+    /// (Student's t around the mean with the observation standard error).
+    public func probability(ofReaching target: Double) -> Double {
+        guard observationSE > 0 else { return mean >= target ? 1 : 0 }
+        return StudentTDistribution(degreesOfFreedom: dfResidual).survival((target - mean) / observationSE)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+extension QuarterlyForecast {
+    var allLines: [ForecastLine] { reps + teams + [total] }
+
+    /// The forecast as text, JSON, Markdown or CSV.
+    public func formatted(_ format: ReportFormat) -> String {
+        switch format {
+        case .text: text()
+        case .json: jsonDocument().serialized()
+        case .markdown: markdown()
+        case .csv: csv()
+        }
+    }
+
+    private var percent: String { RegressionResults.percent(level) }
+
+    func text() -> String {
+        var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
+        out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (covariance: \(covarianceType.rawValue))\n\n"
+        let hasQuota = allLines.contains { $0.quota != nil }
+        let nameWidth = max(10, (allLines.map(\.name.count).max() ?? 0) + 4)
+        var header = RegressionResults.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { RegressionResults.left($0, 13) }.joined()
+        if hasQuota { header += RegressionResults.left("quota", 13) + RegressionResults.left("P(quota)", 10) }
+        func row(_ l: ForecastLine, indent: String = "") -> String {
+            let i = l.rollUp.interval
+            var s = RegressionResults.pad(indent + l.name, nameWidth) + [l.rollUp.mean, i.lower, i.upper, l.rollUp.observationSE]
+                .map { RegressionResults.left(Self.amount($0), 13) }.joined()
+            if hasQuota {
+                s += RegressionResults.left(l.quota.map(Self.amount) ?? "", 13)
+                s += RegressionResults.left(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "", 10)
+            }
+            return s + "\n"
+        }
+        let rule = String(repeating: "-", count: header.count) + "\n"
+        out += header + "\n" + rule
+        var byTeam: [String: [ForecastLine]] = [:]
+        for r in reps { byTeam[r.group ?? "", default: []].append(r) }
+        if teams.isEmpty {
+            reps.forEach { out += row($0) }
+        } else {
+            for team in teams {
+                out += row(team)
+                for r in byTeam[team.name] ?? [] { out += row(r, indent: "  ") }
+            }
+        }
+        out += rule + row(total)
+        if !warnings.isEmpty {
+            out += "\nNotes:\n" + warnings.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n"
+        }
+        out += "\nTeam and total intervals include the covariance of the estimates across the rows summed; they are not sums of the rep intervals.\n"
+        return out
+    }
+
+    static func amount(_ x: Double) -> String {
+        guard x.isFinite else { return "nan" }
+        return abs(x) >= 1000 ? String(format: "%.0f", x) : String(format: "%.2f", x)
+    }
+
+    func lineJSON(_ l: ForecastLine) -> JSONValue {
+        let i = l.rollUp.interval, m = l.rollUp.meanInterval
+        var fields: [(String, JSONValue)] = [("kind", .string(l.kind)), ("name", .string(l.name))]
+        if let group = l.group { fields.append(("team", .string(group))) }
+        fields += [("periods", .integer(l.rollUp.count)), ("mean", .finite(l.rollUp.mean)), ("mean_se", .finite(l.rollUp.meanSE)),
+                   ("mean_ci_lower", .finite(m.lower)), ("mean_ci_upper", .finite(m.upper)),
+                   ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", .finite(i.lower)), ("obs_ci_upper", .finite(i.upper))]
+        if let quota = l.quota { fields.append(("quota", .finite(quota))); fields.append(("quota_probability", .finite(l.quotaProbability))) }
+        if let source = l.activitySource { fields.append(("activities", .string(source))) }
+        return .object(fields)
+    }
+
+    /// The JSON document (`"format": "salesforecast.forecast"`, `"version": 1`).
+    public func jsonDocument() -> JSONValue {
+        .object([
+            ("format", .string("salesforecast.forecast")), ("version", .integer(1)),
+            ("horizon", .string(horizon.description)), ("periods", .array(periods.map { .string($0.description) })),
+            ("response", .string(response)), ("formula", .string(formula)), ("activities", .string(activities)),
+            ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)),
+            ("total", lineJSON(total)), ("teams", .array(teams.map(lineJSON))), ("reps", .array(reps.map(lineJSON))),
+            ("detail", .array(detail.map { .object([("rep", .string($0.rep)), ("period", .string($0.period.description)),
+                                                   ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.lower)),
+                                                   ("obs_ci_upper", .finite($0.upper))]) })),
+            ("warnings", .array(warnings.map { .string($0) })),
+        ])
+    }
+
+    func csv() -> String {
+        var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,activities\n"
+        for l in allLines {
+            let i = l.rollUp.interval, m = l.rollUp.meanInterval
+            let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
+            out += ([l.kind, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
+                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource ?? ""])
+                .joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    func markdown() -> String {
+        var out = "### Forecast of `\(response)` for \(horizon)\n\nModel: `\(formula)`. Activities \(activities). \(percent) prediction intervals.\n\n"
+        let hasQuota = allLines.contains { $0.quota != nil }
+        out += "| | forecast | low | high |" + (hasQuota ? " quota | P(quota) |" : "") + "\n|---|---:|---:|---:|" + (hasQuota ? "---:|---:|" : "") + "\n"
+        for l in teams + [total] + reps {
+            let i = l.rollUp.interval
+            let name = l.kind == "rep" ? l.name : "**\(l.name)**"
+            out += "| \(name) | \(Self.amount(l.rollUp.mean)) | \(Self.amount(i.lower)) | \(Self.amount(i.upper)) |"
+            if hasQuota { out += " \(l.quota.map(Self.amount) ?? "") | \(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "") |" }
+            out += "\n"
+        }
+        for w in warnings { out += "\n- \(w)" }
+        return out + "\n"
+    }
+}

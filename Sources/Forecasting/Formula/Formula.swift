@@ -1,0 +1,158 @@
+/// A model formula in the R/patsy style that statsmodels users know.
+///
+/// ```swift
+/// let formula = try Formula("revenue ~ demos + proposals + C(team) + I(calls^2)")
+/// ```
+///
+/// Supported: `+` (add terms), `-` (remove terms), `:` (interaction), `*` (`a*b` = `a + b + a:b`),
+/// `/` (`a/b` = `a + a:b`), `**` or `^` on term groups (`(a + b + c)**2`: interactions up to two),
+/// `0`, `+ 0`, `- 1` (no intercept) and `1`; factors are columns (bare, in backticks, or `Q("...")`),
+/// `I(...)` for arithmetic (`^` and `**` are powers), `log`, `log10`, `log2`, `log1p`, `exp`, `sqrt`,
+/// `abs` (also as `np.log`), `center`, `standardize`, and `C(x)` or `C(x, Treatment('level'))`.
+/// Text columns are categorical automatically. Names follow patsy: `Intercept`, `x`, `I(x^2)`,
+/// `C(region)[T.West]`, `a:b`.
+public struct Formula: Sendable, CustomStringConvertible {
+    /// The formula as written.
+    public let text: String
+    /// The left-hand side, or `nil` for a one-sided formula (`~ x`).
+    public let response: Factor?
+    /// The terms of the right-hand side in the order written, without the intercept.
+    public let terms: [Term]
+    /// Whether the model has an intercept (true unless `0`, `+ 0` or `- 1` removes it).
+    public let hasIntercept: Bool
+
+    /// Parses a formula.
+    /// - Throws: ``FormulaError`` pointing at the character where the text stops making sense.
+    public init(_ text: String) throws(FormulaError) {
+        var parser = try FormulaParser(text)
+        let (response, rhs) = try parser.parseFormula()
+        let expanded = try TermAlgebra(formula: text).evaluate(rhs)
+        self.text = text
+        self.response = response
+        self.terms = expanded.terms
+        self.hasIntercept = expanded.intercept
+    }
+
+    public var description: String { text }
+
+    /// Whether a term uses the periods of a panel (`lag`, `season`, `trend`, `adstock`).
+    public var usesTime: Bool {
+        terms.contains { $0.factors.contains { $0.expression.usesTime } } || (response?.expression.usesTime ?? false)
+    }
+}
+
+/// patsy's rules for combining terms (see patsy's `desc.py`), with intercept bookkeeping.
+struct TermAlgebra {
+    let formula: String
+
+    struct Expression {
+        var intercept: Bool
+        var interceptRemoved: Bool
+        var terms: [Term]
+        var isLiteral: Bool = false
+    }
+
+    func evaluate(_ node: TermNode) throws(FormulaError) -> (terms: [Term], intercept: Bool) {
+        let result = try eval(node)
+        return (result.terms, result.intercept || !result.interceptRemoved)
+    }
+
+    static func unique(_ terms: [Term]) -> [Term] {
+        var seen = Set<Term>()
+        return terms.filter { seen.insert($0).inserted }
+    }
+
+    func interact(_ left: [Term], _ right: [Term]) -> [Term] {
+        var result: [Term] = []
+        for l in left {
+            for r in right {
+                var factors = l.factors
+                for factor in r.factors where !factors.contains(factor) { factors.append(factor) }
+                result.append(Term(factors: factors))
+            }
+        }
+        return Self.unique(result)
+    }
+
+    func eval(_ node: TermNode) throws(FormulaError) -> Expression {
+        switch node {
+        case .factor(let factor):
+            return Expression(intercept: false, interceptRemoved: false, terms: [Term(factors: [factor])])
+        case .literal(let value, _):
+            return value == 1
+                ? Expression(intercept: true, interceptRemoved: false, terms: [], isLiteral: true)
+                : Expression(intercept: false, interceptRemoved: true, terms: [], isLiteral: true)
+        case let .negate(inner, offset):
+            guard case .literal(let value, _) = inner else {
+                throw .syntax("unary '-' only removes the intercept ('-1'); to drop a term write 'a - b'",
+                              position: offset + 1, formula: formula)
+            }
+            return value == 1
+                ? Expression(intercept: false, interceptRemoved: true, terms: [])
+                : Expression(intercept: true, interceptRemoved: false, terms: [])
+        case let .binary(op, leftNode, rightNode, offset):
+            let left = try eval(leftNode)
+            if op == "+" {
+                if case .literal(0, _) = rightNode {
+                    return Expression(intercept: false, interceptRemoved: true, terms: left.terms)
+                }
+                let right = try eval(rightNode)
+                if right.intercept {
+                    return Expression(intercept: true, interceptRemoved: false, terms: Self.unique(left.terms + right.terms))
+                }
+                return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved || right.interceptRemoved,
+                                  terms: Self.unique(left.terms + right.terms))
+            }
+            if op == "-" {
+                if case .literal(let value, _) = rightNode {
+                    return value == 1
+                        ? Expression(intercept: false, interceptRemoved: true, terms: left.terms)
+                        : Expression(intercept: true, interceptRemoved: false, terms: left.terms)
+                }
+                let right = try eval(rightNode)
+                let kept = left.terms.filter { !right.terms.contains($0) }
+                return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved, terms: kept)
+            }
+            if op == "**" {
+                guard case .literal(let n, _) = rightNode else {
+                    throw .syntax("the power of a group of terms must be a whole number, e.g. (a + b)**2",
+                                  position: offset + 1, formula: formula)
+                }
+                return try power(left, n, offset: offset)
+            }
+            let right = try eval(rightNode)
+            guard !left.isLiteral, !right.isLiteral, !left.intercept, !right.intercept else {
+                throw .syntax("the intercept (0 or 1) cannot be part of an interaction", position: offset + 1, formula: formula)
+            }
+            switch op {
+            case ":":
+                return Expression(intercept: false, interceptRemoved: false, terms: interact(left.terms, right.terms))
+            case "*":
+                return Expression(intercept: false, interceptRemoved: false,
+                                  terms: Self.unique(left.terms + right.terms + interact(left.terms, right.terms)))
+            case "/":
+                let allLeftFactors = Term(factors: Self.unique(left.terms).flatMap(\.factors).reduce(into: [Factor]()) {
+                    if !$0.contains($1) { $0.append($1) }
+                })
+                return Expression(intercept: false, interceptRemoved: false,
+                                  terms: Self.unique(left.terms + interact([allLeftFactors], right.terms)))
+            default:
+                throw .syntax("unknown operator '\(op)'", position: offset + 1, formula: formula)
+            }
+        }
+    }
+
+    func power(_ base: Expression, _ n: Int, offset: Int) throws(FormulaError) -> Expression {
+        guard !base.isLiteral, !base.intercept else {
+            throw .syntax("the intercept cannot be raised to a power", position: offset + 1, formula: formula)
+        }
+        guard n >= 1 else {
+            throw .syntax("the power of a group of terms must be at least 1", position: offset + 1, formula: formula)
+        }
+        var terms = base.terms
+        for _ in 1..<max(1, n) {
+            terms = Self.unique(terms + interact(terms, base.terms))
+        }
+        return Expression(intercept: false, interceptRemoved: false, terms: terms)
+    }
+}

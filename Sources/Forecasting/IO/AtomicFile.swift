@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
+
+/// A file that could not be written.
+public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Creating, writing or renaming the file failed.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason): "\(path): cannot write (\(reason))"
+        }
+    }
+}
+
+/// Writes files atomically: a temporary file in the same folder, flushed to disk, then renamed over
+/// the target. A run interrupted at any point leaves either the old file whole or the new one.
+public enum AtomicFile {
+    /// Replaces the file at `path` with `contents`.
+    /// - Throws: ``OutputError/cannotWrite(path:reason:)`` with the system's reason.
+    public static func write(_ contents: String, to path: String) throws(OutputError) {
+        let bytes = Array(contents.utf8)
+        let directory: String
+        let name: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
+            name = String(path[path.index(after: slash)...])
+        } else {
+            directory = "."
+            name = path
+        }
+        guard !name.isEmpty else { throw .cannotWrite(path: path, reason: "the path names a folder") }
+        var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: Self.reason()) }
+        let temporary = String(cString: template)
+        var ok = true
+        var failure = ""
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    ok = false; failure = Self.reason(); return
+                }
+                offset += written
+            }
+        }
+        if ok && fsync(descriptor) != 0 { ok = false; failure = Self.reason() }
+        // New files get the usual permissions (mkstemp makes them private).
+        if ok { fchmod(descriptor, 0o644) }
+        close(descriptor)
+        if ok && rename(temporary, path) != 0 { ok = false; failure = Self.reason() }
+        if !ok {
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: failure)
+        }
+    }
+
+    private static func reason() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// Fits `formula` to `data` by ordinary, weighted or ridge least squares.
+///
+/// ```swift
+/// let data = try CSVReader.read(path: "history.csv")
+/// let results = try fit("revenue ~ demos + proposals + C(team)", to: data)
+/// print(results.summary())
+/// ```
+///
+/// - Parameters:
+///   - formula: The model, for example `revenue ~ demos + proposals + C(team)`.
+///   - data: One row per rep and period.
+///   - options: Weights, covariance type, ridge penalty and missing-value policy.
+/// - Returns: The estimates and their inference.
+/// - Throws: ``FormulaError``, ``DataError`` or ``RegressionError`` (for example
+///   ``RegressionError/collinear(_:)`` naming the columns that depend on others).
+public func fit(_ formula: Formula, to data: Dataset, options: RegressionOptions = .init()) throws -> RegressionResults {
+    let panel = try options.panel.map { try Panel(data: data, layout: $0) }
+    return try fit(formula, to: data, panel: panel, only: nil, options: options)
+}
+
+/// Fits on the rows marked in `only` (all when `nil`), with `panel` giving periods and entities.
+/// Rows outside `only` still serve as history for `lag` and `adstock`.
+func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> RegressionResults {
+    if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
+        throw TimeError.noPeriodColumn(term: term.name)
+    }
+    let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
+                                  missing: options.missing, panel: panel, only: only)
+    var weights: [Double]?
+    if let column = options.weights {
+        let all = try data.numbers(column)
+        weights = design.rows.map { all[$0] }
+        for (k, w) in (weights ?? []).enumerated() where !(w > 0) || !w.isFinite {
+            throw RegressionError.invalidWeight(column: column, value: w, source: data.source.name,
+                                                line: data.source.line(ofRow: design.rows[k]))
+        }
+    }
+    guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
+    var results = try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
+                                       hasIntercept: design.hasIntercept, options: options)
+    results.formula = formula.text
+    results.responseName = design.responseName ?? "y"
+    results.weightsColumn = options.weights
+    results.droppedRows = design.droppedRows
+    results.rowsWithoutHistory = design.rowsWithoutHistory
+    results.panel = panel?.layout
+    results.gapSummary = panel?.gapSummary
+    results.fittedRows = design.rows
+    results.rowLines = design.rows.map { data.source.line(ofRow: $0) }
+    results.encodings = design.encodings
+    return results
+}
+
+/// Parses `formula` and fits it; see ``fit(_:to:options:)``.
+public func fit(_ formula: String, to data: Dataset, options: RegressionOptions = .init()) throws -> RegressionResults {
+    try fit(Formula(formula), to: data, options: options)
+}
+
+/// Least squares on a design matrix already built.
+public enum LeastSquares {
+    /// Fits y ≈ X·β.
+    ///
+    /// - Parameters:
+    ///   - design: The n×p design matrix X.
+    ///   - response: y, n values.
+    ///   - weights: Positive weights for weighted least squares, or `nil`.
+    ///   - columnNames: One name per column of X (`"Intercept"` for a column of ones).
+    ///   - hasIntercept: Whether the first column is an explicit intercept.
+    ///   - options: Covariance type, ridge penalty and rank tolerance (weights and missing are ignored here).
+    public static func fit(_ design: Matrix, response: [Double], weights: [Double]? = nil, columnNames: [String],
+                           hasIntercept: Bool, options: RegressionOptions = .init()) throws -> RegressionResults
+    {
+        let n = design.rows, p = design.columns
+        guard p > 0 else { throw RegressionError.emptyModel }
+        guard n > 0 else { throw RegressionError.noRows(dropped: 0) }
+        precondition(response.count == n && columnNames.count == p && (weights?.count ?? n) == n,
+                     "LeastSquares.fit: sizes of design, response, weights and names disagree")
+        if let lambda = options.ridge, !(lambda >= 0) || !lambda.isFinite { throw RegressionError.invalidPenalty(lambda) }
+        let ridge = (options.ridge ?? 0) > 0 ? options.ridge : nil
+        guard n >= p || ridge != nil else { throw RegressionError.tooFewRows(rows: n, parameters: p, dropped: 0) }
+
+        // Weighted design A = W^½X and response b = W^½y.
+        let root = weights?.map { $0.squareRoot() }
+        var a = design.values
+        var b = response
+        if let root {
+            for j in 0..<p { for i in 0..<n { a[i + j * n] *= root[i] } }
+            for i in 0..<n { b[i] *= root[i] }
+        }
+        if ridge == nil {
+            for j in 0..<p where !(0..<n).contains(where: { design.values[$0 + j * n] != 0 }) {
+                throw RegressionError.zeroColumn(columnNames[j])
+            }
+        }
+
+        do {
+            if let lambda = ridge {
+                return try fitRidge(a: a, b: b, design: design, response: response, weights: weights, root: root,
+                                    lambda: lambda, columnNames: columnNames, hasIntercept: hasIntercept, options: options)
+            }
+            let factorization = try LeastSquaresFactorization(design: a, rows: n, columns: p)
+            let scaled = try factorization.scaledSingularValues()
+            let tolerance = options.rankTolerance ?? Double(max(n, p)) * Double.ulpOfOne
+            let largest = scaled.first ?? 0
+            let deficient = scaled.filter { !($0 > tolerance * largest) }.count
+            if deficient > 0 {
+                throw RegressionError.collinear(try collinearities(design: design, factorization: factorization,
+                                                                   count: deficient, names: columnNames))
+            }
+            let (beta, weightedResiduals, steps) = try factorization.solve(b)
+            let scaledCondition = largest / (scaled.last ?? largest)
+            let inverse = try factorization.inverseGram(refined: scaledCondition > 1e4)
+            var results = try RegressionResults(
+                design: design, response: response, weights: weights, root: root, coefficients: beta,
+                weightedResiduals: weightedResiduals, normalizedCovariance: inverse, factorization: factorization,
+                singularValues: try factorization.singularValues(),
+                columnNames: columnNames, hasIntercept: hasIntercept, options: options)
+            results.refinementSteps = steps
+            return results
+        } catch let error as LinearAlgebraError {
+            throw RegressionError.numerical(error)
+        }
+    }
+
+    /// Names the columns that are linear combinations of earlier ones. In Householder QR without
+    /// pivoting, |Rⱼⱼ| of a unit-length column is its distance from the span of the columns before it,
+    /// so the smallest ones mark the dependent columns in formula order (as R's `lm` reports them).
+    static func collinearities(design: Matrix, factorization: LeastSquaresFactorization, count: Int, names: [String])
+        throws -> [RegressionError.Collinearity]
+    {
+        let p = design.columns, n = design.rows
+        let distance = (0..<p).map { abs(factorization.upper[$0 + $0 * p]) }
+        let dependent = Set((0..<p).sorted { distance[$0] < distance[$1] }.prefix(count))
+        var result: [RegressionError.Collinearity] = []
+        for j in dependent.sorted() {
+            let earlier = (0..<j).filter { !dependent.contains($0) }
+            guard !earlier.isEmpty else { result.append(.init(column: names[j], combination: [])); continue }
+            var sub = [Double]()
+            sub.reserveCapacity(n * earlier.count)
+            for k in earlier { sub += design.column(k) }
+            let solver = try LeastSquaresFactorization(design: sub, rows: n, columns: earlier.count)
+            let (coefficients, _, _) = try solver.solve(Array(design.column(j)))
+            let norm = design.values.withUnsafeBufferPointer {
+                LeastSquaresFactorization.norm(UnsafeBufferPointer(rebasing: $0[(j * n)..<((j + 1) * n)]))
+            }
+            var combination: [(name: String, coefficient: Double)] = []
+            for (position, k) in earlier.enumerated() {
+                let columnNorm = design.values.withUnsafeBufferPointer {
+                    LeastSquaresFactorization.norm(UnsafeBufferPointer(rebasing: $0[(k * n)..<((k + 1) * n)]))
+                }
+                if abs(coefficients[position]) * columnNorm > 1e-7 * norm {
+                    combination.append((names[k], coefficients[position]))
+                }
+            }
+            result.append(.init(column: names[j], combination: combination))
+        }
+        return result
+    }
+
+    /// Ridge: least squares on A augmented with the rows diag(√(λ·SSⱼ)), refined like any other fit.
+    static func fitRidge(a: [Double], b: [Double], design: Matrix, response: [Double], weights: [Double]?, root: [Double]?,
+                         lambda: Double, columnNames: [String], hasIntercept: Bool, options: RegressionOptions) throws -> RegressionResults
+    {
+        let n = design.rows, p = design.columns
+        var penalty = [Double](repeating: 0, count: p)
+        let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
+        for j in 0..<p where !(hasIntercept && j == 0) {
+            let column = Array(design.column(j))
+            var mean = DoubleDouble()
+            for i in 0..<n { mean.addProduct(weights?[i] ?? 1, column[i]) }
+            let m = mean.value / totalWeight
+            let centered = column.map { $0 - m }
+            penalty[j] = lambda * Compensated.weightedSumOfSquares(centered, weights: weights)
+        }
+        let rows = n + p
+        var augmented = [Double](repeating: 0, count: rows * p)
+        for j in 0..<p {
+            for i in 0..<n { augmented[i + j * rows] = a[i + j * n] }
+            augmented[n + j + j * rows] = penalty[j].squareRoot()
+        }
+        let factorization = try LeastSquaresFactorization(design: augmented, rows: rows, columns: p)
+        let (beta, _, steps) = try factorization.solve(b + [Double](repeating: 0, count: p))
+        let ginv = try factorization.inverseGram(refined: false)
+        // Cov(β̂) = σ²·G⁻¹AᵀAG⁻¹ with G = AᵀA + Γ, and AᵀA = G − Γ, so G⁻¹AᵀAG⁻¹ = G⁻¹ − G⁻¹ΓG⁻¹.
+        var normalized = ginv
+        for j in 0..<p {
+            for i in 0..<p {
+                var correction = 0.0
+                for k in 0..<p where penalty[k] != 0 { correction += ginv[i + k * p] * penalty[k] * ginv[k + j * p] }
+                normalized[i + j * p] -= correction
+            }
+        }
+        let effectiveParameters = Double(p) - (0..<p).reduce(0.0) { $0 + penalty[$1] * ginv[$1 + $1 * p] }
+        let fitted = try LAPACK.multiply(a, rows: n, columns: p, vector: beta)
+        let weightedResiduals = (0..<n).map { b[$0] - fitted[$0] }
+        let plain = try LeastSquaresFactorization(design: a, rows: n, columns: p)
+        var results = try RegressionResults(
+            design: design, response: response, weights: weights, root: root, coefficients: beta,
+            weightedResiduals: weightedResiduals, normalizedCovariance: normalized, factorization: factorization,
+            singularValues: try plain.singularValues(),
+            columnNames: columnNames, hasIntercept: hasIntercept, options: options,
+            ridge: (lambda, effectiveParameters))
+        results.refinementSteps = steps
+        return results
+    }
+}

@@ -1,0 +1,94 @@
+/// A model that cannot be fitted as asked, with the columns or rows responsible.
+public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Fewer usable rows than model columns.
+    case tooFewRows(rows: Int, parameters: Int, dropped: Int)
+    /// Every row was dropped for missing values.
+    case noRows(dropped: Int)
+    /// The formula produces no columns at all (`y ~ 0`).
+    case emptyModel
+    /// A column is zero on every row used.
+    case zeroColumn(String)
+    /// Columns are linear combinations of earlier ones. Each entry names a column and the earlier
+    /// columns it is (up to rounding) a combination of.
+    case collinear([Collinearity])
+    /// A weight is zero, negative or missing.
+    case invalidWeight(column: String, value: Double, source: String, line: Int)
+    /// The response is text, or otherwise not numeric.
+    case nonNumericResponse(String)
+    /// A confidence level outside (0, 1).
+    case invalidLevel(Double)
+    /// A ridge penalty that is negative or not finite.
+    case invalidPenalty(Double)
+    /// New data has a category the model never saw.
+    case unseenCategory(term: String, level: String, source: String, line: Int, known: [String])
+    /// New data lacks a column the model needs.
+    case missingColumn(String)
+    /// Columns built from new data do not match the model's (a different formula or data layout).
+    case columnsDoNotMatch(expected: [String], found: [String])
+    /// A numerical routine failed.
+    case numerical(LinearAlgebraError)
+
+    /// One column that depends on others.
+    public struct Collinearity: Equatable, Sendable {
+        /// The dependent column.
+        public var column: String
+        /// The earlier columns it is a combination of, with coefficients.
+        public var combination: [(name: String, coefficient: Double)]
+
+        public static func == (a: Collinearity, b: Collinearity) -> Bool {
+            a.column == b.column && a.combination.map(\.name) == b.combination.map(\.name)
+                && zip(a.combination, b.combination).allSatisfy { $0.coefficient == $1.coefficient }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .tooFewRows(rows, parameters, dropped):
+            let note = dropped > 0 ? " after dropping \(dropped) with missing values" : ""
+            return "only \(rows) usable rows\(note) for \(parameters) model columns: need at least as many rows as columns"
+        case let .noRows(dropped):
+            return "no usable rows: all \(dropped) rows have a missing value in a column the model uses"
+        case .emptyModel:
+            return "the model has no columns (no terms and no intercept)"
+        case let .zeroColumn(name):
+            return "column '\(name)' is zero on every row used, so its effect cannot be estimated; drop it from the formula"
+        case let .collinear(items):
+            let parts = items.map { item -> String in
+                if item.combination.isEmpty { return "'\(item.column)' is zero on every row used" }
+                if item.combination.count == 1, item.combination[0].name == "Intercept" {
+                    return "'\(item.column)' is constant (it adds nothing to the intercept)"
+                }
+                let terms = item.combination.map { term -> String in
+                    let c = term.coefficient
+                    let rounded = (c * 1e6).rounded() / 1e6
+                    return rounded == 1 ? "'\(term.name)'" : "\(formatCoefficient(rounded))·'\(term.name)'"
+                }
+                return "'\(item.column)' = \(terms.joined(separator: " + "))"
+            }
+            return "collinear columns: \(parts.joined(separator: "; ")); drop one of each, or fit with a ridge penalty"
+        case let .invalidWeight(column, value, source, line):
+            let what = value.isNaN ? "missing" : "\(value)"
+            return "\(source), line \(line), column '\(column)': weight \(what) is not positive"
+        case let .nonNumericResponse(name):
+            return "the response '\(name)' is text; it must be a number"
+        case let .invalidLevel(level):
+            return "confidence level \(level) must be between 0 and 1 (e.g. 0.95)"
+        case let .invalidPenalty(value):
+            return "ridge penalty \(value) must be a finite number ≥ 0"
+        case let .unseenCategory(term, level, source, line, known):
+            return "\(source), line \(line): '\(level)' is a new level of '\(term)' that the model has not seen (known: \(known.prefix(12).joined(separator: ", ")))"
+        case let .missingColumn(name):
+            return "the data has no column '\(name)', which the model needs"
+        case let .columnsDoNotMatch(expected, found):
+            return "the model's columns (\(expected.joined(separator: ", "))) differ from those built from the data (\(found.joined(separator: ", ")))"
+        case let .numerical(error):
+            return error.description
+        }
+    }
+
+    private func formatCoefficient(_ c: Double) -> String {
+        c == c.rounded() && abs(c) < 1e9 ? String(Int(c)) : String(format: "%.6g", c)
+    }
+}
+
+import Foundation

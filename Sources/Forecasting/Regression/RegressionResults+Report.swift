@@ -1,0 +1,280 @@
+import Foundation
+
+/// The formats results can be written in.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    /// A readable summary like statsmodels' `summary()`.
+    case text
+    /// A stable, documented JSON document (see the README), numbers at full precision.
+    case json
+    /// Markdown tables, for a wiki or a pull request.
+    case markdown
+    /// The coefficient table as CSV, numbers at full precision.
+    case csv
+}
+
+extension RegressionResults {
+    /// The estimation method's name: `OLS`, `WLS` or `Ridge`.
+    public var method: String { ridgePenalty != nil ? "Ridge" : (weights != nil ? "WLS" : "OLS") }
+
+    /// One row of the coefficient table.
+    public struct CoefficientRow: Sendable {
+        public var term: String
+        public var estimate, standardError, tStatistic, pValue, lower, upper: Double
+        public var vif: Double?
+    }
+
+    /// The coefficient table at a confidence `level`.
+    public func coefficientTable(level: Double = 0.95) throws(RegressionError) -> [CoefficientRow] {
+        let intervals = try confidenceIntervals(level: level)
+        let se = standardErrors, t = tStatistics, p = pValues
+        return columnNames.indices.map {
+            CoefficientRow(term: columnNames[$0], estimate: coefficients[$0], standardError: se[$0], tStatistic: t[$0],
+                           pValue: p[$0], lower: intervals[$0].lower, upper: intervals[$0].upper,
+                           vif: varianceInflationFactors[$0])
+        }
+    }
+
+    /// Rows whose Cook's distance exceeds 4/n, largest first (at most `limit`), with their source lines.
+    public func influentialRows(limit: Int = 5) -> [(line: Int, cooksDistance: Double, leverage: Double, residual: Double)] {
+        let d = cooksDistance
+        let threshold = 4 / Double(observationCount)
+        return d.indices.filter { d[$0] > threshold }.sorted { d[$0] > d[$1] }.prefix(limit)
+            .map { (rowLines[$0], d[$0], leverage[$0], residuals[$0]) }
+    }
+
+    /// The results as text, JSON, Markdown or CSV.
+    /// - Parameter level: The confidence level of the intervals (default 0.95).
+    public func formatted(_ format: ReportFormat, level: Double = 0.95) throws(RegressionError) -> String {
+        switch format {
+        case .text: try summary(level: level)
+        case .json: try jsonDocument(level: level).serialized()
+        case .markdown: try markdown(level: level)
+        case .csv: try csv(level: level)
+        }
+    }
+
+    /// The JSON document of the fit (`"format": "salesforecast.fit"`, `"version": 1`).
+    public func jsonDocument(level: Double = 0.95) throws(RegressionError) -> JSONValue {
+        let table = try coefficientTable(level: level)
+        let jb = jarqueBera, omni = omnibus
+        var members: [(String, JSONValue)] = [
+            ("format", .string("salesforecast.fit")),
+            ("version", .integer(1)),
+            ("formula", formula.map { .string($0) } ?? .null),
+            ("dependent", .string(responseName)),
+            ("method", .string(method)),
+            ("weights", weightsColumn.map { .string($0) } ?? .null),
+            ("covariance_type", .string(covarianceType.rawValue)),
+            ("confidence_level", .number(level)),
+            ("n_observations", .integer(observationCount)),
+            ("n_dropped_missing", .integer(droppedRows)),
+            ("n_dropped_no_history", .integer(rowsWithoutHistory)),
+            ("df_model", .finite(dfModel)),
+            ("df_residual", .finite(dfResidual)),
+            ("r_squared", .finite(rSquared)),
+            ("adj_r_squared", .finite(adjustedRSquared)),
+            ("sigma", .finite(residualStandardError)),
+            ("f_statistic", .finite(fStatistic)),
+            ("f_p_value", .finite(fPValue)),
+            ("log_likelihood", .finite(logLikelihood)),
+            ("aic", .finite(aic)),
+            ("bic", .finite(bic)),
+            ("condition_number", .finite(conditionNumber)),
+            ("durbin_watson", .finite(durbinWatson)),
+            ("jarque_bera", .finite(jb.statistic)),
+            ("jarque_bera_p_value", .finite(jb.pValue)),
+            ("skew", .finite(jb.skewness)),
+            ("kurtosis", .finite(jb.kurtosis)),
+            ("omnibus", .finite(omni.statistic)),
+            ("omnibus_p_value", .finite(omni.pValue)),
+            ("ssr", .finite(residualSumOfSquares)),
+        ]
+        if let ridgePenalty {
+            members.append(("ridge_penalty", .number(ridgePenalty)))
+            members.append(("effective_parameters", .number(effectiveParameters)))
+        }
+        members.append(("coefficients", .array(table.map { row in
+            var fields: [(String, JSONValue)] = [
+                ("term", .string(row.term)), ("estimate", .finite(row.estimate)), ("std_error", .finite(row.standardError)),
+                ("t_statistic", .finite(row.tStatistic)), ("p_value", .finite(row.pValue)),
+                ("conf_low", .finite(row.lower)), ("conf_high", .finite(row.upper)),
+            ]
+            if let vif = row.vif { fields.append(("vif", .finite(vif))) }
+            return .object(fields)
+        })))
+        members.append(("influential_rows", .array(influentialRows().map {
+            .object([("line", .integer($0.line)), ("cooks_distance", .finite($0.cooksDistance)),
+                     ("leverage", .finite($0.leverage)), ("residual", .finite($0.residual))])
+        })))
+        return .object(members)
+    }
+
+    /// The coefficient table as CSV with full-precision numbers.
+    public func csv(level: Double = 0.95) throws(RegressionError) -> String {
+        var out = "term,estimate,std_error,t_statistic,p_value,conf_low,conf_high,vif\n"
+        for row in try coefficientTable(level: level) {
+            let numbers = [row.estimate, row.standardError, row.tStatistic, row.pValue, row.lower, row.upper]
+                .map { $0.isFinite ? "\($0)" : "" }
+            out += ([CSVText.quoted(row.term)] + numbers + [row.vif.map { $0.isFinite ? "\($0)" : "" } ?? ""])
+                .joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Markdown: a table of fit statistics and the coefficient table.
+    public func markdown(level: Double = 0.95) throws(RegressionError) -> String {
+        let percent = Self.percent(level)
+        var out = "### \(method) regression of `\(responseName)`\n\n"
+        if let formula { out += "Formula: `\(formula)`\n\n" }
+        out += "| statistic | value |\n|---|---:|\n"
+        for (name, value) in statisticLines() { out += "| \(name) | \(value) |\n" }
+        out += "\n| term | estimate | std. error | t | P>\\|t\\| | \(percent) low | \(percent) high | VIF |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for row in try coefficientTable(level: level) {
+            let cells = [row.estimate, row.standardError, row.tStatistic].map { Self.general($0) }
+                + [Self.pValueText(row.pValue)] + [row.lower, row.upper].map { Self.general($0) }
+                + [row.vif.map { Self.general($0) } ?? ""]
+            out += "| `\(row.term)` | " + cells.joined(separator: " | ") + " |\n"
+        }
+        for note in notes() { out += "\n- \(note)" }
+        return out + "\n"
+    }
+
+    /// A readable summary in the layout of statsmodels' `summary()`.
+    public func summary(level: Double = 0.95) throws(RegressionError) -> String {
+        let width = 78
+        let rule = String(repeating: "=", count: width)
+        let thin = String(repeating: "-", count: width)
+        let title = "\(method) Regression Results"
+        var out = String(repeating: " ", count: max(0, (width - title.count) / 2)) + title + "\n" + rule + "\n"
+        let jb = jarqueBera, omni = omnibus
+        let left: [(String, String)] = [
+            ("Dep. Variable:", responseName), ("Model:", method),
+            ("Method:", ridgePenalty == nil ? "Least Squares" : "Ridge (λ = \(Self.general(ridgePenalty ?? 0)))"),
+            ("No. Observations:", String(observationCount)), ("Rows dropped (missing):", String(droppedRows)),
+            ("Df Residuals:", Self.general(dfResidual)), ("Df Model:", Self.general(dfModel)),
+            ("Covariance Type:", covarianceType.rawValue),
+        ]
+        let right: [(String, String)] = [
+            ("R-squared:", Self.fixed(rSquared, 3)), ("Adj. R-squared:", Self.fixed(adjustedRSquared, 3)),
+            ("F-statistic:", Self.general(fStatistic)), ("Prob (F-statistic):", Self.general(fPValue, digits: 3)),
+            ("Log-Likelihood:", Self.general(logLikelihood)), ("AIC:", Self.general(aic)), ("BIC:", Self.general(bic)),
+            ("Residual std. error:", Self.general(residualStandardError)),
+        ]
+        for k in 0..<max(left.count, right.count) {
+            let l = k < left.count ? Self.pair(left[k], 38) : String(repeating: " ", count: 38)
+            let r = k < right.count ? Self.pair(right[k], 38) : ""
+            out += l + "  " + r + "\n"
+        }
+        out += rule + "\n"
+        let table = try coefficientTable(level: level)
+        let nameWidth = max(12, min(40, (table.map(\.term.count).max() ?? 0) + 2))
+        let lowLabel = "[\(Self.trimmed((1 - level) / 2))", highLabel = "\(Self.trimmed(1 - (1 - level) / 2))]"
+        out += Self.pad("", nameWidth) + [ "coef", "std err", "t", "P>|t|", lowLabel, highLabel, "VIF"].map { Self.left($0, 11) }.joined() + "\n"
+        out += String(repeating: "-", count: nameWidth + 77) + "\n"
+        for row in table {
+            let cells = [Self.cell(row.estimate), Self.cell(row.standardError), Self.fixed(row.tStatistic, 3),
+                         Self.fixed(row.pValue, 3), Self.cell(row.lower), Self.cell(row.upper),
+                         row.vif.map { Self.fixed($0, 2) } ?? ""]
+            out += Self.pad(row.term, nameWidth) + cells.map { Self.left($0, 11) }.joined() + "\n"
+        }
+        out += rule + "\n"
+        let bottom: [((String, String), (String, String))] = [
+            (("Omnibus:", Self.fixed(omni.statistic, 3)), ("Durbin-Watson:", Self.fixed(durbinWatson, 3))),
+            (("Prob(Omnibus):", Self.fixed(omni.pValue, 3)), ("Jarque-Bera (JB):", Self.fixed(jb.statistic, 3))),
+            (("Skew:", Self.fixed(jb.skewness, 3)), ("Prob(JB):", Self.general(jb.pValue, digits: 3))),
+            (("Kurtosis:", Self.fixed(jb.kurtosis, 3)), ("Cond. No.", Self.general(conditionNumber, digits: 3))),
+        ]
+        for (l, r) in bottom { out += Self.pair(l, 38) + "  " + Self.pair(r, 38) + "\n" }
+        out += rule + "\n"
+        let influential = influentialRows()
+        if !influential.isEmpty {
+            out += "Most influential rows (Cook's distance > 4/n): "
+            out += influential.map { "line \($0.line) (\(Self.general($0.cooksDistance, digits: 3)))" }.joined(separator: ", ") + "\n"
+        }
+        let notes = notes()
+        if !notes.isEmpty {
+            out += "Notes:\n"
+            for (k, note) in notes.enumerated() { out += "[\(k + 1)] \(note)\n" }
+        }
+        return out
+    }
+
+    /// Plain-language notes: covariance used, conditioning, dropped rows, ridge caveats.
+    public func notes() -> [String] {
+        var notes: [String] = []
+        notes.append(covarianceType == .nonrobust
+            ? "Standard errors assume that the covariance matrix of the errors is correctly specified."
+            : "Standard errors are heteroskedasticity robust (\(covarianceType.rawValue)).")
+        if droppedRows > 0 { notes.append("\(droppedRows) rows with missing values were dropped.") }
+        if rowsWithoutHistory > 0 {
+            notes.append("\(rowsWithoutHistory) rows were dropped because their lagged values reach before the rep's first period.")
+        }
+        if let gapSummary { notes.append("Gaps in the periods: \(gapSummary); lags look back in calendar periods, so rows after a gap lose their lag.") }
+        if ridgePenalty != nil {
+            notes.append("Ridge estimates are shrunk toward zero; their standard errors and intervals ignore that bias and are approximate.")
+        }
+        let scaledCondition = singularValuesScaledRatio
+        if scaledCondition > 1e3 {
+            notes.append("The condition number is large (\(Self.general(conditionNumber, digits: 3)); \(Self.general(scaledCondition, digits: 3)) with columns scaled to unit length): activities move together, so their separate effects are uncertain (see the VIF column).")
+        }
+        if dfResidual <= 0 { notes.append("No residual degrees of freedom: standard errors and tests are undefined.") }
+        return notes
+    }
+
+    /// The condition number after scaling columns to unit length, which ignores the units of the data.
+    var singularValuesScaledRatio: Double {
+        guard let scaled = try? factorization.scaledSingularValues(), let first = scaled.first, let last = scaled.last else { return .nan }
+        return first / last
+    }
+
+    func statisticLines() -> [(String, String)] {
+        [("Observations", String(observationCount)), ("Rows dropped (missing)", String(droppedRows)),
+         ("Df model / residual", "\(Self.general(dfModel)) / \(Self.general(dfResidual))"),
+         ("R²", Self.general(rSquared)), ("Adjusted R²", Self.general(adjustedRSquared)),
+         ("Residual std. error", Self.general(residualStandardError)),
+         ("F statistic", Self.general(fStatistic)), ("P(F)", Self.pValueText(fPValue)),
+         ("Log-likelihood", Self.general(logLikelihood)), ("AIC", Self.general(aic)), ("BIC", Self.general(bic)),
+         ("Condition number", Self.general(conditionNumber, digits: 3)), ("Durbin–Watson", Self.fixed(durbinWatson, 3)),
+         ("Covariance", covarianceType.rawValue)]
+    }
+
+    // MARK: Number formatting (statsmodels' `forg`: 4 significant digits, fixed when moderate)
+
+    static func cell(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        return abs(x) >= 1e4 || (abs(x) < 1e-4 && x != 0) ? String(format: "%.4g", x) : String(format: "%.4f", x)
+    }
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))
+    }
+    static func general(_ x: Double, digits: Int = 4) -> String {
+        x.isFinite ? String(format: "%.\(digits)g", x) : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))
+    }
+    static func pValueText(_ p: Double) -> String { p < 0.001 && p > 0 ? String(format: "%.2e", p) : fixed(p, 3) }
+    static func percent(_ level: Double) -> String { trimmed(level * 100) + "%" }
+    static func trimmed(_ x: Double) -> String {
+        var s = String(format: "%.4f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? String(s.prefix(width - 1)) + " " : s + String(repeating: " ", count: width - s.count)
+    }
+    static func left(_ s: String, _ width: Int) -> String {
+        s.count >= width ? " " + s : String(repeating: " ", count: width - s.count) + s
+    }
+    static func pair(_ item: (String, String), _ width: Int) -> String {
+        let gap = max(1, width - item.0.count - item.1.count)
+        return item.0 + String(repeating: " ", count: gap) + item.1
+    }
+}
+
+/// Quoting for CSV output (RFC 4180).
+enum CSVText {
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+
+/// A fitted linear model: estimates, their covariance, residuals and every statistic derived from them.
+///
+/// Definitions follow statsmodels' `RegressionResults` (and agree with R's `lm`): quantities that take
+/// no input are properties, anything with a parameter is a method.
+///
+/// ```swift
+/// let results = try fit("revenue ~ demos + C(team)", to: data)
+/// results.coefficients            // β̂, in `columnNames` order
+/// results.standardErrors          // with the covariance chosen in the options
+/// results.confidenceIntervals(level: 0.9)
+/// print(results.summary())
+/// ```
+public struct RegressionResults: Sendable {
+    /// The formula as written, when the fit came from one.
+    public internal(set) var formula: String?
+    /// The response's name.
+    public internal(set) var responseName: String = "y"
+    /// The weights column, for weighted least squares.
+    public internal(set) var weightsColumn: String?
+    /// Coefficient names in patsy's convention (`Intercept`, `x`, `C(team)[T.SMB]`, `a:b`).
+    public let columnNames: [String]
+    /// The estimates β̂.
+    public let coefficients: [Double]
+    /// (XᵀWX)⁻¹: the covariance of β̂ divided by σ² (statsmodels' `normalized_cov_params`).
+    /// For a ridge fit, G⁻¹XᵀWXG⁻¹ with G = XᵀWX + Γ.
+    public let normalizedCovariance: Matrix
+    /// The covariance type behind ``covariance`` and every test and interval.
+    public private(set) var covarianceType: CovarianceType
+    /// The covariance of β̂ of ``covarianceType``.
+    public private(set) var covariance: Matrix
+    /// yᵢ − xᵢβ̂.
+    public let residuals: [Double]
+    /// √wᵢ·(yᵢ − xᵢβ̂): the residuals of the weighted problem (equal to ``residuals`` without weights).
+    public let weightedResiduals: [Double]
+    /// xᵢβ̂.
+    public let fittedValues: [Double]
+    /// The response values fitted.
+    public let response: [Double]
+    /// The weights, for weighted least squares.
+    public let weights: [Double]?
+    /// The number of rows fitted.
+    public let observationCount: Int
+    /// Whether the first column is an explicit intercept.
+    public let hasIntercept: Bool
+    /// Whether a constant lies in the column space (an intercept, or e.g. a full set of dummies):
+    /// statsmodels' `k_constant`. It decides centred or uncentred R² and the F test.
+    public let hasConstant: Bool
+    /// Diagonal of the hat matrix W^½X(XᵀWX)⁻¹XᵀW^½.
+    public let leverage: [Double]
+    /// Singular values of the (weighted) design matrix, largest first.
+    public let singularValues: [Double]
+    /// Variance inflation factor per column (`nil` for the intercept): 1/(1 − R²ⱼ) from regressing
+    /// column j on the others, as statsmodels' `variance_inflation_factor(exog, j)`.
+    public let varianceInflationFactors: [Double?]
+    /// Σ wᵢ·eᵢ²: the residual sum of squares (statsmodels' `ssr`).
+    public let residualSumOfSquares: Double
+    /// Σ wᵢ(yᵢ − ȳ)² with a constant, Σ wᵢyᵢ² without (`centered_tss` or `uncentered_tss`).
+    public let totalSumOfSquares: Double
+    /// The explained sum of squares, Σ wᵢ(ŷᵢ − ȳ)² (or Σ wᵢŷᵢ² without a constant), computed directly
+    /// rather than as TSS − SSR so a poor fit keeps its digits.
+    public let explainedSumOfSquares: Double
+    /// The ridge penalty λ, for a ridge fit.
+    public let ridgePenalty: Double?
+    /// Effective number of parameters, tr(H): p for least squares, less for ridge.
+    public let effectiveParameters: Double
+    /// Rows dropped for missing values before the fit.
+    public internal(set) var droppedRows: Int = 0
+    /// Rows dropped because a time term had no value (the first k periods of each rep for `lag(x, k)`).
+    public internal(set) var rowsWithoutHistory: Int = 0
+    /// The panel's columns, when the fit used periods.
+    public internal(set) var panel: PanelLayout?
+    /// Gaps in the panel's periods, in one line, when there are any.
+    public internal(set) var gapSummary: String?
+    /// The dataset row of each fitted row.
+    public internal(set) var fittedRows: [Int] = []
+    /// The 1-based source line of each fitted row, for pointing at influential rows.
+    public internal(set) var rowLines: [Int]
+    /// Levels and statistics learned from the data, needed to build new rows for prediction.
+    public internal(set) var encodings: [String: FactorEncoding] = [:]
+    /// How many steps of iterative refinement the solution took.
+    public internal(set) var refinementSteps: Int = 0
+
+    let factorization: LeastSquaresFactorization
+
+    init(design: Matrix, response: [Double], weights: [Double]?, root: [Double]?, coefficients: [Double],
+         weightedResiduals: [Double], normalizedCovariance: [Double], factorization: LeastSquaresFactorization,
+         singularValues: [Double], columnNames: [String], hasIntercept: Bool, options: RegressionOptions,
+         ridge: (lambda: Double, parameters: Double)? = nil) throws
+    {
+        let n = design.rows, p = design.columns
+        self.columnNames = columnNames
+        self.coefficients = coefficients
+        self.response = response
+        self.weights = weights
+        self.observationCount = n
+        self.hasIntercept = hasIntercept
+        self.factorization = factorization
+        self.singularValues = singularValues
+        self.ridgePenalty = ridge?.lambda
+        self.effectiveParameters = ridge?.parameters ?? Double(p)
+        self.normalizedCovariance = Matrix(rows: p, columns: p, values: normalizedCovariance)
+        self.weightedResiduals = weightedResiduals
+        let residuals = root.map { root in (0..<n).map { weightedResiduals[$0] / root[$0] } } ?? weightedResiduals
+        self.residuals = residuals
+        self.fittedValues = (0..<n).map { response[$0] - residuals[$0] }
+        self.rowLines = (0..<n).map { $0 + 2 }
+
+        // A constant in the column space: explicit, or implicit (regress a column of ones on X).
+        var constantCombination: [Double]?
+        if hasIntercept {
+            constantCombination = [1] + [Double](repeating: 0, count: p - 1)
+        } else if ridge == nil {
+            let plain = try LeastSquaresFactorization(design: design.values, rows: n, columns: p)
+            let (c, r, _) = try plain.solve([Double](repeating: 1, count: n))
+            if Compensated.sumOfSquares(r) <= 1e-20 * Double(n) { constantCombination = c }
+        }
+        self.hasConstant = constantCombination != nil
+
+        // Sums of squares, each with compensated sums so R² keeps its digits when it is tiny.
+        let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
+        var weightedMean = DoubleDouble()
+        for i in 0..<n { weightedMean.addProduct(weights?[i] ?? 1, response[i]) }
+        let mean = hasConstant ? weightedMean.value / totalWeight : 0
+        let ssr = Compensated.sumOfSquares(weightedResiduals)
+        let tss = Compensated.weightedSumOfSquares(response.map { $0 - mean }, weights: weights)
+        self.residualSumOfSquares = ssr
+        self.totalSumOfSquares = tss
+        self.explainedSumOfSquares = ridge == nil
+            ? Compensated.weightedSumOfSquares(fittedValues.map { $0 - mean }, weights: weights)
+            : tss - ssr
+
+        // Leverage, and the robust covariance's middle term if one is asked for.
+        let dfResidual = Double(n) - effectiveParameters
+        let scale = ssr / dfResidual
+        let type = options.covariance
+        let e2 = weightedResiduals.map { $0 * $0 }
+        let (leverage, meat) = try factorization.leverageAndMeat(dataRows: n, meatWeights: type == .nonrobust ? nil : {
+            row, h in Self.heteroskedasticWeight(type, e2[row], h)
+        })
+        self.leverage = leverage
+        self.covarianceType = type
+        if let meat {
+            var sandwich = try factorization.sandwich(meat: meat)
+            if type == .hc1 { sandwich = sandwich.map { $0 * Double(n) / dfResidual } }
+            self.covariance = Matrix(rows: p, columns: p, values: sandwich)
+        } else {
+            self.covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.map { $0 * scale })
+        }
+
+        // VIF_j = (XᵀX)⁻¹ⱼⱼ · TSSⱼ, with TSSⱼ centred when the other columns span a constant:
+        // the same as 1/(1 − R²ⱼ) of the auxiliary regression, without p extra fits.
+        var unweightedInverse = normalizedCovariance
+        if weights != nil || ridge != nil {
+            let plain = try LeastSquaresFactorization(design: design.values, rows: n, columns: p)
+            let scaled = try plain.scaledSingularValues()
+            unweightedInverse = (scaled.last ?? 0) > Double(max(n, p)) * .ulpOfOne * (scaled.first ?? 0)
+                ? try plain.inverseGram(refined: false) : [Double](repeating: .nan, count: p * p)
+        }
+        self.varianceInflationFactors = (0..<p).map { j -> Double? in
+            if hasIntercept && j == 0 { return nil }
+            let column = Array(design.column(j))
+            let othersSpanConstant = constantCombination.map { abs($0[j]) < 1e-9 } ?? false
+            let centre = othersSpanConstant ? Compensated.sum(column) / Double(n) : 0
+            return unweightedInverse[j + j * p] * Compensated.sumOfSquares(column.map { $0 - centre })
+        }
+    }
+
+    static func heteroskedasticWeight(_ type: CovarianceType, _ e2: Double, _ h: Double) -> Double {
+        switch type {
+        case .nonrobust, .hc0, .hc1: e2
+        case .hc2: e2 / (1 - h)
+        case .hc3: e2 / ((1 - h) * (1 - h))
+        }
+    }
+
+    // MARK: Degrees of freedom and scale
+
+    /// The number of columns fitted.
+    public var parameterCount: Int { coefficients.count }
+    /// n − p (n − tr(H) for ridge): statsmodels' `df_resid`.
+    public var dfResidual: Double { Double(observationCount) - effectiveParameters }
+    /// p − 1 with a constant, p without (statsmodels' `df_model`).
+    public var dfModel: Double { effectiveParameters - (hasConstant ? 1 : 0) }
+    /// σ̂² = SSR / df_resid (statsmodels' `scale` and `mse_resid`).
+    public var scale: Double { residualSumOfSquares / dfResidual }
+    /// The residual standard error σ̂.
+    public var residualStandardError: Double { scale.squareRoot() }
+
+    // MARK: Coefficient inference
+
+    /// Standard errors: square roots of the diagonal of ``covariance``.
+    public var standardErrors: [Double] { covariance.diagonal.map { $0.squareRoot() } }
+    /// t statistics, β̂ⱼ / se(β̂ⱼ).
+    public var tStatistics: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
+    /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom.
+    public var pValues: [Double] {
+        let t = StudentTDistribution(degreesOfFreedom: dfResidual)
+        return tStatistics.map { t.twoSidedPValue($0) }
+    }
+
+    /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95).
+    /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
+    public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [(lower: Double, upper: Double)] {
+        guard level > 0, level < 1 else { throw .invalidLevel(level) }
+        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
+        return zip(coefficients, standardErrors).map { ($0 - q * $1, $0 + q * $1) }
+    }
+
+    // MARK: Goodness of fit
+
+    /// R² = ESS/TSS, centred with a constant and uncentred without (as statsmodels and NIST define it).
+    public var rSquared: Double {
+        ridgePenalty == nil ? explainedSumOfSquares / totalSumOfSquares : 1 - residualSumOfSquares / totalSumOfSquares
+    }
+    /// 1 − (n − k₀)/df_resid·(1 − R²), with k₀ = 1 with a constant, 0 without.
+    public var adjustedRSquared: Double {
+        1 - (Double(observationCount) - (hasConstant ? 1 : 0)) / dfResidual * (1 - rSquared)
+    }
+
+    /// The F statistic that every coefficient but the constant is zero. With a robust covariance it is
+    /// the Wald F of that hypothesis (statsmodels does the same); `nan` when undefined.
+    public var fStatistic: Double { overallTest.statistic }
+    /// The p-value of ``fStatistic``.
+    public var fPValue: Double { overallTest.pValue }
+
+    var overallTest: (statistic: Double, pValue: Double) {
+        if ridgePenalty != nil || dfModel <= 0 { return (.nan, .nan) }
+        if covarianceType == .nonrobust {
+            let f = (explainedSumOfSquares / dfModel) / scale
+            return (f, FDistribution(numeratorDegreesOfFreedom: dfModel, denominatorDegreesOfFreedom: dfResidual).survival(f))
+        }
+        // statsmodels returns nan here when the constant is implicit (statsmodels issue #2444).
+        guard hasIntercept || !hasConstant else { return (.nan, .nan) }
+        let tested = Array((hasIntercept ? 1 : 0)..<parameterCount)
+        guard let test = try? waldTest(columns: tested) else { return (.nan, .nan) }
+        return (test.statistic, test.pValue)
+    }
+
+    /// The Wald F test that the coefficients of `columns` are all zero, with ``covariance``:
+    /// F = β̂ₛᵀ(Vₛₛ)⁻¹β̂ₛ / q on (q, df_resid) degrees of freedom.
+    /// - Parameter columns: Indices into ``columnNames``.
+    public func waldTest(columns: [Int]) throws -> (statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double) {
+        let q = columns.count
+        var v = [Double](repeating: 0, count: q * q)
+        for (a, i) in columns.enumerated() { for (b, j) in columns.enumerated() { v[a + b * q] = covariance[i, j] } }
+        let beta = columns.map { coefficients[$0] }
+        var solution = beta
+        try LAPACK.solvePositiveDefinite(v, order: q, &solution, rightHandSides: 1)
+        let f = zip(beta, solution).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
+        let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: dfResidual)
+        return (f, distribution.survival(f), Double(q), dfResidual)
+    }
+
+    /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
+    public var logLikelihood: Double {
+        let n = Double(observationCount)
+        var value = -n / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(residualSumOfSquares / n) + 1)
+        if let weights { value += 0.5 * weights.reduce(0) { $0 + Foundation.log($1) } }
+        return value
+    }
+    /// Akaike's information criterion, −2ℓ + 2k with k the number of parameters.
+    public var aic: Double { -2 * logLikelihood + 2 * effectiveParameters }
+    /// Schwarz's Bayesian information criterion, −2ℓ + k·log n.
+    public var bic: Double { -2 * logLikelihood + Foundation.log(Double(observationCount)) * effectiveParameters }
+
+    /// The condition number of the (weighted) design, σₘₐₓ/σₘᵢₙ (statsmodels' `condition_number`).
+    /// Large values (over about 1e3 for scaled data) mean collinear activities.
+    public var conditionNumber: Double { (singularValues.first ?? .nan) / (singularValues.last ?? .nan) }
+
+    // MARK: Residual diagnostics
+
+    /// The Durbin–Watson statistic of the weighted residuals in row order; near 2 when successive
+    /// residuals are uncorrelated, toward 0 when they trend together.
+    public var durbinWatson: Double { Diagnostics.durbinWatson(weightedResiduals) }
+
+    /// Cook's distance per row: eᵢ²hᵢ / (p·σ̂²·(1 − hᵢ)²), with weighted residuals.
+    public var cooksDistance: [Double] {
+        let p = effectiveParameters, s2 = scale
+        return zip(weightedResiduals, leverage).map { e, h in e * e * h / (p * s2 * (1 - h) * (1 - h)) }
+    }
+
+    /// Jarque–Bera normality test of the weighted residuals, with their skewness and kurtosis.
+    public var jarqueBera: (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
+        Diagnostics.jarqueBera(weightedResiduals)
+    }
+
+    /// D'Agostino–Pearson omnibus normality test of the weighted residuals (statsmodels' `Omnibus`).
+    public var omnibus: (statistic: Double, pValue: Double) { Diagnostics.omnibus(weightedResiduals) }
+
+    /// The covariance of the estimates of another type, from the same fit.
+    public func covariance(_ type: CovarianceType) throws -> Matrix {
+        if type == covarianceType { return covariance }
+        return try withCovariance(type).covariance
+    }
+
+    /// The same fit with its standard errors, tests and intervals from another covariance type.
+    public func withCovariance(_ type: CovarianceType) throws -> RegressionResults {
+        var copy = self
+        let n = observationCount, p = parameterCount
+        if type == .nonrobust {
+            copy.covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.values.map { $0 * scale })
+        } else {
+            let e2 = weightedResiduals.map { $0 * $0 }
+            let h = leverage
+            let (_, meat) = try factorization.leverageAndMeat(dataRows: n) { row, _ in
+                Self.heteroskedasticWeight(type, e2[row], h[row])
+            }
+            var sandwich = try factorization.sandwich(meat: meat ?? [])
+            if type == .hc1 { sandwich = sandwich.map { $0 * Double(n) / dfResidual } }
+            copy.covariance = Matrix(rows: p, columns: p, values: sandwich)
+        }
+        copy.covarianceType = type
+        return copy
+    }
+}

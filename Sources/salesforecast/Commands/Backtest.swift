@@ -1,0 +1,61 @@
+import ArgumentParser
+import Forecasting
+
+extension SalesForecast {
+    /// `salesforecast backtest`: rolling-origin evaluation against naive forecasts.
+    struct Backtest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how the model's quarterly forecasts would have done, against naive forecasts.",
+            discussion: """
+                Example:
+                  salesforecast backtest --history examples/data/sales_history.csv \\
+                    --formula "revenue ~ lag(demos, 1) + proposals + season(period, 'quarter')"
+
+                Fits on the history before each quarter, forecasts that quarter per rep, and
+                scores MAE, RMSE, MAPE, WAPE and interval coverage next to two naive
+                forecasts: last period's run-rate and the same quarter last year.
+                """
+        )
+
+        @Option(help: "The history CSV.")
+        var history: String
+
+        @Option(name: [.short, .long], help: "The model.")
+        var formula: String
+
+        @Option(help: "Activities for the forecast quarter: known (what happened), projected, or both.")
+        var activities: ActivityChoice = .both
+
+        @Option(help: "Quarters of history before the first forecast.")
+        var minimumQuarters: Int = 4
+
+        @Option(help: "How to project activities: run-rate or last-year.")
+        var projection: ActivityProjection = .runRate
+
+        @Option(help: "Heteroskedasticity-robust covariance for the intervals: HC0–HC3.")
+        var robust: CovarianceType?
+
+        @OptionGroup var panel: PanelOptions
+        @OptionGroup var output: OutputOptions
+
+        enum ActivityChoice: String, ExpressibleByArgument { case known, projected, both }
+
+        func validate() throws {
+            guard minimumQuarters >= 1 else { throw ValidationError("--minimum-quarters must be at least 1") }
+        }
+
+        func run() throws {
+            let data = try CSVReader.read(path: history)
+            let modes: [ActivityMode] = switch activities {
+            case .both: [.known, .projected]
+            case .known: [.known]
+            case .projected: [.projected]
+            }
+            let report = try Forecasting.backtest(
+                history: data, formula: formula, layout: panel.layout(for: data),
+                options: BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
+                                         regression: RegressionOptions(covariance: robust ?? .nonrobust)))
+            try output.emit(report.formatted(output.format))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Forecasting
+
+extension SalesForecast {
+    /// `salesforecast fit`: fit a regression of results on activities and print its inference.
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit a regression of results on activities, with full statistical inference.",
+            discussion: """
+                Example:
+                  salesforecast fit history.csv --robust HC1 \\
+                    --formula "revenue ~ proposals + demos + calls + C(team)"
+
+                Formulas follow R and patsy: '+' adds terms, ':' and '*' interact,
+                '- 1' drops the intercept, I(x^2) does arithmetic, log(x) and
+                C(x) (categories; text columns are categorical anyway).
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: [.short, .long], help: "The model, e.g. \"revenue ~ demos + proposals + C(team)\".")
+        var formula: String
+
+        @Option(help: "A column of positive weights (weighted least squares).")
+        var weights: String?
+
+        @Option(help: "Confidence level of the intervals, between 0 and 1.")
+        var level: Double = 0.95
+
+        @Option(help: "Heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3.")
+        var robust: CovarianceType?
+
+        @Option(help: "Ridge penalty λ ≥ 0 for collinear activities (on standardized columns; intercept not penalized).")
+        var ridge: Double?
+
+        @OptionGroup var panel: PanelOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(help: "Save the fitted model to this JSON file (atomically), for predict, forecast and what-if.")
+        var save: String?
+
+        func validate() throws {
+            guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95 (got \(level))") }
+            if let ridge, !(ridge >= 0) || !ridge.isFinite { throw ValidationError("--ridge must be a number ≥ 0") }
+            if robust == .nonrobust { throw ValidationError("--robust takes HC0, HC1, HC2 or HC3") }
+        }
+
+        func run() throws {
+            let data = try input.read()
+            let parsed = try Formula(formula)
+            // Periods matter only to time terms; a plain regression does not need a period column.
+            let layout = parsed.usesTime ? panel.layout(for: data) : nil
+            let options = RegressionOptions(weights: weights, covariance: robust ?? .nonrobust, ridge: ridge,
+                                            missing: input.missing, panel: layout)
+            let results = try Forecasting.fit(parsed, to: data, options: options)
+            try output.emit(results.formatted(output.format, level: level))
+            if let save { try results.savedModel().write(to: save) }
+        }
+    }
+}
+
+extension CovarianceType: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.uppercased() == "NONROBUST" ? "nonrobust" : argument.uppercased())
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every kind of bad input DEVELOPERS.md names, through the CLI: one line on stderr that says what and
+/// where (file, line, column or formula character), a non-zero exit code, and nothing on stdout.
+@Suite("Bad input gets one clear line and a non-zero exit")
+struct BadInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var csv: String?            // nil: the file does not exist
+        var formula: String
+        var extra: [String] = []
+        var expected: [String]      // fragments the error line must contain
+        var status: Int32 = 1
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "missing file", csv: nil, formula: "y ~ x", expected: ["no such file"]),
+        Case(name: "empty file", csv: "", formula: "y ~ x", expected: ["data.csv", "empty"]),
+        Case(name: "header only", csv: "y,x\n", formula: "y ~ x", expected: ["no data rows"]),
+        Case(name: "ragged row", csv: "y,x\n1,2\n3\n4,5\n", formula: "y ~ x", expected: ["line 3", "1 cells", "header has 2"]),
+        Case(name: "unterminated quote", csv: "y,x\n1,\"2\n", formula: "y ~ x", expected: ["line 2", "never closed"]),
+        Case(name: "non-number", csv: "y,x\n1,2\n3,n/a\n4,5\n6,7\n", formula: "y ~ x",
+             expected: ["line 3, column 'x': 'n/a' is not a number"]),
+        Case(name: "NaN", csv: "y,x\n1,2\n3,NaN\n4,5\n6,7\n", formula: "y ~ x",
+             expected: ["line 3, column 'x': 'NaN' is not a finite number"]),
+        Case(name: "infinity in the response", csv: "y,x\n1,2\ninf,3\n4,5\n6,7\n", formula: "y ~ x",
+             expected: ["line 3, column 'y'", "not a finite number"]),
+        Case(name: "missing column", csv: "y,x\n1,2\n3,4\n5,7\n", formula: "y ~ x + demos",
+             expected: ["no column named 'demos'", "'y', 'x'"]),
+        Case(name: "formula syntax error", csv: "y,x\n1,2\n3,4\n5,7\n", formula: "y ~ x +",
+             expected: ["formula, character 8", "expected a term after '+'"]),
+        Case(name: "formula without tilde", csv: "y,x\n1,2\n3,4\n5,7\n", formula: "y x",
+             expected: ["formula, character 3", "'~'"]),
+        Case(name: "unknown function", csv: "y,x\n1,2\n3,4\n5,7\n", formula: "y ~ logg(x)",
+             expected: ["character 5", "unknown function 'logg'"]),
+        Case(name: "collinear columns", csv: "y,a,b,c\n1,1,2,3\n2,2,1,3\n4,3,5,8\n3,4,4,8\n5,5,1,6\n",
+             formula: "y ~ a + b + c", expected: ["collinear", "'c' = 'a' + 'b'"]),
+        Case(name: "constant column", csv: "y,x,k\n1,1,7\n2,2,7\n4,3,7\n3,4,7\n", formula: "y ~ x + k",
+             expected: ["'k' is constant"]),
+        Case(name: "all-zero column", csv: "y,x,z\n1,1,0\n2,2,0\n4,3,0\n3,4,0\n", formula: "y ~ x + z",
+             expected: ["'z' is zero on every row"]),
+        Case(name: "fewer rows than parameters", csv: "y,a,b\n1,1,2\n2,3,1\n", formula: "y ~ a + b",
+             expected: ["only 2 usable rows", "3 model columns"]),
+        Case(name: "log of zero", csv: "y,x\n1,2\n2,0\n3,4\n4,3\n", formula: "y ~ log(x)",
+             expected: ["line 3", "'log(x)' is -infinity"]),
+        Case(name: "text response", csv: "y,x\nA,2\nB,0\nC,4\n", formula: "y ~ x",
+             expected: ["'y' is text"]),
+        Case(name: "one-level categorical", csv: "y,x,r\n1,2,a\n2,0,a\n3,4,a\n4,3,a\n", formula: "y ~ x + r",
+             expected: ["'r' has only one value ('a')"]),
+        Case(name: "zero weight", csv: "y,x,w\n1,2,1\n2,0,0\n3,4,1\n4,3,1\n", formula: "y ~ x", extra: ["--weights", "w"],
+             expected: ["line 3, column 'w': weight 0.0 is not positive"]),
+        Case(name: "missing value refused", csv: "y,x\n1,2\n2,\n3,4\n4,3\n", formula: "y ~ x", extra: ["--missing", "error"],
+             expected: ["line 3, column 'x': the value is missing"]),
+        Case(name: "binary file", csv: "y,x\n1,\u{0}2\n", formula: "y ~ x", expected: ["not a text file"]),
+        Case(name: "usage: no formula", csv: "y,x\n1,2\n", formula: "", expected: ["--formula"], status: 2),
+        Case(name: "usage: level out of range", csv: "y,x\n1,2\n", formula: "y ~ x", extra: ["--level", "95"],
+             expected: ["--level must be between 0 and 1"], status: 2),
+    ]
+
+    @Test("Bad input", arguments: cases)
+    func badInput(_ testCase: Case) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("data.csv").path
+        if let csv = testCase.csv { try Data(csv.utf8).write(to: URL(fileURLWithPath: path)) }
+        var arguments = ["fit", path]
+        if !testCase.formula.isEmpty { arguments += ["--formula", testCase.formula] }
+        let run = try CLIRunner.run(arguments + testCase.extra)
+        #expect(run.status == testCase.status, "stderr: \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let message = run.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        if testCase.status == 1 {
+            #expect(message.hasPrefix("salesforecast: error: "))
+            #expect(!message.contains("\n"), "one line, got: \(message)")
+        }
+        for fragment in testCase.expected {
+            #expect(message.contains(fragment), "'\(fragment)' not in: \(message)")
+        }
+    }
+
+    @Test("A directory instead of a file")
+    func directory() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try CLIRunner.run(["fit", directory.path, "--formula", "y ~ x"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("is a directory"))
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Forecasting
+
+@Suite("Least squares: rank, ridge, weights, covariance")
+struct RegressionTests {
+    static func longley() throws -> Dataset { try CSVReader.read(path: Fixtures.path("nist/Longley.csv")) }
+
+    static func relative(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
+
+    @Test("Ridge matches the closed form (XᵀX + Γ)⁻¹Xᵀy computed in 60-digit arithmetic")
+    func ridgeClosedForm() throws {
+        // mpmath 1.3.0, mp.dps = 60, on Longley with λ = 0.01: Γⱼⱼ = λ·Σ(xᵢⱼ − x̄ⱼ)², intercept unpenalized.
+        let expected = [-766481.25607858923, 73.025056306627792, 0.01195742470214844, -1.1323247223960666,
+                        -0.60715620393176435, 0.045456105198997054, 419.3389601836786]
+        let results = try fit("y ~ x1 + x2 + x3 + x4 + x5 + x6", to: Self.longley(), options: RegressionOptions(ridge: 0.01))
+        for (got, want) in zip(results.coefficients, expected) { #expect(Self.relative(got, want) < 1e-9, "\(got) vs \(want)") }
+        #expect(Self.relative(results.effectiveParameters, 4.7810116737191838) < 1e-9)
+        #expect(results.method == "Ridge")
+        #expect(results.notes().contains { $0.contains("approximate") })
+    }
+
+    @Test("Ridge resolves exact collinearity that plain least squares refuses")
+    func ridgeOnCollinear() throws {
+        let data = try Dataset(numeric: [("y", [1, 2, 4, 3, 5, 7]), ("a", [1, 2, 3, 4, 5, 6]), ("b", [2, 1, 5, 4, 1, 3]),
+                                         ("c", [3, 3, 8, 8, 6, 9])])
+        #expect(throws: RegressionError.self) { try fit("y ~ a + b + c", to: data) }
+        let results = try fit("y ~ a + b + c", to: data, options: RegressionOptions(ridge: 0.1))
+        #expect(results.coefficients.allSatisfy { $0.isFinite })
+    }
+
+    @Test("Collinear columns are named with the combination, in formula order")
+    func collinearNamed() throws {
+        let data = try Dataset(numeric: [("y", [1, 2, 4, 3, 5, 7]), ("a", [1, 2, 3, 4, 5, 6]), ("b", [2, 1, 5, 4, 1, 3]),
+                                         ("c", [3, 3, 8, 8, 6, 9]), ("d", [2, 4, 6, 8, 10, 12]), ("k", [5, 5, 5, 5, 5, 5])])
+        do {
+            _ = try fit("y ~ a + b + c", to: data)
+            Issue.record("fitted a collinear model")
+        } catch let RegressionError.collinear(items) {
+            #expect(items.count == 1)
+            #expect(items.first?.column == "c")
+            #expect(items.first?.combination.map(\.name) == ["a", "b"])
+            for term in items.first?.combination ?? [] { #expect(abs(term.coefficient - 1) < 1e-9) }
+        }
+        #expect(throws: RegressionError.self) { try fit("y ~ a + d", to: data) }
+        do { _ = try fit("y ~ a + d", to: data) } catch { #expect("\(error)".contains("'d' = 2·'a'")) }
+        do { _ = try fit("y ~ a + k", to: data) } catch { #expect("\(error)".contains("'k' is constant")) }
+    }
+
+    @Test("Robust covariances equal the sandwich computed directly from X and e")
+    func sandwichDirect() throws {
+        let data = try Self.longley()
+        let results = try fit("y ~ x1 + x3 + x4", to: data)
+        let x = try DesignMatrix(formula: Formula("y ~ x1 + x3 + x4"), data: data).matrix
+        let n = x.rows, p = x.columns
+        let bread = results.normalizedCovariance
+        let e = results.residuals, h = results.leverage
+        for type in [CovarianceType.hc0, .hc1, .hc2, .hc3] {
+            // Independent: (XᵀX)⁻¹ Xᵀ diag(ω) X (XᵀX)⁻¹ by plain loops.
+            var meat = [Double](repeating: 0, count: p * p)
+            for i in 0..<n {
+                let omega: Double = switch type {
+                case .hc2: e[i] * e[i] / (1 - h[i])
+                case .hc3: e[i] * e[i] / ((1 - h[i]) * (1 - h[i]))
+                default: e[i] * e[i]
+                }
+                for a in 0..<p { for b in 0..<p { meat[a + b * p] += x[i, a] * omega * x[i, b] } }
+            }
+            let robust = try results.covariance(type)
+            for a in 0..<p {
+                for b in 0..<p {
+                    var v = 0.0
+                    for k in 0..<p { for l in 0..<p { v += bread[a, k] * meat[k + l * p] * bread[l, b] } }
+                    if type == .hc1 { v *= Double(n) / Double(n - p) }
+                    #expect(Self.relative(robust[a, b], v) < 1e-8, "\(type) [\(a),\(b)]")
+                }
+            }
+        }
+        // Leverage from its definition: hᵢ = xᵢ(XᵀX)⁻¹xᵢᵀ.
+        for i in 0..<n {
+            var hi = 0.0
+            for a in 0..<p { for b in 0..<p { hi += x[i, a] * bread[a, b] * x[i, b] } }
+            #expect(Self.relative(h[i], hi) < 1e-9)
+        }
+    }
+
+    @Test("A one-column Wald F equals the square of its t statistic")
+    func waldMatchesT() throws {
+        let results = try fit("y ~ x1 + x3 + x4", to: Self.longley()).withCovariance(.hc3)
+        let t = results.tStatistics[2]
+        let test = try results.waldTest(columns: [2])
+        #expect(Self.relative(test.statistic, t * t) < 1e-12)
+        #expect(Self.relative(test.pValue, results.pValues[2]) < 1e-10)
+    }
+
+    @Test("Weighted least squares equals OLS on rows scaled by √w")
+    func weightedEqualsScaled() throws {
+        let data = try Self.longley()
+        let y = try data.numbers("y"), x = try data.numbers("x4")
+        let w = (0..<y.count).map { 0.5 + Double($0 % 4) }
+        let weighted = try Dataset(numeric: [("y", y), ("x", x), ("w", w)])
+        let wls = try fit("y ~ x", to: weighted, options: RegressionOptions(weights: "w"))
+        let r = w.map { $0.squareRoot() }
+        let scaled = try Dataset(numeric: [("y", zip(y, r).map { $0 * $1 }), ("one", r), ("x", zip(x, r).map { $0 * $1 })])
+        let ols = try fit("y ~ one + x - 1", to: scaled)
+        for j in 0..<2 {
+            #expect(Self.relative(wls.coefficients[j], ols.coefficients[j]) < 1e-12)
+            #expect(Self.relative(wls.standardErrors[j], ols.standardErrors[j]) < 1e-10)
+        }
+        #expect(Self.relative(wls.residualSumOfSquares, ols.residualSumOfSquares) < 1e-10)
+        #expect(wls.method == "WLS")
+    }
+
+    @Test("A full set of dummies without intercept counts as a constant (centred R², as statsmodels)")
+    func implicitConstant() throws {
+        let data = try Dataset([("y", .numeric([1, 2, 4, 3, 5, 7, 6, 8])), ("x", .numeric([1, 3, 2, 5, 4, 6, 8, 7])),
+                                ("r", .text(TextColumn(["a", "b", "a", "b", "a", "b", "a", "b"])))])
+        let implicit = try fit("y ~ r + x - 1", to: data)
+        let explicit = try fit("y ~ r + x", to: data)
+        #expect(implicit.hasConstant && !implicit.hasIntercept)
+        #expect(Self.relative(implicit.rSquared, explicit.rSquared) < 1e-12)
+        #expect(implicit.dfModel == explicit.dfModel)
+        #expect(Self.relative(implicit.fStatistic, explicit.fStatistic) < 1e-10)
+    }
+
+    @Test("n = p: estimates, but inference is undefined and said to be")
+    func noResidualDegreesOfFreedom() throws {
+        let data = try Dataset(numeric: [("y", [1, 3, 2]), ("a", [1, 2, 3]), ("b", [2, 1, 5])])
+        let results = try fit("y ~ a + b", to: data)
+        #expect(results.dfResidual == 0)
+        #expect(results.coefficients.allSatisfy { $0.isFinite })
+        #expect(results.standardErrors.allSatisfy { !$0.isFinite })
+        #expect(results.notes().contains { $0.contains("No residual degrees of freedom") })
+        _ = try results.summary()  // must not trap
+    }
+
+    @Test("Fewer rows than columns is refused with the counts")
+    func tooFewRows() throws {
+        let data = try Dataset(numeric: [("y", [1, 3]), ("a", [1, 2]), ("b", [2, 1])])
+        #expect(throws: RegressionError.tooFewRows(rows: 2, parameters: 3, dropped: 0)) { try fit("y ~ a + b", to: data) }
+    }
+
+    @Test("Invalid confidence levels and penalties are refused")
+    func invalidOptions() throws {
+        let results = try fit("y ~ x1", to: Self.longley())
+        #expect(throws: RegressionError.invalidLevel(1.5)) { try results.confidenceIntervals(level: 1.5) }
+        #expect(throws: RegressionError.invalidPenalty(-1)) { try fit("y ~ x1", to: Self.longley(), options: RegressionOptions(ridge: -1)) }
+    }
+}

@@ -86,7 +86,13 @@ struct StatsmodelsAgreementTests {
 
         if !reference.leverage.isEmpty {
             Self.expectClose(results.leverage, reference.leverage, "hat_matrix_diag")
-            Self.expectClose(results.cooksDistance, reference.cooksDistance, "cooks_distance")
+            // A tiny Cook's distance comes from a tiny residual, which loses digits to cancellation in
+            // statsmodels' unrefined residuals; so compare on the scale of the largest distance.
+            let largest = reference.cooksDistance.max() ?? 1
+            for (k, (g, w)) in zip(results.cooksDistance, reference.cooksDistance).enumerated() {
+                #expect(abs(g - w) <= Self.tolerance * largest, "cooks_distance[\(k)]: \(g) vs \(w)")
+            }
+            #expect(results.cooksDistance.count == reference.cooksDistance.count)
         }
     }
 
@@ -124,4 +130,8 @@ struct StatsmodelsAgreementTests {
             if j == 0 { #expect(row["vif"] == nil) } else { #expect(Self.close(value("vif"), vifs[j])) }
         }
     }
+}
+
+extension StatsmodelsCase: CustomTestStringConvertible {
+    var testDescription: String { "case \(name): \(formula)\(weights.map { " weights \($0)" } ?? "")" }
 }

@@ -16,7 +16,7 @@ struct SalesForecast: ParsableCommand {
             Exit codes: 0 success, 1 bad input or a model that cannot be fitted, 2 usage error.
             """,
         version: ForecastingVersion.current,
-        subcommands: [Fit.self, Forecast.self, Predict.self, Backtest.self, Leads.self]
+        subcommands: [Fit.self, Forecast.self, Predict.self, Backtest.self, Leads.self, WhatIf.self, GoalSeek.self]
     )
 
     /// Runs the command. Library errors print as one line naming what and where, with exit code 1;
@@ -42,7 +42,7 @@ struct SalesForecast: ParsableCommand {
 
     static func isLibraryError(_ error: any Error) -> Bool {
         error is CSVError || error is DataError || error is FormulaError || error is RegressionError
-            || error is ModelFileError || error is OutputError || error is LinearAlgebraError || error is TimeError
+            || error is ModelFileError || error is OutputError || error is LinearAlgebraError || error is TimeError || error is ScenarioError
     }
 }
 

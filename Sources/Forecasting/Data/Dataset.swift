@@ -73,6 +73,20 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// A copy with the column `name` replaced (same length), or appended when there is none.
+    public func replacingColumn(_ name: String, with column: Column) throws(DataError) -> Dataset {
+        guard column.count == rowCount else { throw .lengthMismatch(column: name, expected: rowCount, found: column.count) }
+        var copy = self
+        if let position = indexByName[name] {
+            copy.columns[position] = column
+        } else {
+            copy.indexByName[name] = columns.count
+            copy.columnNames.append(name)
+            copy.columns.append(column)
+        }
+        return copy
+    }
+
     /// A dataset holding only the rows at `rows`, in that order.
     public func selectingRows(_ rows: [Int]) -> Dataset {
         var copy = self

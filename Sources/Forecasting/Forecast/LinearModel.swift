@@ -24,6 +24,8 @@ public struct LinearModel: Sendable {
     public let encodings: [String: FactorEncoding]
     /// The period and entity columns, when the formula has time terms.
     public let panel: PanelLayout?
+    /// [minimum, maximum] of each numeric column over the rows fitted.
+    public let ranges: [String: [Double]]
 
     /// The model of a fit in memory.
     public init(_ results: RegressionResults) throws {
@@ -36,6 +38,7 @@ public struct LinearModel: Sendable {
         dfResidual = results.dfResidual
         encodings = results.encodings
         panel = results.panel
+        ranges = results.ranges
     }
 
     /// The model in a saved file.
@@ -50,6 +53,7 @@ public struct LinearModel: Sendable {
         dfResidual = saved.dfResidual
         encodings = saved.encodings
         panel = saved.panel
+        ranges = saved.ranges ?? [:]
     }
 
     /// Predicts the response on the rows of `data` (those marked in `only`, or all), with standard
@@ -151,6 +155,24 @@ public struct Prediction: Sendable {
         for a in 0..<p { for b in 0..<p { v += c[a] * covariance[a, b] * c[b] } }
         return RollUp(label: label, count: positions.count, mean: total.value, meanSE: max(0, v).squareRoot(),
                       observationSE: (max(0, v) + noise).squareRoot(), dfResidual: dfResidual, level: level)
+    }
+}
+
+extension Prediction {
+    /// The difference of two totals from the same model, Σ_b ŷ − Σ_a ŷ, and its standard error from the
+    /// uncertainty of the estimates alone: √(dᵀVd) with d = Σ_b x − Σ_a x. The noise of the observations
+    /// is left out: comparing plans for the same reps and periods, it is the same in both and cancels.
+    public static func difference(from a: Prediction, _ aPositions: [Int], to b: Prediction, _ bPositions: [Int])
+        -> (mean: Double, standardError: Double)
+    {
+        let p = a.design.columns
+        var d = [Double](repeating: 0, count: p)
+        var mean = DoubleDouble()
+        for i in bPositions { for j in 0..<p { d[j] += b.design[i, j] }; mean.add(b.mean[i]) }
+        for i in aPositions { for j in 0..<p { d[j] -= a.design[i, j] }; mean.add(-a.mean[i]) }
+        var v = 0.0
+        for i in 0..<p { for j in 0..<p { v += d[i] * a.covariance[i, j] * d[j] } }
+        return (mean.value, max(0, v).squareRoot())
     }
 }
 

@@ -89,46 +89,133 @@ public func forecastQuarter(history: Dataset, formula: String, options: Regressi
 }
 
 /// Forecasts the quarter `request.horizon` with a fitted model; `history` supplies the reps, their
+/// The future of a quarterly run, built once: history followed by one row per active rep and future
+/// period, activities from the plan or projected. Forecasts, scenarios and goal seeking all start here.
+struct PlanningFrame {
+    let history: Dataset
+    let panel: Panel
+    let model: LinearModel
+    let request: ForecastRequest
+    let quarterPeriods: [Period]
+    let activityColumns: [String]
+    let built: FutureRows.Built
+
+    /// A frame from history and the request's plan, or from the plan alone when there is no history.
+    init(history: Dataset?, model: LinearModel, request: ForecastRequest) throws {
+        if let history {
+            try self.init(history: history, model: model, request: request)
+        } else if let plan = request.plan {
+            try self.init(plan: plan, model: model, request: request)
+        } else {
+            throw TimeError.invalidHorizon(request.horizon.description, reason: "give the history, a baseline plan, or both")
+        }
+    }
+
+    init(history: Dataset, model: LinearModel, request: ForecastRequest) throws {
+        guard request.level > 0, request.level < 1 else { throw RegressionError.invalidLevel(request.level) }
+        guard request.horizon.frequency == .quarter else {
+            throw TimeError.invalidHorizon(request.horizon.description, reason: "the horizon is a quarter, e.g. 2026-Q4")
+        }
+        let panel = try Panel(data: history, layout: request.layout)
+        guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
+        let quarterPeriods = periods(of: request.horizon, frequency: panel.frequency)
+        guard let firstInHorizon = quarterPeriods.first, let lastInHorizon = quarterPeriods.last, firstInHorizon > last else {
+            throw TimeError.invalidHorizon(request.horizon.description,
+                                           reason: "the history runs to \(last); forecast a quarter after it, e.g. \(last.advanced(by: 1).quarter)")
+        }
+        let activityColumns = try Self.activityColumns(of: model, in: history, layout: request.layout)
+        let allPeriods = (last.index + 1...lastInHorizon.index).map { Period(frequency: panel.frequency, index: $0) }
+        let planPanel = try request.plan.map { try Panel(data: $0, layout: request.layout) }
+        let responseColumns = Set(model.formula.response?.expression.columns ?? [])
+        let builder = FutureRows(history: history, panel: panel, layout: request.layout, activityColumns: activityColumns,
+                                 response: responseColumns.count == 1 ? responseColumns.first : nil)
+        self.built = try builder.build(periods: allPeriods, plan: request.plan, planPanel: planPanel, projection: request.projection)
+        self.history = history
+        self.panel = panel
+        self.model = model
+        self.request = request
+        self.quarterPeriods = quarterPeriods
+        self.activityColumns = activityColumns
+    }
+
+    /// A frame whose future is exactly `plan` (rows per rep and period): for what-if and goal seeking
+    /// with a saved model and no history. Lag terms then need the plan to hold the earlier periods.
+    init(plan: Dataset, model: LinearModel, request: ForecastRequest) throws {
+        guard request.level > 0, request.level < 1 else { throw RegressionError.invalidLevel(request.level) }
+        let planPanel = try Panel(data: plan, layout: request.layout)
+        self.quarterPeriods = periods(of: request.horizon, frequency: planPanel.frequency)
+        self.history = plan.selectingRows([])
+        self.panel = try Panel(data: self.history, layout: request.layout)
+        self.model = model
+        self.request = request
+        self.activityColumns = try Self.activityColumns(of: model, in: plan, layout: request.layout)
+        var names: [String] = []
+        var sources: [String: String] = [:]
+        for row in 0..<plan.rowCount {
+            let code = planPanel.entities[row]
+            let name = code >= 0 ? planPanel.entityNames[Int(code)] : ""
+            names.append(name)
+            sources[name] = "plan"
+        }
+        self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
+                                      futurePeriods: planPanel.periods, sources: sources, warnings: [])
+    }
+
+    /// Numeric columns the model reads, other than the period and rep columns: the activities.
+    /// Refuses a model that uses the response as a predictor (forecasts need activities only).
+    static func activityColumns(of model: LinearModel, in data: Dataset, layout: PanelLayout) throws -> [String] {
+        let responseColumns = Set(model.formula.response?.expression.columns ?? [])
+        let readColumns = Set(model.formula.terms.flatMap(\.factors).flatMap(\.expression.columns))
+        if let column = readColumns.intersection(responseColumns).first {
+            throw TimeError.invalidHorizon("forecast", reason: "the model uses the response '\(column)' as a predictor; forecasts need activities only")
+        }
+        var columns: [String] = []
+        for column in readColumns.sorted() where column != layout.period && column != layout.entity {
+            if case .numeric = try data.column(column) { columns.append(column) }
+        }
+        return columns
+    }
+
+    /// Whether future row `k` (0-based among the future rows) falls in the horizon quarter.
+    func inHorizon(_ k: Int) -> Bool { built.futurePeriods[k].quarter == request.horizon }
+
+    /// The team of each rep, from its future rows (carried from its last row of history).
+    func teams() throws -> [String: String] {
+        var teamOf: [String: String] = [:]
+        guard let group = request.layout.group, case .text(let teams) = try built.data.column(group) else { return teamOf }
+        let offset = history.rowCount
+        for (k, rep) in built.futureEntities.enumerated() where teamOf[rep] == nil {
+            if let team = teams[offset + k] { teamOf[rep] = team }
+        }
+        return teamOf
+    }
+
+    /// How activities were obtained, in words.
+    var activitiesDescription: String {
+        let sourcesUsed = Set(built.sources.values)
+        if request.plan != nil {
+            return sourcesUsed == ["plan"] ? "from the plan"
+                : "from the plan, with reps or periods missing from it projected by \(request.projection.description)"
+        }
+        return "projected from history: \(request.projection.description)"
+    }
+}
+
+/// Forecasts the quarter `request.horizon` with a fitted model; `history` supplies the reps, their
 /// last rows and the past activities that lags reach back to.
 public func forecastQuarter(history: Dataset, model: LinearModel, request: ForecastRequest) throws -> QuarterlyForecast {
-    guard request.level > 0, request.level < 1 else { throw RegressionError.invalidLevel(request.level) }
-    guard request.horizon.frequency == .quarter else {
-        throw TimeError.invalidHorizon(request.horizon.description, reason: "the horizon is a quarter, e.g. 2026-Q4")
-    }
-    let panel = try Panel(data: history, layout: request.layout)
-    guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
-    let quarterPeriods = periods(of: request.horizon, frequency: panel.frequency)
-    guard let firstInHorizon = quarterPeriods.first, firstInHorizon > last else {
-        throw TimeError.invalidHorizon(request.horizon.description,
-                                       reason: "the history runs to \(last); forecast a quarter after it, e.g. \(last.advanced(by: 1).quarter)")
-    }
-    let response = model.formula.response?.name
-    let responseColumns = Set(model.formula.response?.expression.columns ?? [])
-    let readColumns = Set(model.formula.terms.flatMap(\.factors).flatMap(\.expression.columns))
-    if let column = readColumns.intersection(responseColumns).first {
-        throw TimeError.invalidHorizon(request.horizon.description,
-                                       reason: "the model uses the response '\(column)' as a predictor; forecasts need activities only")
-    }
-    var activityColumns: [String] = []
-    for column in readColumns.sorted() where column != request.layout.period && column != request.layout.entity {
-        if case .numeric = try history.column(column) { activityColumns.append(column) }
-    }
-    let allPeriods = (last.index + 1...quarterPeriods.last!.index).map { Period(frequency: panel.frequency, index: $0) }
-    let planPanel = try request.plan.map { try Panel(data: $0, layout: request.layout) }
-    let builder = FutureRows(history: history, panel: panel, layout: request.layout, activityColumns: activityColumns,
-                             response: responseColumns.count == 1 ? responseColumns.first : nil)
-    let built = try builder.build(periods: allPeriods, plan: request.plan, planPanel: planPanel, projection: request.projection)
+    let frame = try PlanningFrame(history: history, model: model, request: request)
+    let built = frame.built
     let prediction = try model.predict(built.data, level: request.level, only: built.future)
 
     // Positions in the prediction of each rep's horizon periods.
-    let horizonSet = Set(quarterPeriods.map(\.index))
     let offset = history.rowCount
     var byRep: [String: [Int]] = [:]
     var repOrder: [String] = []
     var detail: [(String, Period, Double, Double, Double)] = []
     for (position, row) in prediction.rows.enumerated() {
         let k = row - offset
-        guard k >= 0, horizonSet.contains(built.futurePeriods[k].index) else { continue }
+        guard k >= 0, frame.inHorizon(k) else { continue }
         let rep = built.futureEntities[k]
         if byRep[rep] == nil { repOrder.append(rep) }
         byRep[rep, default: []].append(position)
@@ -136,20 +223,13 @@ public func forecastQuarter(history: Dataset, model: LinearModel, request: Forec
                        prediction.observationUpper[position]))
     }
     var warnings = built.warnings
-    let expected = quarterPeriods.count
+    let expected = frame.quarterPeriods.count
     let incomplete = repOrder.filter { (byRep[$0]?.count ?? 0) < expected }
     if !incomplete.isEmpty {
         warnings.append("\(incomplete.count) reps lack a forecast for some periods (missing activities or lags): \(incomplete.prefix(5).joined(separator: ", "))")
     }
-    if let gaps = panel.gapSummary { warnings.append("gaps in the history: \(gaps)") }
-
-    // Team of each rep, from its last history row.
-    var teamOf: [String: String] = [:]
-    if let group = request.layout.group, case .text(let teams) = try history.column(group) {
-        for row in 0..<history.rowCount where panel.entities[row] >= 0 && panel.periods[row] == last {
-            teamOf[panel.entityNames[Int(panel.entities[row])]] = teams[row]
-        }
-    }
+    if let gaps = frame.panel.gapSummary { warnings.append("gaps in the history: \(gaps)") }
+    let teamOf = try frame.teams()
     func line(_ kind: String, _ name: String, _ positions: [Int], group: String? = nil, source: String? = nil) -> ForecastLine {
         let rollUp = prediction.total(positions, label: name)
         let quota = request.quotas[name]
@@ -164,18 +244,12 @@ public func forecastQuarter(history: Dataset, model: LinearModel, request: Forec
         }
     }
     let total = line("total", "Total", repOrder.flatMap { byRep[$0] ?? [] })
-    let sourcesUsed = Set(built.sources.values)
-    let activities: String
-    if request.plan != nil {
-        activities = sourcesUsed == ["plan"] ? "from the plan" : "from the plan, with reps or periods missing from it projected by \(request.projection.description)"
-    } else {
-        activities = "projected from history: \(request.projection.description)"
-    }
-    return QuarterlyForecast(horizon: request.horizon, periods: quarterPeriods, response: response ?? "y",
-                             formula: model.formula.text, activities: activities, level: request.level,
+    return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: model.formula.response?.name ?? "y",
+                             formula: model.formula.text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,
                              warnings: warnings, detail: detail)
 }
+
 
 /// The periods of a frequency that make up a quarter (ISO weeks by their Thursday).
 func periods(of quarter: Period, frequency: PeriodFrequency) -> [Period] {

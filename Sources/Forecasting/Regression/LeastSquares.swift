@@ -48,6 +48,14 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
     results.panel = panel?.layout
     results.gapSummary = panel?.gapSummary
     results.fittedRows = design.rows
+    // The range of every numeric column the model reads, over the rows fitted, to flag extrapolation later.
+    var ranges: [String: [Double]] = [:]
+    for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) {
+        guard case .numeric(let values) = try data.column(column) else { continue }
+        let used = design.rows.map { values[$0] }.filter { !$0.isNaN }
+        if let low = used.min(), let high = used.max() { ranges[column] = [low, high] }
+    }
+    results.ranges = ranges
     results.rowLines = design.rows.map { data.source.line(ofRow: $0) }
     results.encodings = design.encodings
     return results

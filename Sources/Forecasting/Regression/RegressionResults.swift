@@ -75,6 +75,8 @@ public struct RegressionResults: Sendable {
     public internal(set) var gapSummary: String?
     /// The dataset row of each fitted row.
     public internal(set) var fittedRows: [Int] = []
+    /// [minimum, maximum] of each numeric column the model reads, over the rows fitted.
+    public internal(set) var ranges: [String: [Double]] = [:]
     /// The 1-based source line of each fitted row, for pointing at influential rows.
     public internal(set) var rowLines: [Int]
     /// Levels and statistics learned from the data, needed to build new rows for prediction.

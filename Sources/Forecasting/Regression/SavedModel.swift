@@ -39,6 +39,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     public var sigma: Double?
     /// The period, entity and group columns, for models with time terms or roll-ups.
     public var panel: PanelLayout?
+    /// [minimum, maximum] of each numeric column over the rows fitted, for extrapolation warnings.
+    public var ranges: [String: [Double]]?
 
     /// The current format version.
     public static let currentVersion = 1
@@ -50,7 +52,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case columns, coefficients, covarianceType = "covariance_type", covariance
         case normalizedCovariance = "normalized_covariance", scale
         case dfResidual = "df_residual", dfModel = "df_model", nObservations = "n_observations"
-        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel
+        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges
     }
 
     /// The model file's JSON text (stable key order, full-precision numbers).
@@ -82,7 +84,18 @@ public struct SavedModel: Codable, Sendable, Equatable {
             ("encodings", .object(encodingValues)), ("r_squared", .finite(rSquared)), ("sigma", .finite(sigma)),
             ("panel", panel.map { p in .object([("period", .string(p.period)), ("entity", p.entity.map { .string($0) } ?? .null),
                                                 ("group", p.group.map { .string($0) } ?? .null)]) } ?? .null),
+            ("ranges", rangesJSON),
         ]).serialized()
+    }
+
+    private var rangesJSON: JSONValue {
+        guard let ranges else { return .null }
+        var members: [(String, JSONValue)] = []
+        for key in ranges.keys.sorted() {
+            let values: [JSONValue] = (ranges[key] ?? []).map { JSONValue.finite($0) }
+            members.append((key, JSONValue.array(values)))
+        }
+        return .object(members)
     }
 
     /// Writes the model atomically to `path`.
@@ -173,7 +186,7 @@ extension RegressionResults {
             covarianceType: covarianceType.rawValue, covariance: rows(covariance), normalizedCovariance: rows(normalizedCovariance),
             scale: scale.isFinite ? scale : nil, dfResidual: dfResidual, dfModel: dfModel, nObservations: observationCount,
             ridgePenalty: ridgePenalty, encodings: encodings, rSquared: rSquared.isFinite ? rSquared : nil,
-            sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel)
+            sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel, ranges: ranges)
     }
 }
 

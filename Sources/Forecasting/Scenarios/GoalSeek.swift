@@ -1,0 +1,84 @@
+/// What it takes to reach a target: the level of one activity, or an even scaling of several.
+public struct GoalSeekResult: Sendable {
+    /// The activities scaled together.
+    public var activities: [String]
+    /// The target total for the horizon quarter.
+    public var target: Double
+    /// The expected total and the chance of reaching the target with the baseline plan.
+    public var baselineMean: Double, baselineProbability: Double
+    /// The average baseline level of each activity per rep and period in the quarter.
+    public var baselineLevels: [String: Double]
+    /// The scaling (1 = baseline) at which the expected total equals the target, and the levels it means.
+    public var expectedScale: Double
+    public var expectedLevels: [String: Double]
+    /// The confidence asked for, and the scaling at which the target is reached with that probability.
+    public var confidence: Double?
+    public var confidentScale: Double?
+    public var confidentLevels: [String: Double]?
+    /// Extrapolation and other notes.
+    public var warnings: [String]
+}
+
+/// Finds how much of `activities` (scaled evenly from the baseline plan) reaches `target` for the horizon
+/// quarter: as an expected value and, when `confidence` is given (e.g. 0.8), with that probability
+/// under the predictive distribution.
+///
+/// - Throws: ``ScenarioError/unreachable(_:)`` when more of the activities does not raise the result,
+///   or the target needs more than 100 times the baseline.
+public func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRequest, activities: [String],
+                     target: Double, confidence: Double? = nil) throws -> GoalSeekResult
+{
+    let frame = try PlanningFrame(history: history, model: model, request: request)
+    let planner = ScenarioPlanner(frame: frame)
+    for activity in activities where !frame.activityColumns.contains(activity) {
+        throw ScenarioError.unknownActivity(activity, known: frame.activityColumns)
+    }
+    guard !activities.isEmpty else { throw ScenarioError.unknownActivity("", known: frame.activityColumns) }
+    if let confidence, !(confidence > 0 && confidence < 1) { throw RegressionError.invalidLevel(confidence) }
+    let none = Scenario(name: "goal")
+    func total(_ s: Double) throws -> (mean: Double, probability: Double) {
+        let run = try planner.evaluate(none, scale: (activities, s))
+        let rollUp = run.prediction.total(run.horizonPositions, label: "")
+        return (rollUp.mean, rollUp.probability(ofReaching: target))
+    }
+    let baseline = try total(1)
+    let more = try total(2)
+    guard more.mean > baseline.mean else {
+        throw ScenarioError.unreachable("more \(activities.joined(separator: " and ")) does not raise the expected \(model.formula.response?.name ?? "result") in this model, so no level of them reaches the target")
+    }
+    /// Bisection for the smallest s ≥ 0 with value(s) ≥ goal, value increasing in s.
+    func solve(_ value: (Double) throws -> Double, _ goal: Double) throws -> Double {
+        if try value(0) >= goal { return 0 }
+        var low = 0.0, high = 1.0
+        while try value(high) < goal {
+            low = high
+            high *= 2
+            guard high <= 128 else {
+                throw ScenarioError.unreachable("the target \(QuarterlyForecast.amount(target)) needs more than 100 times the baseline \(activities.joined(separator: ", "))")
+            }
+        }
+        for _ in 0..<60 where high - low > 1e-10 * high {
+            let mid = (low + high) / 2
+            if try value(mid) >= goal { high = mid } else { low = mid }
+        }
+        return high
+    }
+    let expectedScale = try solve({ try total($0).mean }, target)
+    let confidentScale = try confidence.map { c in try solve({ try total($0).probability }, c) }
+    // Average level per rep-period in the quarter, at the baseline.
+    let base = try planner.evaluate(none)
+    var levels: [String: Double] = [:]
+    let horizonRows = base.horizonPositions.map { base.prediction.rows[$0] }
+    for activity in activities {
+        let values = try base.data.numbers(activity)
+        let selected = horizonRows.map { values[$0] }.filter { !$0.isNaN }
+        levels[activity] = selected.isEmpty ? .nan : selected.reduce(0, +) / Double(selected.count)
+    }
+    func scaled(_ s: Double) -> [String: Double] { levels.mapValues { $0 * s } }
+    var warnings = try planner.evaluate(none, scale: (activities, confidentScale ?? expectedScale)).warnings
+    if expectedScale == 0 { warnings.append("the target is expected even with none of these activities") }
+    return GoalSeekResult(activities: activities, target: target, baselineMean: baseline.mean, baselineProbability: baseline.probability,
+                          baselineLevels: levels, expectedScale: expectedScale, expectedLevels: scaled(expectedScale),
+                          confidence: confidence, confidentScale: confidentScale, confidentLevels: confidentScale.map(scaled),
+                          warnings: warnings)
+}

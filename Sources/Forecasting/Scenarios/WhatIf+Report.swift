@@ -1,0 +1,127 @@
+import Foundation
+
+extension WhatIfReport {
+    /// The report as text, JSON, Markdown or CSV.
+    public func formatted(_ format: ReportFormat) -> String {
+        switch format {
+        case .text: text()
+        case .json: jsonDocument().serialized()
+        case .markdown: markdown()
+        case .csv: csv()
+        }
+    }
+
+    private var percent: String { RegressionResults.percent(level) }
+    private static func amount(_ x: Double) -> String { QuarterlyForecast.amount(x) }
+    private static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + amount(x) }
+
+    func text() -> String {
+        var out = "What-if for \(horizon): \(response)\nModel: \(formula)\nBaseline activities: \(activities)\n"
+        let b = baseline.interval
+        out += "Baseline: \(Self.amount(baseline.mean)) (\(percent) interval \(Self.amount(b.lower)) to \(Self.amount(b.upper)))\n\n"
+        for o in outcomes {
+            let s = o.scenario.interval
+            out += "\(o.name): \(o.summary)\n"
+            out += "  \(response): \(Self.amount(o.scenario.mean)) (\(percent) interval \(Self.amount(s.lower)) to \(Self.amount(s.upper)))\n"
+            out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
+            out += "from the uncertainty of the estimates, the same reps and periods compared)\n"
+            for t in o.teams where t.difference != 0 {
+                out += "    \(RegressionResults.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.lower)) to \(Self.signed(t.upper)))\n"
+            }
+            for w in o.warnings { out += "  warning: \(w)\n" }
+            out += "\n"
+        }
+        for w in warnings { out += "Note: \(w)\n" }
+        return out
+    }
+
+    public func jsonDocument() -> JSONValue {
+        let b = baseline.interval
+        return .object([
+            ("format", .string("salesforecast.whatif")), ("version", .integer(1)), ("horizon", .string(horizon.description)),
+            ("response", .string(response)), ("formula", .string(formula)), ("activities", .string(activities)),
+            ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)),
+            ("baseline", .object([("mean", .finite(baseline.mean)), ("obs_ci_lower", .finite(b.lower)), ("obs_ci_upper", .finite(b.upper))])),
+            ("scenarios", .array(outcomes.map { o in
+                let s = o.scenario.interval
+                return .object([
+                    ("name", .string(o.name)), ("changes", .string(o.summary)), ("baseline", .finite(o.baseline)),
+                    ("mean", .finite(o.scenario.mean)), ("obs_ci_lower", .finite(s.lower)), ("obs_ci_upper", .finite(s.upper)),
+                    ("difference", .finite(o.difference)), ("difference_se", .finite(o.differenceSE)),
+                    ("difference_ci_lower", .finite(o.differenceInterval.lower)), ("difference_ci_upper", .finite(o.differenceInterval.upper)),
+                    ("teams", .array(o.teams.map { t in
+                        .object([("team", .string(t.team)), ("baseline", .finite(t.baseline)), ("mean", .finite(t.scenario)),
+                                 ("difference", .finite(t.difference)), ("difference_ci_lower", .finite(t.lower)),
+                                 ("difference_ci_upper", .finite(t.upper))])
+                    })),
+                    ("warnings", .array(o.warnings.map { .string($0) })),
+                ])
+            })),
+            ("notes", .array(warnings.map { .string($0) })),
+        ])
+    }
+
+    func csv() -> String {
+        "scenario,changes,baseline,mean,obs_ci_lower,obs_ci_upper,difference,difference_se,difference_ci_lower,difference_ci_upper,warnings\n"
+            + outcomes.map { o in
+                let s = o.scenario.interval
+                return [CSVText.quoted(o.name), CSVText.quoted(o.summary), "\(o.baseline)", "\(o.scenario.mean)", "\(s.lower)", "\(s.upper)",
+                        "\(o.difference)", "\(o.differenceSE)", "\(o.differenceInterval.lower)", "\(o.differenceInterval.upper)",
+                        CSVText.quoted(o.warnings.joined(separator: "; "))].joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+    }
+
+    func markdown() -> String {
+        var out = "### What-if for \(horizon): `\(response)`\n\nBaseline \(Self.amount(baseline.mean)) (activities \(activities)).\n\n"
+        out += "| scenario | changes | \(response) | change | \(percent) interval of the change |\n|---|---|---:|---:|---|\n"
+        for o in outcomes {
+            out += "| \(o.name) | `\(o.summary)` | \(Self.amount(o.scenario.mean)) | \(Self.signed(o.difference)) | \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)) |\n"
+        }
+        for o in outcomes { for w in o.warnings { out += "\n- \(o.name): \(w)" } }
+        return out + "\n"
+    }
+}
+
+extension GoalSeekResult {
+    /// The result as text, JSON, Markdown or CSV.
+    public func formatted(_ format: ReportFormat, response: String) -> String {
+        let names = activities.joined(separator: " + ")
+        func levels(_ l: [String: Double]) -> String {
+            activities.map { "\($0) \(String(format: "%.1f", l[$0] ?? .nan))" }.joined(separator: ", ")
+        }
+        switch format {
+        case .json:
+            func object(_ l: [String: Double]?) -> JSONValue {
+                guard let l else { return .null }
+                return .object(activities.map { ($0, .finite(l[$0])) })
+            }
+            return JSONValue.object([
+                ("format", .string("salesforecast.goalseek")), ("version", .integer(1)), ("response", .string(response)),
+                ("target", .finite(target)), ("activities", .array(activities.map { .string($0) })),
+                ("baseline_mean", .finite(baselineMean)), ("baseline_probability", .finite(baselineProbability)),
+                ("baseline_levels", object(baselineLevels)), ("expected_scale", .finite(expectedScale)),
+                ("expected_levels", object(expectedLevels)), ("confidence", .finite(confidence)),
+                ("confident_scale", .finite(confidentScale)), ("confident_levels", object(confidentLevels)),
+                ("warnings", .array(warnings.map { .string($0) })),
+            ]).serialized()
+        case .csv:
+            var out = "case,scale," + activities.joined(separator: ",") + "\n"
+            out += "baseline,1," + activities.map { "\(baselineLevels[$0] ?? .nan)" }.joined(separator: ",") + "\n"
+            out += "expected,\(expectedScale)," + activities.map { "\(expectedLevels[$0] ?? .nan)" }.joined(separator: ",") + "\n"
+            if let confidentScale, let confidentLevels {
+                out += "confident,\(confidentScale)," + activities.map { "\(confidentLevels[$0] ?? .nan)" }.joined(separator: ",") + "\n"
+            }
+            return out
+        case .text, .markdown:
+            var out = "Goal: \(response) of \(QuarterlyForecast.amount(target)) by scaling \(names) evenly\n"
+            out += "Baseline: expected \(QuarterlyForecast.amount(baselineMean)), \(String(format: "%.0f%%", baselineProbability * 100)) chance of the target; "
+            out += "per rep and period: \(levels(baselineLevels))\n"
+            out += "Expected to reach it at \(String(format: "%.2f", expectedScale))× the baseline (\(String(format: "%+.0f%%", (expectedScale - 1) * 100))): \(levels(expectedLevels))\n"
+            if let confidence, let confidentScale, let confidentLevels {
+                out += "\(String(format: "%.0f%%", confidence * 100)) chance of reaching it at \(String(format: "%.2f", confidentScale))× (\(String(format: "%+.0f%%", (confidentScale - 1) * 100))): \(levels(confidentLevels))\n"
+            }
+            for w in warnings { out += "warning: \(w)\n" }
+            return out
+        }
+    }
+}

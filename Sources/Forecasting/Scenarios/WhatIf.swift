@@ -1,0 +1,267 @@
+import Foundation
+
+/// The outcome of one scenario against the baseline plan, for the horizon quarter.
+public struct ScenarioOutcome: Sendable {
+    /// The scenario's name and a short description of its changes.
+    public var name: String, summary: String
+    /// The expected baseline total.
+    public var baseline: Double
+    /// The scenario total with its prediction interval.
+    public var scenario: RollUp
+    /// Scenario minus baseline, its standard error from the estimates' uncertainty, and its interval.
+    /// The observation noise is not in it: the same reps and periods are compared, so it cancels.
+    public var difference: Double, differenceSE: Double
+    public var differenceInterval: (lower: Double, upper: Double)
+    /// Per team: baseline, scenario and difference with its interval.
+    public var teams: [(team: String, baseline: Double, scenario: Double, difference: Double, lower: Double, upper: Double)]
+    /// Where the scenario leaves the range of activities seen in history, and other notes.
+    public var warnings: [String]
+}
+
+/// Scenarios run side by side against a baseline plan.
+public struct WhatIfReport: Sendable {
+    public var horizon: Period
+    public var response: String
+    public var formula: String
+    /// How baseline activities were obtained.
+    public var activities: String
+    public var level: Double
+    public var covarianceType: CovarianceType
+    /// The baseline total with its prediction interval.
+    public var baseline: RollUp
+    public var outcomes: [ScenarioOutcome]
+    public var warnings: [String]
+}
+
+/// Runs `scenarios` against the baseline of `request` (its plan, or activities projected from history).
+///
+/// ```swift
+/// let report = try whatIf(history: data, model: model, request: request,
+///                         scenarios: [Scenario(name: "More demos", changes: [try ActivityChange(parsing: "demos=+20%")])])
+/// report.outcomes[0].difference; report.outcomes[0].differenceInterval
+/// ```
+public func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequest, scenarios: [Scenario]) throws -> WhatIfReport {
+    let frame = try PlanningFrame(history: history, model: model, request: request)
+    let planner = ScenarioPlanner(frame: frame)
+    let base = try planner.evaluate(Scenario(name: "Baseline"))
+    let baselineTotal = base.prediction.total(base.horizonPositions, label: "Baseline")
+    var outcomes: [ScenarioOutcome] = []
+    let q = StudentTDistribution(degreesOfFreedom: model.dfResidual).quantile(0.5 + request.level / 2)
+    for scenario in scenarios {
+        let run = try planner.evaluate(scenario)
+        let total = run.prediction.total(run.horizonPositions, label: scenario.name)
+        let difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
+        var teams: [(String, Double, Double, Double, Double, Double)] = []
+        for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
+            let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
+            let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
+            let d = Prediction.difference(from: base.prediction, a, to: run.prediction, b)
+            let baseMean = a.reduce(0) { $0 + base.prediction.mean[$1] }
+            teams.append((team, baseMean, baseMean + d.mean, d.mean, d.mean - q * d.standardError, d.mean + q * d.standardError))
+        }
+        outcomes.append(ScenarioOutcome(
+            name: scenario.name, summary: scenario.summary, baseline: baselineTotal.mean, scenario: total,
+            difference: difference.mean, differenceSE: difference.standardError,
+            differenceInterval: (difference.mean - q * difference.standardError, difference.mean + q * difference.standardError),
+            teams: teams, warnings: run.warnings))
+    }
+    return WhatIfReport(horizon: request.horizon, response: model.formula.response?.name ?? "y", formula: model.formula.text,
+                        activities: frame.activitiesDescription, level: request.level, covarianceType: model.covarianceType,
+                        baseline: baselineTotal, outcomes: outcomes, warnings: frame.built.warnings)
+}
+
+/// Applies scenarios to a planning frame and predicts the result.
+struct ScenarioPlanner {
+    let frame: PlanningFrame
+
+    struct Evaluation {
+        var prediction: Prediction
+        /// Positions (into the prediction) of the horizon quarter's rows.
+        var horizonPositions: [Int]
+        var teamOfPosition: [Int: String]
+        var warnings: [String]
+        /// The horizon rows' activity values, by column (for goal seeking).
+        var data: Dataset
+    }
+
+    /// The data of a scenario: changed activities, removed reps' rows excluded, added reps appended.
+    func apply(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> (Dataset, [Bool], [String], [String?]) {
+        let built = frame.built
+        let offset = frame.history.rowCount
+        var data = built.data
+        var only = built.future
+        var reps = [String](repeating: "", count: offset) + built.futureEntities
+        let teamColumn = frame.request.layout.group
+        var teamValues: [String?] = [String?](repeating: nil, count: data.rowCount)
+        if let teamColumn, case .text(let text) = try data.column(teamColumn) {
+            teamValues = (0..<data.rowCount).map { text[$0] }
+        }
+        let knownReps = Set(built.futureEntities), knownTeams = Set(teamValues.compactMap { $0 })
+        for change in scenario.changes {
+            guard frame.activityColumns.contains(change.activity) else {
+                throw ScenarioError.unknownActivity(change.activity, known: frame.activityColumns)
+            }
+            switch change.scope {
+            case .everyone: break
+            case .team(let t): guard knownTeams.contains(t) else { throw ScenarioError.unknownTarget(t) }
+            case .rep(let r): guard knownReps.contains(r) else { throw ScenarioError.unknownTarget(r) }
+            }
+        }
+        // Headcount: removed reps are not predicted; added reps get ramp-profile activities.
+        for change in scenario.headcount {
+            if case .remove(let rep) = change {
+                guard knownReps.contains(rep) else { throw ScenarioError.unknownTarget(rep) }
+                for row in offset..<data.rowCount where reps[row] == rep { only[row] = false }
+            }
+        }
+        var additions = 0
+        for change in scenario.headcount {
+            if case let .add(count, team) = change {
+                if let team { guard knownTeams.contains(team) else { throw ScenarioError.unknownTarget(team) } }
+                for _ in 0..<count {
+                    additions += 1
+                    (data, only, reps, teamValues) = try appendNewRep(name: "New rep \(additions)\(team.map { " (\($0))" } ?? "")",
+                                                                     team: team, data: data, only: only, reps: reps, teams: teamValues)
+                }
+            }
+        }
+        for column in frame.activityColumns {
+            var values = try data.numbers(column)
+            var changed = false
+            for change in scenario.changes where change.activity == column {
+                for row in offset..<data.rowCount {
+                    let applies: Bool = switch change.scope {
+                    case .everyone: true
+                    case .team(let t): teamValues[row] == t
+                    case .rep(let r): reps[row] == r
+                    }
+                    if applies, !values[row].isNaN { values[row] = change.apply(to: values[row]); changed = true }
+                }
+            }
+            if let scale, scale.columns.contains(column) {
+                for row in offset..<data.rowCount where !values[row].isNaN { values[row] *= scale.factor }
+                changed = true
+            }
+            if changed { data = try data.replacingColumn(column, with: .numeric(values)) }
+        }
+        return (data, only, reps, teamValues)
+    }
+
+    /// Appends a new rep's rows: zero activity before the horizon (so lags see a new hire), and during
+    /// the future periods the activities the history's new hires had in their first months.
+    private func appendNewRep(name: String, team: String?, data: Dataset, only: [Bool], reps: [String], teams: [String?])
+        throws -> (Dataset, [Bool], [String], [String?])
+    {
+        let layout = frame.request.layout
+        let future = frame.built.futurePeriods
+        guard let firstFuture = future.first else { return (data, only, reps, teams) }
+        let lead = 12  // periods of zero activity before the first future period, for lags and carryover
+        let periods = (0..<lead).map { firstFuture.advanced(by: $0 - lead) } + Array(Set(future)).sorted()
+        let profile = rampProfile()
+        var columns: [(name: String, column: Column)] = []
+        for (name_, column) in zip(data.columnNames, data.columns) {
+            switch column {
+            case .text(var text):
+                var index = Dictionary(uniqueKeysWithValues: text.levels.enumerated().map { ($1, Int32($0)) })
+                for (k, period) in periods.enumerated() {
+                    let value: String? = name_ == layout.period ? period.description
+                        : name_ == layout.entity ? name : name_ == layout.group ? team : nil
+                    _ = k
+                    if let value {
+                        if index[value] == nil { index[value] = Int32(text.levels.count); text.levels.append(value) }
+                        text.codes.append(index[value] ?? -1)
+                    } else { text.codes.append(-1) }
+                }
+                columns.append((name_, .text(text)))
+            case .numeric(var values):
+                for (k, _) in periods.enumerated() {
+                    if frame.activityColumns.contains(name_) {
+                        values.append(k < lead ? 0 : profile[name_]?[min(k - lead, (profile[name_]?.count ?? 1) - 1)] ?? 0)
+                    } else { values.append(.nan) }
+                }
+                columns.append((name_, .numeric(values)))
+            }
+        }
+        var lines = (0..<data.rowCount).map { Int32(clamping: data.source.line(ofRow: $0)) }
+        lines += [Int32](repeating: 0, count: periods.count)
+        let extended = try Dataset(columns, source: DataSource(name: data.source.name, rowLines: lines))
+        let newOnly = only + (0..<periods.count).map { $0 >= lead }
+        return (extended, newOnly, reps + [String](repeating: name, count: periods.count),
+                teams + [String?](repeating: team, count: periods.count))
+    }
+
+    /// Average activities of the history's new hires by month of tenure (their first 12 periods);
+    /// the whole team's average per rep-period when the history has no new hires.
+    func rampProfile() -> [String: [Double]] {
+        let panel = frame.panel
+        guard let first = panel.span?.first else { return [:] }
+        var start: [Int32: Int] = [:]
+        for row in 0..<frame.history.rowCount where panel.entities[row] >= 0 {
+            start[panel.entities[row]] = min(start[panel.entities[row]] ?? .max, panel.periods[row].index)
+        }
+        let hires = Set(start.filter { $0.value > first.index }.map(\.key))
+        var profile: [String: [Double]] = [:]
+        for column in frame.activityColumns {
+            guard let values = try? frame.history.numbers(column) else { continue }
+            var sums = [Double](repeating: 0, count: 12), counts = [Int](repeating: 0, count: 12)
+            var overall = 0.0, overallCount = 0
+            if frame.history.rowCount == 0, let planned = try? frame.built.data.numbers(column) {
+                // No history (a plan alone): new reps get the plan's average activity.
+                let present = planned.filter { !$0.isNaN }
+                profile[column] = [present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)]
+                continue
+            }
+            for row in 0..<frame.history.rowCount where panel.entities[row] >= 0 && !values[row].isNaN {
+                overall += values[row]; overallCount += 1
+                let e = panel.entities[row]
+                guard hires.contains(e), let s = start[e] else { continue }
+                let tenure = panel.periods[row].index - s
+                if tenure < 12 { sums[tenure] += values[row]; counts[tenure] += 1 }
+            }
+            let mean = overallCount > 0 ? overall / Double(overallCount) : 0
+            var curve: [Double] = []
+            for t in 0..<12 { curve.append(counts[t] > 0 ? sums[t] / Double(counts[t]) : (curve.last ?? mean)) }
+            profile[column] = hires.isEmpty ? [mean] : curve
+        }
+        return profile
+    }
+
+    func evaluate(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> Evaluation {
+        let (data, only, reps, teams) = try apply(scenario, scale: scale)
+        let prediction = try frame.model.predict(data, level: frame.request.level, only: only)
+        var positions: [Int] = []
+        var teamOf: [Int: String] = [:]
+        let periodOf = try Panel(data: data, layout: frame.request.layout).periods
+        for (position, row) in prediction.rows.enumerated() where periodOf[row].quarter == frame.request.horizon {
+            positions.append(position)
+            teamOf[position] = teams[row] ?? ""
+            _ = reps
+        }
+        return Evaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
+                          warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)
+    }
+
+    /// Where the scenario's activities leave the range seen in history, and by how much.
+    func extrapolation(_ data: Dataset, only: [Bool], scenario: Scenario, scale: (columns: [String], factor: Double)?) throws -> [String] {
+        let changed = Set(scenario.changes.map(\.activity)).union(scale?.columns ?? [])
+        var warnings: [String] = []
+        let offset = frame.history.rowCount
+        for column in frame.activityColumns.filter(changed.contains) {
+            let history = try frame.history.numbers(column).filter { !$0.isNaN }
+            // The model's own training range when it is known (a saved model), else the history's.
+            guard let low = frame.model.ranges[column]?.first ?? history.min(),
+                  let high = frame.model.ranges[column]?.last ?? history.max() else { continue }
+            let values = try data.numbers(column)
+            let rows = (offset..<data.rowCount).filter { only[$0] && !values[$0].isNaN }
+            let above = rows.filter { values[$0] > high }, below = rows.filter { values[$0] < low }
+            if let top = above.map({ values[$0] }).max() {
+                let beyond = high > 0 ? String(format: "%.0f%%", (top / high - 1) * 100) : "\(top - high)"
+                warnings.append("\(column): \(above.count) of \(rows.count) rep-periods above the history's maximum of \(ActivityChange.number(high)) (up to \(ActivityChange.number((top * 100).rounded() / 100)), \(beyond) beyond): an extrapolation")
+            }
+            if let bottom = below.map({ values[$0] }).min() {
+                warnings.append("\(column): \(below.count) of \(rows.count) rep-periods below the history's minimum of \(ActivityChange.number(low)) (down to \(ActivityChange.number((bottom * 100).rounded() / 100))): an extrapolation")
+            }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+extension DriversReport {
+    /// The report as text, JSON, Markdown or CSV (CSV: the activity table and the rep table, one after the other).
+    public func formatted(_ format: ReportFormat) -> String {
+        switch format {
+        case .text, .markdown: text(markdown: format == .markdown)
+        case .json: jsonDocument().serialized()
+        case .csv: csv()
+        }
+    }
+
+    private static func g(_ x: Double, _ digits: Int = 4) -> String { RegressionResults.general(x, digits: digits) }
+
+    func text(markdown: Bool) -> String {
+        let percent = RegressionResults.percent(level)
+        var out = markdown ? "### What drives `\(response)`\n\n" : "What drives \(response)\nModel: \(formula) (covariance: \(covarianceType.rawValue))\n\n"
+        if markdown {
+            out += "| rank | activity | term | effect | \(percent) interval | p | standardized | elasticity | per rep-period | best lag | verdict |\n|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
+        } else {
+            out += RegressionResults.pad("", 4) + RegressionResults.pad("activity", 14) + RegressionResults.pad("term", 18)
+            out += ["effect", "\(percent) low", "\(percent) high", "p", "std.", "elast.", "per rep-period", "best lag"].map { RegressionResults.left($0, 12) }.joined() + "  verdict\n"
+        }
+        for (k, a) in activities.enumerated() {
+            let verdict = a.addsNothing ? "adds nothing once the others are known (p = \(Self.g(a.jointPValue, 2)))"
+                : (a.estimate > 0 ? "drives results" : "lowers results")
+            let cells = [Self.g(a.estimate), Self.g(a.lower), Self.g(a.upper), RegressionResults.pValueText(a.pValue),
+                         String(format: "%.3f", a.standardizedEffect), String(format: "%.3f", a.elasticity),
+                         QuarterlyForecast.amount(a.contribution), a.bestLag.map(String.init) ?? "—"]
+            if markdown {
+                out += "| \(k + 1) | \(a.activity) | `\(a.term)` | \(cells[0]) | \(cells[1]) to \(cells[2]) | \(cells[3]) | \(cells[4]) | \(cells[5]) | \(cells[6]) | \(cells[7]) | \(verdict) |\n"
+            } else {
+                out += RegressionResults.pad("\(k + 1).", 4) + RegressionResults.pad(a.activity, 14) + RegressionResults.pad(a.term, 18)
+                out += cells.map { RegressionResults.left($0, 12) }.joined() + "  \(verdict)\n"
+            }
+        }
+        if !reps.isEmpty {
+            out += markdown ? "\n#### Reps: activity against results the model does not explain\n\n| rep | team | activity index | unexplained per period | t | group |\n|---|---|---:|---:|---:|---|\n"
+                : "\nReps: activity against the results the model does not explain (most under-delivering first)\n"
+            if !markdown {
+                out += RegressionResults.pad("rep", 22) + RegressionResults.pad("team", 14) + ["activity", "unexplained", "t"].map { RegressionResults.left($0, 12) }.joined() + "  group\n"
+            }
+            for r in reps {
+                let group = r.group.rawValue + (r.isClear ? "" : " (unclear)")
+                if markdown {
+                    out += "| \(r.rep) | \(r.team ?? "") | \(String(format: "%.2f", r.activityIndex)) | \(QuarterlyForecast.amount(r.unexplained)) | \(String(format: "%.2f", r.unexplainedT)) | \(group) |\n"
+                } else {
+                    out += RegressionResults.pad(r.rep, 22) + RegressionResults.pad(r.team ?? "", 14)
+                    out += [String(format: "%.2f", r.activityIndex), QuarterlyForecast.amount(r.unexplained), String(format: "%.2f", r.unexplainedT)]
+                        .map { RegressionResults.left($0, 12) }.joined() + "  \(group)\n"
+                }
+            }
+            let flagged = reps.filter { $0.group == .busyNotProductive && $0.isClear }.map(\.rep)
+            out += "\nBusy but not productive (clearly): \(flagged.isEmpty ? "none" : flagged.joined(separator: ", "))\n"
+            out += "Groups: \(Self.thresholds)\n"
+        }
+        if !funnel.isEmpty {
+            out += "\nFunnel conversion (total of a stage / total of the stage before):\n"
+            for step in funnel {
+                out += "  \(step.from) → \(step.to): \(String(format: "%.3f", step.overall))"
+                if !step.byTeam.isEmpty { out += "  (" + step.byTeam.map { "\($0.team) \(String(format: "%.3f", $0.ratio))" }.joined(separator: ", ") + ")" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    public func jsonDocument() -> JSONValue {
+        .object([
+            ("format", .string("salesforecast.drivers")), ("version", .integer(1)), ("formula", .string(formula)),
+            ("response", .string(response)), ("covariance_type", .string(covarianceType.rawValue)), ("level", .number(level)),
+            ("activities", .array(activities.enumerated().map { k, a in
+                .object([("rank", .integer(k + 1)), ("activity", .string(a.activity)), ("term", .string(a.term)),
+                         ("estimate", .finite(a.estimate)), ("std_error", .finite(a.standardError)),
+                         ("conf_low", .finite(a.lower)), ("conf_high", .finite(a.upper)), ("p_value", .finite(a.pValue)),
+                         ("standardized_effect", .finite(a.standardizedEffect)), ("elasticity", .finite(a.elasticity)),
+                         ("contribution_per_period", .finite(a.contribution)), ("joint_p_value", .finite(a.jointPValue)),
+                         ("adds_nothing", .bool(a.addsNothing)), ("best_lag", a.bestLag.map { .integer($0) } ?? .null)])
+            })),
+            ("reps", .array(reps.map { r in
+                .object([("rep", .string(r.rep)), ("team", r.team.map { .string($0) } ?? .null),
+                         ("activity_index", .finite(r.activityIndex)), ("unexplained_per_period", .finite(r.unexplained)),
+                         ("unexplained_t", .finite(r.unexplainedT)), ("observations", .integer(r.observations)),
+                         ("group", .string(r.group.rawValue)), ("clear", .bool(r.isClear))])
+            })),
+            ("group_thresholds", .string(Self.thresholds)),
+            ("funnel", .array(funnel.map { s in
+                .object([("from", .string(s.from)), ("to", .string(s.to)), ("ratio", .finite(s.overall)),
+                         ("by_team", .object(s.byTeam.map { ($0.team, .finite($0.ratio)) }))])
+            })),
+        ])
+    }
+
+    func csv() -> String {
+        var out = "rank,activity,term,estimate,std_error,conf_low,conf_high,p_value,standardized_effect,elasticity,contribution_per_period,joint_p_value,adds_nothing,best_lag\n"
+        for (k, a) in activities.enumerated() {
+            out += "\(k + 1),\(CSVText.quoted(a.activity)),\(CSVText.quoted(a.term)),\(a.estimate),\(a.standardError),\(a.lower),\(a.upper),\(a.pValue),\(a.standardizedEffect),\(a.elasticity),\(a.contribution),\(a.jointPValue),\(a.addsNothing),\(a.bestLag.map(String.init) ?? "")\n"
+        }
+        out += "\nrep,team,activity_index,unexplained_per_period,unexplained_t,observations,group,clear\n"
+        for r in reps {
+            out += "\(CSVText.quoted(r.rep)),\(CSVText.quoted(r.team ?? "")),\(r.activityIndex),\(r.unexplained),\(r.unexplainedT),\(r.observations),\(r.group.rawValue),\(r.isClear)\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+
+/// One activity's effect on results.
+public struct ActivityDriver: Sendable {
+    /// The activity column.
+    public var activity: String
+    /// The model term that carries it, e.g. `lag(demos, 1)` (the first, when several do).
+    public var term: String
+    /// β̂ of that term, its standard error, interval and two-sided p-value.
+    public var estimate: Double, standardError: Double, lower: Double, upper: Double, pValue: Double
+    /// β̂·sd(term)/sd(response): the change in results, in standard deviations, per standard deviation of activity.
+    public var standardizedEffect: Double
+    /// β̂·mean(term)/mean(response): the % change in results per 1% more of the activity, at the means.
+    public var elasticity: Double
+    /// β̂·mean(term): the average result per rep and period the activity accounts for.
+    public var contribution: Double
+    /// p-value of the joint Wald test that every term of this activity is zero (with the model's covariance).
+    public var jointPValue: Double
+    /// Whether the activity adds nothing once the others are known (joint p ≥ 0.05).
+    public var addsNothing: Bool
+    /// The lag (0…3) at which the activity alone explains results best, from the leading-indicator scan.
+    public var bestLag: Int?
+}
+
+/// A rep placed by activity and by the results the model does not explain.
+public struct RepProductivity: Sendable {
+    /// The four groups, with the thresholds of ``DriversReport/thresholds``.
+    public enum Group: String, Sendable, CaseIterable {
+        case productive = "productive"
+        case efficient = "efficient"
+        case busyNotProductive = "busy but not productive"
+        case neither = "neither"
+    }
+    public var rep: String
+    public var team: String?
+    /// Mean over the rep's rows of the average z-score of its activities within its team (0 = the team's
+    /// average rep-period).
+    public var activityIndex: Double
+    /// Mean residual (result minus what the model expects from the activities) per period.
+    public var unexplained: Double
+    /// unexplained / (σ̂/√n): how clearly it differs from zero.
+    public var unexplainedT: Double
+    public var observations: Int
+    public var group: Group
+    /// Whether the placement is clear (|t| ≥ 2 on the unexplained results).
+    public var isClear: Bool { abs(unexplainedT) >= 2 }
+}
+
+/// Conversion along the funnel: the ratio of one stage's total to the previous one's.
+public struct FunnelStep: Sendable {
+    public var from: String, to: String
+    public var overall: Double
+    /// Per team (when the layout has one).
+    public var byTeam: [(team: String, ratio: Double)]
+}
+
+/// Which activities drive results, and which reps are busy without being productive.
+public struct DriversReport: Sendable {
+    public var formula: String
+    public var response: String
+    public var covarianceType: CovarianceType
+    public var level: Double
+    /// Activities ranked by contribution (those that add nothing last).
+    public var activities: [ActivityDriver]
+    public var reps: [RepProductivity]
+    public var funnel: [FunnelStep]
+    /// The rules of the rep groups, in words.
+    public static let thresholds = """
+        busy: activity index > 0 (more activity than the team's average rep-period, averaged over activities \
+        in standard deviations within the team); productive: unexplained results > 0 (more than the model expects from the \
+        activities). productive = busy and productive; efficient = not busy but productive; busy but not \
+        productive = busy, not productive; neither = neither. A placement is clear when |t| ≥ 2.
+        """
+}
+
+/// Which activities drive results, and how each rep's results compare with its activity.
+///
+/// - Parameters:
+///   - formula: The model, e.g. `revenue ~ lag(demos, 1) + proposals + calls + emails + season(period, 'quarter')`.
+///   - funnel: Stage columns in order, e.g. `["meetings", "demos", "proposals", "deals_won"]`.
+public func drivers(history: Dataset, formula: String, layout: PanelLayout, options: RegressionOptions = .init(),
+                    level: Double = 0.95, funnel: [String] = []) throws -> DriversReport
+{
+    var options = options
+    let parsed = try Formula(formula)
+    if parsed.usesTime { options.panel = layout }
+    let panel = try Panel(data: history, layout: layout)
+    let results = try fit(parsed, to: history, panel: parsed.usesTime ? panel : nil, only: nil, options: options)
+    let design = try DesignMatrix(formula: parsed, data: history, alsoRequire: options.weights.map { [$0] } ?? [],
+                                  missing: options.missing, panel: parsed.usesTime ? panel : nil)
+    let y = results.response
+    let yMean = y.reduce(0, +) / Double(y.count)
+    let ySD = standardDeviation(y)
+    let intervals = try results.confidenceIntervals(level: level)
+
+    // Activities: numeric columns read by exactly-one-column terms, other than the period and rep.
+    var termsOf: [String: [Int]] = [:]
+    var order: [String] = []
+    for (j, name) in results.columnNames.enumerated() {
+        guard let term = parsed.terms.first(where: { $0.description == name }), term.factors.count == 1 else { continue }
+        let columns = Set(term.factors[0].expression.columns)
+        guard columns.count == 1, let column = columns.first, column != layout.period, column != layout.entity,
+              case .numeric = try history.column(column) else { continue }
+        if termsOf[column] == nil { order.append(column) }
+        termsOf[column, default: []].append(j)
+    }
+    let scan = try? scanLeadingIndicators(history: history, response: parsed.response?.expression.columns.first ?? "",
+                                          activities: order, maximumLag: 3, layout: layout)
+    var drivers: [ActivityDriver] = []
+    for activity in order {
+        guard let columns = termsOf[activity], let j = columns.first else { continue }
+        let x = (0..<design.matrix.rows).map { design.matrix[$0, j] }
+        let xMean = x.reduce(0, +) / Double(x.count)
+        let beta = results.coefficients[j]
+        let joint = (try? results.waldTest(columns: columns).pValue) ?? .nan
+        drivers.append(ActivityDriver(
+            activity: activity, term: results.columnNames[j], estimate: beta, standardError: results.standardErrors[j],
+            lower: intervals[j].lower, upper: intervals[j].upper, pValue: results.pValues[j],
+            standardizedEffect: beta * standardDeviation(x) / ySD, elasticity: beta * xMean / yMean,
+            contribution: beta * xMean, jointPValue: joint, addsNothing: !(joint < 0.05),
+            bestLag: scan?.best.first { $0.activity == activity }?.lag))
+    }
+    drivers.sort { a, b in a.addsNothing != b.addsNothing ? !a.addsNothing : a.contribution > b.contribution }
+
+    // Reps: activity index (mean z-score of the raw activity columns) against mean residual.
+    var reps: [RepProductivity] = []
+    if layout.entity != nil {
+        var teamOf: [Int32: String] = [:]
+        var rowTeam = [String](repeating: "", count: history.rowCount)
+        if let group = layout.group, case .text(let teams) = try history.column(group) {
+            for row in 0..<history.rowCount {
+                rowTeam[row] = teams[row] ?? ""
+                if panel.entities[row] >= 0 { teamOf[panel.entities[row]] = teams[row] }
+            }
+        }
+        // z-scores within the rep's team: busy means busier than the peers who sell the same way.
+        var z: [[Double]] = []
+        for activity in order {
+            let values = try history.numbers(activity)
+            var stats: [String: (mean: Double, sd: Double)] = [:]
+            for team in Set(rowTeam) {
+                let present = (0..<history.rowCount).filter { rowTeam[$0] == team && !values[$0].isNaN }.map { values[$0] }
+                stats[team] = (present.reduce(0, +) / Double(max(1, present.count)), standardDeviation(present))
+            }
+            z.append((0..<history.rowCount).map { row in
+                guard let s = stats[rowTeam[row]], s.sd > 0 else { return 0 }
+                return (values[row] - s.mean) / s.sd
+            })
+        }
+        var sums: [Int32: (activity: Double, residual: Double, count: Int)] = [:]
+        for (k, row) in results.fittedRows.enumerated() {
+            let e = panel.entities[row]
+            guard e >= 0 else { continue }
+            let index = z.isEmpty ? 0 : z.map { $0[row].isNaN ? 0 : $0[row] }.reduce(0, +) / Double(z.count)
+            let entry = sums[e] ?? (0, 0, 0)
+            sums[e] = (entry.activity + index, entry.residual + results.residuals[k], entry.count + 1)
+        }
+        let sigma = results.residualStandardError
+        for (e, s) in sums {
+            let n = Double(s.count)
+            let activity = s.activity / n, unexplained = s.residual / n
+            let busy = activity > 0, productive = unexplained > 0
+            let group: RepProductivity.Group = busy ? (productive ? .productive : .busyNotProductive) : (productive ? .efficient : .neither)
+            reps.append(RepProductivity(rep: panel.entityNames[Int(e)], team: teamOf[e], activityIndex: activity,
+                                        unexplained: unexplained, unexplainedT: unexplained / (sigma / n.squareRoot()),
+                                        observations: s.count, group: group))
+        }
+        reps.sort { $0.unexplainedT < $1.unexplainedT }
+    }
+
+    // Funnel conversion ratios.
+    var steps: [FunnelStep] = []
+    if funnel.count >= 2 {
+        let stages = try funnel.map { try history.numbers($0) }
+        var teams: [String?] = [String?](repeating: nil, count: history.rowCount)
+        if let group = layout.group, case .text(let t) = try history.column(group) { teams = (0..<history.rowCount).map { t[$0] } }
+        for k in 1..<funnel.count {
+            func ratio(_ rows: [Int]) -> Double {
+                let usable = rows.filter { !stages[k - 1][$0].isNaN && !stages[k][$0].isNaN }
+                let from = usable.reduce(0) { $0 + stages[k - 1][$1] }, to = usable.reduce(0) { $0 + stages[k][$1] }
+                return from > 0 ? to / from : .nan
+            }
+            let all = Array(0..<history.rowCount)
+            let byTeam = Set(teams.compactMap { $0 }).sorted().map { team in (team, ratio(all.filter { teams[$0] == team })) }
+            steps.append(FunnelStep(from: funnel[k - 1], to: funnel[k], overall: ratio(all), byTeam: byTeam))
+        }
+    }
+    return DriversReport(formula: formula, response: results.responseName, covarianceType: results.covarianceType,
+                         level: level, activities: drivers, reps: reps, funnel: steps)
+}
+
+func standardDeviation(_ x: [Double]) -> Double {
+    guard x.count > 1 else { return .nan }
+    let mean = x.reduce(0, +) / Double(x.count)
+    return (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count - 1)).squareRoot()
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Forecasting
+import Foundation
+
+extension SalesForecast {
+    /// `salesforecast drivers`: which activities drive results; which reps are busy but not productive.
+    struct Drivers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rank the activities that drive results and place reps by activity and productivity.",
+            discussion: """
+                Example:
+                  salesforecast drivers --history examples/data/sales_history.csv \\
+                    --formula "revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails" \\
+                    --funnel meetings,demos,proposals,deals_won
+                """
+        )
+
+        @Option(help: "The history CSV.")
+        var history: String
+
+        @Option(name: [.short, .long], help: "The model.")
+        var formula: String
+
+        @Option(help: "Stage columns in funnel order, for conversion ratios.")
+        var funnel: String?
+
+        @Option(help: "Confidence level of the intervals.")
+        var level: Double = 0.95
+
+        @Option(help: "Heteroskedasticity-robust covariance: HC0–HC3.")
+        var robust: CovarianceType?
+
+        @OptionGroup var panel: PanelOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1") }
+        }
+
+        func run() throws {
+            let data = try CSVReader.read(path: history)
+            let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            let report = try Forecasting.drivers(history: data, formula: formula, layout: panel.layout(for: data),
+                                                 options: RegressionOptions(covariance: robust ?? .nonrobust), level: level, funnel: stages)
+            try output.emit(report.formatted(output.format))
+        }
+    }
+}

@@ -26,6 +26,8 @@ public struct LinearModel: Sendable {
     public let panel: PanelLayout?
     /// [minimum, maximum] of each numeric column over the rows fitted.
     public let ranges: [String: [Double]]
+    /// The exchangeable correlation of residuals within a rep, when the fit had a rep column.
+    public let withinEntityCorrelation: Double?
 
     /// The model of a fit in memory.
     public init(_ results: RegressionResults) throws {
@@ -39,6 +41,7 @@ public struct LinearModel: Sendable {
         encodings = results.encodings
         panel = results.panel
         ranges = results.ranges
+        withinEntityCorrelation = results.withinEntityCorrelation
     }
 
     /// The model in a saved file.
@@ -54,6 +57,7 @@ public struct LinearModel: Sendable {
         encodings = saved.encodings
         panel = saved.panel
         ranges = saved.ranges ?? [:]
+        withinEntityCorrelation = saved.withinEntityCorrelation
     }
 
     /// Predicts the response on the rows of `data` (those marked in `only`, or all), with standard
@@ -78,8 +82,13 @@ public struct LinearModel: Sendable {
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
         }
-        return try Prediction(model: self, design: design.matrix, rows: design.rows,
-                              weights: weights.map { w in design.rows.map { w[$0] } }, level: level)
+        var prediction = try Prediction(model: self, design: design.matrix, rows: design.rows,
+                                        weights: weights.map { w in design.rows.map { w[$0] } }, level: level)
+        if let correlation = withinEntityCorrelation, correlation > 0, let panelValue, panelValue.layout.entity != nil {
+            prediction.entities = design.rows.map { panelValue.entities[$0] }
+            prediction.withinEntityCorrelation = correlation
+        }
+        return prediction
     }
 }
 
@@ -103,6 +112,9 @@ public struct Prediction: Sendable {
     let covariance: Matrix
     let noiseVariance: [Double]
     let dfResidual: Double
+    /// Each row's entity and the within-entity correlation of the noise, when the model has them.
+    var entities: [Int32]?
+    var withinEntityCorrelation: Double = 0
 
     init(model: LinearModel, design: Matrix, rows: [Int], weights: [Double]?, level: Double) throws {
         let n = design.rows, p = design.columns
@@ -140,8 +152,9 @@ public struct Prediction: Sendable {
     }
 
     /// The sum of the predictions at `positions` (indices into ``rows``) with intervals that account for
-    /// the covariance of the estimates across the rows: Var(Σŷ) = cᵀVc with c = Σxᵢ, plus Σσ²/wᵢ for
-    /// the new observations' noise (independent across rows). Not a sum of per-row intervals.
+    /// the covariance of the estimates across the rows: Var(Σŷ) = cᵀVc with c = Σxᵢ, plus the new
+    /// observations' noise: Σσ²/wᵢ, and, for a model fitted on a panel of reps, ρ̂·Σ_{i≠j, same rep}
+    /// √(vᵢvⱼ) for the correlation ρ̂ of a rep's errors across periods. Not a sum of per-row intervals.
     public func total(_ positions: [Int], label: String) -> RollUp {
         let p = design.columns
         var c = [Double](repeating: 0, count: p)
@@ -153,6 +166,15 @@ public struct Prediction: Sendable {
         }
         var v = 0.0
         for a in 0..<p { for b in 0..<p { v += c[a] * covariance[a, b] * c[b] } }
+        if let entities, withinEntityCorrelation > 0 {
+            // Σ over pairs within an entity of √(vᵢvⱼ) = ((Σ√vᵢ)² − Σvᵢ) per entity.
+            var roots: [Int32: (sum: Double, squares: Double)] = [:]
+            for i in positions where entities[i] >= 0 {
+                let entry = roots[entities[i]] ?? (0, 0)
+                roots[entities[i]] = (entry.sum + noiseVariance[i].squareRoot(), entry.squares + noiseVariance[i])
+            }
+            noise += withinEntityCorrelation * roots.values.reduce(0) { $0 + $1.sum * $1.sum - $1.squares }
+        }
         return RollUp(label: label, count: positions.count, mean: total.value, meanSE: max(0, v).squareRoot(),
                       observationSE: (max(0, v) + noise).squareRoot(), dfResidual: dfResidual, level: level)
     }

@@ -56,6 +56,11 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
         if let low = used.min(), let high = used.max() { ranges[column] = [low, high] }
     }
     results.ranges = ranges
+    if let panel, panel.layout.entity != nil {
+        results.withinEntityCorrelation = withinEntityCorrelation(residuals: results.weightedResiduals,
+                                                                  entities: design.rows.map { panel.entities[$0] },
+                                                                  scale: results.scale)
+    }
     results.rowLines = design.rows.map { data.source.line(ofRow: $0) }
     results.encodings = design.encodings
     return results
@@ -213,4 +218,23 @@ public enum LeastSquares {
         results.refinementSteps = steps
         return results
     }
+}
+
+/// The exchangeable correlation of residuals within an entity (a rep), by the moment estimator GEE uses:
+/// ρ̂ = Σₑ Σ_{s≠t} eₛeₜ / (σ̂² Σₑ nₑ(nₑ − 1)), clipped to [0, 1). A rep's persistent over- or
+/// under-performance makes its periods' errors move together, so the total of a rep's quarter varies
+/// more than independent periods would; roll-ups use ρ̂ to say so.
+func withinEntityCorrelation(residuals: [Double], entities: [Int32], scale: Double) -> Double? {
+    var sums: [Int32: (sum: Double, squares: Double, count: Int)] = [:]
+    for (e, r) in zip(entities, residuals) where e >= 0 {
+        let entry = sums[e] ?? (0, 0, 0)
+        sums[e] = (entry.sum + r, entry.squares + r * r, entry.count + 1)
+    }
+    var cross = 0.0, pairs = 0.0
+    for entry in sums.values where entry.count > 1 {
+        cross += entry.sum * entry.sum - entry.squares
+        pairs += Double(entry.count) * Double(entry.count - 1)
+    }
+    guard pairs > 0, scale > 0, scale.isFinite else { return nil }
+    return min(0.999, max(0, cross / pairs / scale))
 }

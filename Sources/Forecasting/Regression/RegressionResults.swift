@@ -77,6 +77,9 @@ public struct RegressionResults: Sendable {
     public internal(set) var fittedRows: [Int] = []
     /// [minimum, maximum] of each numeric column the model reads, over the rows fitted.
     public internal(set) var ranges: [String: [Double]] = [:]
+    /// The exchangeable correlation of residuals within a rep (for panels with an entity column);
+    /// used by roll-ups so a rep's quarter is not treated as independent months.
+    public internal(set) var withinEntityCorrelation: Double?
     /// The 1-based source line of each fitted row, for pointing at influential rows.
     public internal(set) var rowLines: [Int]
     /// Levels and statistics learned from the data, needed to build new rows for prediction.

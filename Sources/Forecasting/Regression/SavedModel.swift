@@ -41,6 +41,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     public var panel: PanelLayout?
     /// [minimum, maximum] of each numeric column over the rows fitted, for extrapolation warnings.
     public var ranges: [String: [Double]]?
+    /// The exchangeable correlation of residuals within a rep, for roll-up intervals.
+    public var withinEntityCorrelation: Double?
 
     /// The current format version.
     public static let currentVersion = 1
@@ -52,7 +54,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case columns, coefficients, covarianceType = "covariance_type", covariance
         case normalizedCovariance = "normalized_covariance", scale
         case dfResidual = "df_residual", dfModel = "df_model", nObservations = "n_observations"
-        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges
+        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation"
     }
 
     /// The model file's JSON text (stable key order, full-precision numbers).
@@ -85,6 +87,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
             ("panel", panel.map { p in .object([("period", .string(p.period)), ("entity", p.entity.map { .string($0) } ?? .null),
                                                 ("group", p.group.map { .string($0) } ?? .null)]) } ?? .null),
             ("ranges", rangesJSON),
+            ("within_entity_correlation", .finite(withinEntityCorrelation)),
         ]).serialized()
     }
 
@@ -186,7 +189,7 @@ extension RegressionResults {
             covarianceType: covarianceType.rawValue, covariance: rows(covariance), normalizedCovariance: rows(normalizedCovariance),
             scale: scale.isFinite ? scale : nil, dfResidual: dfResidual, dfModel: dfModel, nObservations: observationCount,
             ridgePenalty: ridgePenalty, encodings: encodings, rSquared: rSquared.isFinite ? rSquared : nil,
-            sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel, ranges: ranges)
+            sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel, ranges: ranges, withinEntityCorrelation: withinEntityCorrelation)
     }
 }
 

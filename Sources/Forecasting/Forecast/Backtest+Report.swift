@@ -1,19 +1,10 @@
 import Foundation
 
-extension BacktestReport {
-    /// The report as text, JSON, Markdown or CSV.
-    public func formatted(_ format: ReportFormat) -> String {
-        switch format {
-        case .text: text()
-        case .json: jsonDocument().serialized()
-        case .markdown: markdown()
-        case .csv: csv()
-        }
-    }
+extension BacktestReport: Report {
 
     private static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
 
-    func text() -> String {
+    public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
         out += "Model: \(formula)\n\n"
@@ -59,7 +50,7 @@ extension BacktestReport {
         ])
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         var out = "method,n,mae,rmse,mape_percent,wape_percent,coverage_80,coverage_95\n"
         for m in methods {
             out += "\(CSVText.quoted(m.method)),\(m.count),\(m.mae),\(m.rmse),\(m.mape),\(m.wape),\(m.coverage80.map { "\($0)" } ?? ""),\(m.coverage95.map { "\($0)" } ?? "")\n"
@@ -67,7 +58,7 @@ extension BacktestReport {
         return out
     }
 
-    func markdown() -> String {
+    public func markdown() -> String {
         var out = "### Backtest of `\(response)` (\(quarters.count) quarters, one quarter ahead)\n\n| method | n | MAE | RMSE | MAPE | WAPE | in 80% | in 95% |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for m in methods {
             out += "| \(m.method) | \(m.count) | \(QuarterlyForecast.amount(m.mae)) | \(QuarterlyForecast.amount(m.rmse)) | \(String(format: "%.1f%%", m.mape)) | \(String(format: "%.1f%%", m.wape)) | \(Self.percent(m.coverage80)) | \(Self.percent(m.coverage95)) |\n"

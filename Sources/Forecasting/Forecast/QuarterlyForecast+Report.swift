@@ -1,21 +1,12 @@
 import Foundation
 
-extension QuarterlyForecast {
+extension QuarterlyForecast: Report {
     var allLines: [ForecastLine] { reps + teams + [total] }
 
-    /// The forecast as text, JSON, Markdown or CSV.
-    public func formatted(_ format: ReportFormat) -> String {
-        switch format {
-        case .text: text()
-        case .json: jsonDocument().serialized()
-        case .markdown: markdown()
-        case .csv: csv()
-        }
-    }
 
     private var percent: String { RegressionResults.percent(level) }
 
-    func text() -> String {
+    public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
         out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (covariance: \(covarianceType.rawValue))\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
@@ -84,7 +75,7 @@ extension QuarterlyForecast {
         ])
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,activities\n"
         for l in allLines {
             let i = l.rollUp.interval, m = l.rollUp.meanInterval
@@ -96,7 +87,7 @@ extension QuarterlyForecast {
         return out
     }
 
-    func markdown() -> String {
+    public func markdown() -> String {
         var out = "### Forecast of `\(response)` for \(horizon)\n\nModel: `\(formula)`. Activities \(activities). \(percent) prediction intervals.\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
         out += "| | forecast | low | high |" + (hasQuota ? " quota | P(quota) |" : "") + "\n|---|---:|---:|---:|" + (hasQuota ? "---:|---:|" : "") + "\n"

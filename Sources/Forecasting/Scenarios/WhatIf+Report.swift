@@ -1,21 +1,12 @@
 import Foundation
 
-extension WhatIfReport {
-    /// The report as text, JSON, Markdown or CSV.
-    public func formatted(_ format: ReportFormat) -> String {
-        switch format {
-        case .text: text()
-        case .json: jsonDocument().serialized()
-        case .markdown: markdown()
-        case .csv: csv()
-        }
-    }
+extension WhatIfReport: Report {
 
     private var percent: String { RegressionResults.percent(level) }
     private static func amount(_ x: Double) -> String { QuarterlyForecast.amount(x) }
     private static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + amount(x) }
 
-    func text() -> String {
+    public func text() -> String {
         var out = "What-if for \(horizon): \(response)\nModel: \(formula)\nBaseline activities: \(activities)\n"
         let b = baseline.interval
         out += "Baseline: \(Self.amount(baseline.mean)) (\(percent) interval \(Self.amount(b.lower)) to \(Self.amount(b.upper)))\n\n"
@@ -61,7 +52,7 @@ extension WhatIfReport {
         ])
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         "scenario,changes,baseline,mean,obs_ci_lower,obs_ci_upper,difference,difference_se,difference_ci_lower,difference_ci_upper,warnings\n"
             + outcomes.map { o in
                 let s = o.scenario.interval
@@ -71,7 +62,7 @@ extension WhatIfReport {
             }.joined(separator: "\n") + "\n"
     }
 
-    func markdown() -> String {
+    public func markdown() -> String {
         var out = "### What-if for \(horizon): `\(response)`\n\nBaseline \(Self.amount(baseline.mean)) (activities \(activities)).\n\n"
         out += "| scenario | changes | \(response) | change | \(percent) interval of the change |\n|---|---|---:|---:|---|\n"
         for o in outcomes {

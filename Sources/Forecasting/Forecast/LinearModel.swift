@@ -18,7 +18,8 @@ public struct LinearModel: Sendable {
     public let covarianceType: CovarianceType
     /// σ̂², the variance of one new observation's noise (of weight 1).
     public let scale: Double
-    /// Residual degrees of freedom, for Student's t.
+    /// Degrees of freedom of Student's t for intervals: the fit's residual degrees of freedom, or
+    /// clusters − 1 for a clustered or panel-HAC covariance.
     public let dfResidual: Double
     /// Category levels and transform statistics from the fit.
     public let encodings: [String: FactorEncoding]
@@ -37,7 +38,7 @@ public struct LinearModel: Sendable {
         covariance = results.covariance
         covarianceType = results.covarianceType
         scale = results.scale
-        dfResidual = results.dfResidual
+        dfResidual = results.inferenceDegreesOfFreedom
         encodings = results.encodings
         panel = results.panel
         ranges = results.ranges
@@ -53,7 +54,7 @@ public struct LinearModel: Sendable {
         covariance = Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in saved.covariance[i][j] ?? .nan } })
         covarianceType = CovarianceType(rawValue: saved.covarianceType) ?? .nonrobust
         scale = saved.scale ?? .nan
-        dfResidual = saved.dfResidual
+        dfResidual = saved.dfInference ?? saved.dfResidual
         encodings = saved.encodings
         panel = saved.panel
         ranges = saved.ranges ?? [:]

@@ -56,6 +56,17 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
         if let low = used.min(), let high = used.max() { ranges[column] = [low, high] }
     }
     results.ranges = ranges
+    results.sourceData = data
+    results.sourcePanel = panel
+    switch options.covariance {
+    case .cluster(let columns):
+        for column in columns { _ = try data.column(column) }
+        results = try results.withCovariance(options.covariance)
+    case .hac:
+        results = try results.withCovariance(options.covariance)
+    default:
+        break
+    }
     if let panel, panel.layout.entity != nil {
         results.withinEntityCorrelation = withinEntityCorrelation(residuals: results.weightedResiduals,
                                                                   entities: design.rows.map { panel.entities[$0] },

@@ -25,6 +25,10 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     case missingColumn(String)
     /// Columns built from new data do not match the model's (a different formula or data layout).
     case columnsDoNotMatch(expected: [String], found: [String])
+    /// A term named in a test is not a column of the model.
+    case unknownTerm(String, known: [String])
+    /// A clustered or HAC covariance was asked of a fit made without a dataset.
+    case covarianceNeedsData(String)
     /// A numerical routine failed.
     case numerical(LinearAlgebraError)
 
@@ -81,6 +85,10 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
             return "the data has no column '\(name)', which the model needs"
         case let .columnsDoNotMatch(expected, found):
             return "the model's columns (\(expected.joined(separator: ", "))) differ from those built from the data (\(found.joined(separator: ", ")))"
+        case let .unknownTerm(term, known):
+            return "the model has no term '\(term)' (its columns: \(known.prefix(12).joined(separator: ", ")))"
+        case let .covarianceNeedsData(type):
+            return "the \(type) covariance needs the data's columns: fit with a formula on a dataset"
         case let .numerical(error):
             return error.description
         }

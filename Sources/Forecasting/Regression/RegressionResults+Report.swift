@@ -71,6 +71,7 @@ extension RegressionResults {
             ("n_dropped_no_history", .integer(rowsWithoutHistory)),
             ("df_model", .finite(dfModel)),
             ("df_residual", .finite(dfResidual)),
+            ("df_inference", .finite(inferenceDegreesOfFreedom)),
             ("r_squared", .finite(rSquared)),
             ("adj_r_squared", .finite(adjustedRSquared)),
             ("sigma", .finite(residualStandardError)),
@@ -203,9 +204,10 @@ extension RegressionResults {
     /// Plain-language notes: covariance used, conditioning, dropped rows, ridge caveats.
     public func notes() -> [String] {
         var notes: [String] = []
-        notes.append(covarianceType == .nonrobust
-            ? "Standard errors assume that the covariance matrix of the errors is correctly specified."
-            : "Standard errors are heteroskedasticity robust (\(covarianceType.rawValue)).")
+        notes.append(covarianceType.explanation)
+        if inferenceDegreesOfFreedom != dfResidual {
+            notes.append("Tests and intervals use \(Self.general(inferenceDegreesOfFreedom)) degrees of freedom (clusters − 1).")
+        }
         if droppedRows > 0 { notes.append("\(droppedRows) rows with missing values were dropped.") }
         if rowsWithoutHistory > 0 {
             notes.append("\(rowsWithoutHistory) rows were dropped because their lagged values reach before the rep's first period.")
@@ -276,5 +278,57 @@ enum CSVText {
     static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// A joint Wald test of several terms, for reports.
+public struct WaldTestResult: Sendable {
+    /// The terms tested (coefficient names).
+    public var terms: [String]
+    public var statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double
+    /// The covariance used.
+    public var covarianceType: CovarianceType
+}
+
+extension RegressionResults {
+    /// The joint Wald F test that the coefficients named `terms` are all zero, with ``covariance``:
+    /// "do emails matter at all, at any lag?". A name may also be a factor of categorical columns (all
+    /// its columns are tested), e.g. `C(team)`.
+    /// - Throws: ``RegressionError/unknownTerm(_:known:)`` for a name the model has no column for.
+    public func waldTest(terms: [String]) throws -> WaldTestResult {
+        var columns: [Int] = []
+        for term in terms {
+            let normalized = FormulaParser.normalizedName(Array(term)[...])
+            let matches = columnNames.indices.filter { j in
+                columnNames[j] == normalized || columnNames[j].hasPrefix(normalized + "[")
+            }
+            guard !matches.isEmpty else { throw RegressionError.unknownTerm(term, known: columnNames) }
+            columns += matches.filter { !columns.contains($0) }
+        }
+        let test = try waldTest(columns: columns)
+        return WaldTestResult(terms: columns.map { columnNames[$0] }, statistic: test.statistic, pValue: test.pValue,
+                              numeratorDF: test.numeratorDF, denominatorDF: test.denominatorDF, covarianceType: covarianceType)
+    }
+
+    /// The results with joint tests appended (text: lines after the summary; JSON: a `tests` array).
+    public func formatted(_ format: ReportFormat, level: Double, tests: [WaldTestResult]) throws(RegressionError) -> String {
+        func line(_ t: WaldTestResult) -> String {
+            "Wald test that \(t.terms.joined(separator: ", ")) are all zero: F(\(Self.general(t.numeratorDF)), \(Self.general(t.denominatorDF))) = \(Self.general(t.statistic)), p = \(Self.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
+        }
+        switch format {
+        case .json:
+            guard case .object(var members) = try jsonDocument(level: level) else { return "" }
+            members.append(("tests", .array(tests.map { t in
+                .object([("terms", .array(t.terms.map { .string($0) })), ("f_statistic", .finite(t.statistic)),
+                         ("p_value", .finite(t.pValue)), ("df_num", .finite(t.numeratorDF)), ("df_denom", .finite(t.denominatorDF)),
+                         ("covariance_type", .string(t.covarianceType.rawValue))])
+            })))
+            return JSONValue.object(members).serialized()
+        case .csv:
+            return try csv(level: level) + "\ntest,f_statistic,p_value,df_num,df_denom\n"
+                + tests.map { "\(CSVText.quoted($0.terms.joined(separator: "; "))),\($0.statistic),\($0.pValue),\($0.numeratorDF),\($0.denominatorDF)" }.joined(separator: "\n") + "\n"
+        case .text, .markdown:
+            return try formatted(format, level: level) + "\n" + tests.map { (format == .markdown ? "- " : "") + line($0) }.joined(separator: "\n") + "\n"
+        }
     }
 }

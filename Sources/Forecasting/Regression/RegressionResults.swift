@@ -87,7 +87,14 @@ public struct RegressionResults: Sendable {
     /// How many steps of iterative refinement the solution took.
     public internal(set) var refinementSteps: Int = 0
 
+    /// Degrees of freedom of the t and F tests: ``dfResidual``, or G − 1 for clustered and panel-HAC
+    /// covariances (statsmodels' `df_resid_inference`).
+    public internal(set) var inferenceDegreesOfFreedom: Double = .nan
+
     let factorization: LeastSquaresFactorization
+    /// The data and panel fitted, for covariances computed later (clusters, HAC).
+    var sourceData: Dataset?
+    var sourcePanel: Panel?
 
     init(design: Matrix, response: [Double], weights: [Double]?, root: [Double]?, coefficients: [Double],
          weightedResiduals: [Double], normalizedCovariance: [Double], factorization: LeastSquaresFactorization,
@@ -139,7 +146,9 @@ public struct RegressionResults: Sendable {
         // Leverage, and the robust covariance's middle term if one is asked for.
         let dfResidual = Double(n) - effectiveParameters
         let scale = ssr / dfResidual
-        let type = options.covariance
+        // Clustered and HAC covariances need the data's groups; `fit` adds them with withCovariance.
+        let type = CovarianceType.heteroskedasticityConsistent.contains(options.covariance) ? options.covariance : .nonrobust
+        self.inferenceDegreesOfFreedom = dfResidual
         let e2 = weightedResiduals.map { $0 * $0 }
         let (leverage, meat) = try factorization.leverageAndMeat(dataRows: n, meatWeights: type == .nonrobust ? nil : {
             row, h in Self.heteroskedasticWeight(type, e2[row], h)
@@ -174,7 +183,7 @@ public struct RegressionResults: Sendable {
 
     static func heteroskedasticWeight(_ type: CovarianceType, _ e2: Double, _ h: Double) -> Double {
         switch type {
-        case .nonrobust, .hc0, .hc1: e2
+        case .nonrobust, .hc0, .hc1, .cluster, .hac: e2
         case .hc2: e2 / (1 - h)
         case .hc3: e2 / ((1 - h) * (1 - h))
         }
@@ -201,7 +210,7 @@ public struct RegressionResults: Sendable {
     public var tStatistics: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
     /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom.
     public var pValues: [Double] {
-        let t = StudentTDistribution(degreesOfFreedom: dfResidual)
+        let t = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom)
         return tStatistics.map { t.twoSidedPValue($0) }
     }
 
@@ -209,7 +218,7 @@ public struct RegressionResults: Sendable {
     /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
     public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [(lower: Double, upper: Double)] {
         guard level > 0, level < 1 else { throw .invalidLevel(level) }
-        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
+        let q = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
         return zip(coefficients, standardErrors).map { ($0 - q * $1, $0 + q * $1) }
     }
 
@@ -254,8 +263,8 @@ public struct RegressionResults: Sendable {
         var solution = beta
         try LAPACK.solvePositiveDefinite(v, order: q, &solution, rightHandSides: 1)
         let f = zip(beta, solution).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
-        let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: dfResidual)
-        return (f, distribution.survival(f), Double(q), dfResidual)
+        let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: inferenceDegreesOfFreedom)
+        return (f, distribution.survival(f), Double(q), inferenceDegreesOfFreedom)
     }
 
     /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
@@ -301,12 +310,17 @@ public struct RegressionResults: Sendable {
     }
 
     /// The same fit with its standard errors, tests and intervals from another covariance type.
+    /// - Throws: ``RegressionError/covarianceNeedsData(_:)`` for a clustered or HAC covariance of a fit
+    ///   made without a dataset (``LeastSquares/fit(_:response:weights:columnNames:hasIntercept:options:)``),
+    ///   or ``DataError`` for a cluster column the data lacks.
     public func withCovariance(_ type: CovarianceType) throws -> RegressionResults {
         var copy = self
         let n = observationCount, p = parameterCount
-        if type == .nonrobust {
+        copy.inferenceDegreesOfFreedom = dfResidual
+        switch type {
+        case .nonrobust:
             copy.covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.values.map { $0 * scale })
-        } else {
+        case .hc0, .hc1, .hc2, .hc3:
             let e2 = weightedResiduals.map { $0 * $0 }
             let h = leverage
             let (_, meat) = try factorization.leverageAndMeat(dataRows: n) { row, _ in
@@ -315,8 +329,110 @@ public struct RegressionResults: Sendable {
             var sandwich = try factorization.sandwich(meat: meat ?? [])
             if type == .hc1 { sandwich = sandwich.map { $0 * Double(n) / dfResidual } }
             copy.covariance = Matrix(rows: p, columns: p, values: sandwich)
+        case .cluster(let columns):
+            guard let data = sourceData else { throw RegressionError.covarianceNeedsData(type.rawValue) }
+            let codes = try columns.map { try clusterCodes(data.column($0)) }
+            var total = [Double](repeating: 0, count: p * p)
+            var groupCounts: [Int] = []
+            // One way: V(g). Two ways: V(g₁) + V(g₂) − V(g₁∩g₂), each with its own correction.
+            let terms: [([Int], Double)] = codes.count == 1 ? [(codes[0], 1)]
+                : [(codes[0], 1), (codes[1], 1), (Self.intersection(codes[0], codes[1]), -1)]
+            for (k, (groups, sign)) in terms.enumerated() {
+                let (meat, count) = clusterMeat(groups)
+                if k < codes.count { groupCounts.append(count) }
+                let correction = Double(count) / Double(count - 1) * (Double(n) - 1) / (Double(n) - Double(p))
+                let v = sandwich(meat)
+                for i in 0..<(p * p) { total[i] += sign * correction * v[i] }
+            }
+            copy.covariance = Matrix(rows: p, columns: p, values: total)
+            copy.inferenceDegreesOfFreedom = Double((groupCounts.min() ?? 2) - 1)
+        case .hac(let lags):
+            let u = scores()
+            var meat = [Double](repeating: 0, count: p * p)
+            func add(_ i: Int, _ j: Int, _ w: Double) {
+                for a in 0..<p { for b in 0..<p { meat[a + b * p] += w * (u[i][a] * u[j][b] + u[j][a] * u[i][b]) } }
+            }
+            for i in 0..<n { for a in 0..<p { for b in 0..<p { meat[a + b * p] += u[i][a] * u[i][b] } } }
+            if let panel = sourcePanel, panel.layout.entity != nil {
+                // Within each rep, over calendar lags (statsmodels' hac-panel on consecutive periods).
+                var position: [Panel.Key: Int] = [:]
+                for (k, row) in fittedRows.enumerated() { position[Panel.Key(entity: panel.entities[row], period: panel.periods[row].index)] = k }
+                for (k, row) in fittedRows.enumerated() where panel.entities[row] >= 0 {
+                    for l in 0..<lags {
+                        let key = Panel.Key(entity: panel.entities[row], period: panel.periods[row].index - (l + 1))
+                        if let earlier = position[key] { add(k, earlier, 1 - Double(l + 1) / Double(lags + 1)) }
+                    }
+                }
+                let groups = Set(fittedRows.map { panel.entities[$0] }).count
+                copy.covariance = Matrix(rows: p, columns: p, values: sandwich(meat).map { $0 * Double(n) / (Double(n) - Double(p)) })
+                copy.inferenceDegreesOfFreedom = Double(groups - 1)
+            } else {
+                // One series, rows in order (statsmodels' cov_type="HAC", use_correction=False).
+                for l in 1...max(1, lags) where l <= lags {
+                    let w = 1 - Double(l) / Double(lags + 1)
+                    for i in l..<max(l, n) { add(i, i - l, w) }
+                }
+                copy.covariance = Matrix(rows: p, columns: p, values: sandwich(meat))
+            }
         }
         copy.covarianceType = type
         return copy
+    }
+
+    /// Scores uᵢ = aᵢ·eᵢ: rows of the weighted design times the weighted residuals.
+    func scores() -> [[Double]] {
+        let n = observationCount, p = parameterCount
+        return (0..<n).map { i in (0..<p).map { j in factorization.design[i + j * factorization.rows] * weightedResiduals[i] } }
+    }
+
+    /// B·M·B with B = (XᵀWX)⁻¹.
+    func sandwich(_ meat: [Double]) -> [Double] {
+        let p = parameterCount
+        let b = normalizedCovariance.values
+        var bm = [Double](repeating: 0, count: p * p), result = bm
+        for i in 0..<p { for j in 0..<p { var v = 0.0; for k in 0..<p { v += b[i + k * p] * meat[k + j * p] }; bm[i + j * p] = v } }
+        for i in 0..<p { for j in 0..<p { var v = 0.0; for k in 0..<p { v += bm[i + k * p] * b[k + j * p] }; result[i + j * p] = v } }
+        for i in 0..<p { for j in (i + 1)..<max(i + 1, p) { let m = 0.5 * (result[i + j * p] + result[j + i * p]); result[i + j * p] = m; result[j + i * p] = m } }
+        return result
+    }
+
+    /// Σ_g (Σ_{i∈g} uᵢ)(Σ_{i∈g} uᵢ)ᵀ and the number of groups.
+    func clusterMeat(_ groups: [Int]) -> ([Double], Int) {
+        let p = parameterCount
+        let u = scores()
+        var sums: [Int: [Double]] = [:]
+        for (i, g) in groups.enumerated() {
+            var s = sums[g] ?? [Double](repeating: 0, count: p)
+            for j in 0..<p { s[j] += u[i][j] }
+            sums[g] = s
+        }
+        var meat = [Double](repeating: 0, count: p * p)
+        for s in sums.values { for a in 0..<p { for b in 0..<p { meat[a + b * p] += s[a] * s[b] } } }
+        return (meat, sums.count)
+    }
+
+    /// Group codes of the fitted rows for a cluster column (text or numbers; a missing cell is its own group).
+    func clusterCodes(_ column: Column) -> [Int] {
+        switch column {
+        case .text(let text): return fittedRows.map { Int(text.codes[$0]) }
+        case .numeric(let values):
+            var index: [Double: Int] = [:]
+            return fittedRows.map { row in
+                let v = values[row].isNaN ? -Double.infinity : values[row]
+                if let code = index[v] { return code }
+                index[v] = index.count
+                return index.count - 1
+            }
+        }
+    }
+
+    static func intersection(_ a: [Int], _ b: [Int]) -> [Int] {
+        var index: [[Int]: Int] = [:]
+        return zip(a, b).map { pair in
+            let key = [pair.0, pair.1]
+            if let code = index[key] { return code }
+            index[key] = index.count
+            return index.count - 1
+        }
     }
 }

@@ -30,6 +30,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// σ̂², the residual variance.
     public var scale: Double?
     public var dfResidual: Double
+    /// Degrees of freedom for t and F with the saved covariance (clusters − 1 when clustered).
+    public var dfInference: Double?
     public var dfModel: Double
     public var nObservations: Int
     public var ridgePenalty: Double?
@@ -53,7 +55,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         case weightsColumn = "weights_column", hasIntercept = "has_intercept", hasConstant = "has_constant"
         case columns, coefficients, covarianceType = "covariance_type", covariance
         case normalizedCovariance = "normalized_covariance", scale
-        case dfResidual = "df_residual", dfModel = "df_model", nObservations = "n_observations"
+        case dfResidual = "df_residual", dfInference = "df_inference", dfModel = "df_model", nObservations = "n_observations"
         case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation"
     }
 
@@ -81,7 +83,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
             ("coefficients", .array(coefficients.map { .finite($0) })),
             ("covariance_type", .string(covarianceType)), ("covariance", matrix(covariance)),
             ("normalized_covariance", matrix(normalizedCovariance)), ("scale", .finite(scale)),
-            ("df_residual", .finite(dfResidual)), ("df_model", .finite(dfModel)),
+            ("df_residual", .finite(dfResidual)), ("df_inference", .finite(dfInference)), ("df_model", .finite(dfModel)),
             ("n_observations", .integer(nObservations)), ("ridge_penalty", ridgePenalty.map { .number($0) } ?? .null),
             ("encodings", .object(encodingValues)), ("r_squared", .finite(rSquared)), ("sigma", .finite(sigma)),
             ("panel", panel.map { p in .object([("period", .string(p.period)), ("entity", p.entity.map { .string($0) } ?? .null),
@@ -187,7 +189,7 @@ extension RegressionResults {
             formula: formula ?? "", dependent: responseName, method: method, weightsColumn: weightsColumn,
             hasIntercept: hasIntercept, hasConstant: hasConstant, columns: columnNames, coefficients: coefficients,
             covarianceType: covarianceType.rawValue, covariance: rows(covariance), normalizedCovariance: rows(normalizedCovariance),
-            scale: scale.isFinite ? scale : nil, dfResidual: dfResidual, dfModel: dfModel, nObservations: observationCount,
+            scale: scale.isFinite ? scale : nil, dfResidual: dfResidual, dfInference: inferenceDegreesOfFreedom, dfModel: dfModel, nObservations: observationCount,
             ridgePenalty: ridgePenalty, encodings: encodings, rSquared: rSquared.isFinite ? rSquared : nil,
             sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel, ranges: ranges, withinEntityCorrelation: withinEntityCorrelation)
     }

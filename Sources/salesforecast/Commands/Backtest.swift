@@ -32,8 +32,7 @@ extension SalesForecast {
         @Option(help: "How to project activities: run-rate or last-year.")
         var projection: ActivityProjection = .runRate
 
-        @Option(help: "Heteroskedasticity-robust covariance for the intervals: HC0–HC3.")
-        var robust: CovarianceType?
+        @OptionGroup var covariance: CovarianceOptions
 
         @OptionGroup var panel: PanelOptions
         @OptionGroup var output: OutputOptions
@@ -54,7 +53,7 @@ extension SalesForecast {
             let report = try Forecasting.backtest(
                 history: data, formula: formula, layout: panel.layout(for: data),
                 options: BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
-                                         regression: RegressionOptions(covariance: robust ?? .nonrobust)))
+                                         regression: RegressionOptions(covariance: covariance.type)))
             try output.emit(report.formatted(output.format))
         }
     }

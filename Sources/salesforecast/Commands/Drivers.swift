@@ -27,8 +27,7 @@ extension SalesForecast {
         @Option(help: "Confidence level of the intervals.")
         var level: Double = 0.95
 
-        @Option(help: "Heteroskedasticity-robust covariance: HC0–HC3.")
-        var robust: CovarianceType?
+        @OptionGroup var covariance: CovarianceOptions
 
         @OptionGroup var panel: PanelOptions
         @OptionGroup var output: OutputOptions
@@ -41,7 +40,7 @@ extension SalesForecast {
             let data = try CSVReader.read(path: history)
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             let report = try Forecasting.drivers(history: data, formula: formula, layout: panel.layout(for: data),
-                                                 options: RegressionOptions(covariance: robust ?? .nonrobust), level: level, funnel: stages)
+                                                 options: RegressionOptions(covariance: covariance.type), level: level, funnel: stages)
             try output.emit(report.formatted(output.format))
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Forecasting
 
@@ -28,8 +29,10 @@ extension SalesForecast {
         @Option(help: "Confidence level of the intervals, between 0 and 1.")
         var level: Double = 0.95
 
-        @Option(help: "Heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3.")
-        var robust: CovarianceType?
+        @OptionGroup var covariance: CovarianceOptions
+
+        @Option(help: "A joint Wald test that these terms are all zero, e.g. \"emails, lag(emails, 1)\" (repeatable).")
+        var test: [String] = []
 
         @Option(help: "Ridge penalty λ ≥ 0 for collinear activities (on standardized columns; intercept not penalized).")
         var ridge: Double?
@@ -43,25 +46,24 @@ extension SalesForecast {
         func validate() throws {
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95 (got \(level))") }
             if let ridge, !(ridge >= 0) || !ridge.isFinite { throw ValidationError("--ridge must be a number ≥ 0") }
-            if robust == .nonrobust { throw ValidationError("--robust takes HC0, HC1, HC2 or HC3") }
         }
 
         func run() throws {
             let data = try input.read()
             let parsed = try Formula(formula)
-            // Periods matter only to time terms; a plain regression does not need a period column.
-            let layout = parsed.usesTime ? panel.layout(for: data) : nil
-            let options = RegressionOptions(weights: weights, covariance: robust ?? .nonrobust, ridge: ridge,
+            // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
+            let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
+            let options = RegressionOptions(weights: weights, covariance: covariance.type, ridge: ridge,
                                             missing: input.missing, panel: layout)
             let results = try Forecasting.fit(parsed, to: data, options: options)
-            try output.emit(results.formatted(output.format, level: level))
+            var text = try results.formatted(output.format, level: level)
+            if !test.isEmpty {
+                let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
+                text = try results.formatted(output.format, level: level, tests: tests)
+            }
+            try output.emit(text)
             if let save { try results.savedModel().write(to: save) }
         }
     }
 }
 
-extension CovarianceType: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(rawValue: argument.uppercased() == "NONROBUST" ? "nonrobust" : argument.uppercased())
-    }
-}

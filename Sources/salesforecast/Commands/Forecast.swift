@@ -41,8 +41,7 @@ extension SalesForecast {
         @Option(help: "Confidence level of the prediction intervals.")
         var level: Double = 0.8
 
-        @Option(help: "Heteroskedasticity-robust covariance for the intervals: HC0–HC3.")
-        var robust: CovarianceType?
+        @OptionGroup var covariance: CovarianceOptions
 
         @OptionGroup var panel: PanelOptions
         @OptionGroup var output: OutputOptions
@@ -67,7 +66,7 @@ extension SalesForecast {
                 run = try forecastQuarter(history: data, model: LinearModel(SavedModel.load(path: model)), request: request)
             } else {
                 run = try forecastQuarter(history: data, formula: formula ?? "",
-                                          options: RegressionOptions(covariance: robust ?? .nonrobust), request: request)
+                                          options: RegressionOptions(covariance: covariance.type), request: request)
             }
             try output.emit(run.formatted(output.format))
         }

@@ -23,6 +23,7 @@ struct PlanningOptions: ParsableArguments {
     var level: Double = 0.8
 
     @OptionGroup var panel: PanelOptions
+    @OptionGroup var covariance: CovarianceOptions
 
     func validate() throws {
         guard (model == nil) != (formula == nil) else { throw ValidationError("give either --model or --formula") }
@@ -42,7 +43,7 @@ struct PlanningOptions: ParsableArguments {
         if let model {
             linear = try LinearModel(SavedModel.load(path: model))
         } else {
-            linear = try LinearModel(Forecasting.fit(Formula(formula ?? ""), to: reference, options: RegressionOptions(panel: layout)))
+            linear = try LinearModel(Forecasting.fit(Formula(formula ?? ""), to: reference, options: RegressionOptions(covariance: covariance.type, panel: layout)))
         }
         var quarter = horizon.flatMap { Period($0) }
         if quarter == nil {

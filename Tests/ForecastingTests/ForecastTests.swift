@@ -137,3 +137,42 @@ struct ForecastTests {
         #expect(c95 > c80)
     }
 }
+
+@Suite("New and departing reps")
+struct NewRepTests {
+    @Test("A new hire in the plan is forecast from the pooled effects and flagged; a rep missing from the plan is reported")
+    func newHire() throws {
+        let history = try ForecastTests.history()
+        let horizon = try #require(Period("2026-Q4"))
+        let base = try forecastQuarter(history: history, formula: ForecastTests.formula,
+                                       request: ForecastRequest(horizon: horizon, layout: ForecastTests.layout))
+        var plan = try ForecastTests.plan(for: base)
+        // Drop one rep from the plan, add a new hire in SMB-East.
+        guard case .text(let planReps) = try plan.column("rep") else { Issue.record("plan without a text rep column"); return }
+        let keep = (0..<plan.rowCount).filter { planReps[$0] != base.reps[0].name }
+        plan = plan.selectingRows(keep)
+        var period: [String?] = [], rep: [String?] = [], team: [String?] = []
+        var numbers: [String: [Double]] = [:]
+        for name in plan.columnNames where name != "period" && name != "rep" { numbers[name] = try plan.numbers(name) }
+        for row in 0..<plan.rowCount {
+            if case .text(let p) = try plan.column("period") { period.append(p[row]) }
+            if case .text(let r) = try plan.column("rep") { rep.append(r[row]) }
+            team.append(nil)
+        }
+        for p in base.periods {
+            period.append(p.description); rep.append("Nova Hire"); team.append("SMB-East")
+            for key in numbers.keys { numbers[key]?.append(8) }
+        }
+        let withHire = try Dataset([("period", .text(TextColumn(period))), ("rep", .text(TextColumn(rep))), ("team", .text(TextColumn(team)))]
+                                   + numbers.keys.sorted().map { ($0, Column.numeric(numbers[$0] ?? [])) })
+        let run = try forecastQuarter(history: history, formula: ForecastTests.formula,
+                                      request: ForecastRequest(horizon: horizon, layout: ForecastTests.layout, plan: withHire))
+        let hire = try #require(run.reps.first { $0.name == "Nova Hire" })
+        #expect(hire.activitySource?.hasPrefix("new rep") == true)
+        #expect(hire.rollUp.count == 3 && hire.rollUp.mean.isFinite)
+        #expect(run.warnings.contains { $0.contains("new reps in the plan") && $0.contains("Nova Hire") })
+        // The rep left out of the plan is projected and reported, not dropped.
+        #expect(run.reps.contains { $0.name == base.reps[0].name && $0.activitySource == "projected (not in the plan)" })
+        #expect(run.warnings.contains { $0.contains("the plan has no row for") })
+    }
+}

@@ -51,6 +51,20 @@ struct PanelInferenceTests {
         #expect(throws: RegressionError.self) { try results.waldTest(terms: ["webinars"]) }
     }
 
+    @Test("Without statsmodels' small-sample corrections: the covariance scales by G/(G−1)·(n−1)/(n−p) less, df is n − p")
+    func withoutCorrections() throws {
+        let data = try CSVReader.read(path: Fixtures.path("panel.csv"))
+        let corrected = try fit(PanelReference.formula, to: data, options: RegressionOptions(covariance: .cluster(["rep"])))
+        var options = RegressionOptions(covariance: .cluster(["rep"]))
+        options.clusterCorrection = false
+        options.clusterDegreesOfFreedom = false
+        let plain = try fit(PanelReference.formula, to: data, options: options)
+        let n = Double(corrected.observationCount), p = Double(corrected.parameterCount), g = 12.0
+        let factor = g / (g - 1) * (n - 1) / (n - p)
+        for (a, b) in zip(plain.standardErrors, corrected.standardErrors) { #expect(Self.close(a * factor.squareRoot(), b, 1e-12)) }
+        #expect(plain.inferenceDegreesOfFreedom == corrected.dfResidual)
+    }
+
     /// A panel like the example's: reps with persistent effects and persistent activity levels, so both
     /// the errors and the activity are correlated within a rep. Deterministic (SplitMix64).
     static func simulate(seed: UInt64, reps: Int = 30, months: Int = 24) throws -> Dataset {

@@ -22,6 +22,23 @@ extension BacktestReport: Report {
         for (quarter, wape) in wapeByQuarter {
             out += RegressionResults.pad(quarter.description, 10) + methods.map { RegressionResults.left(String(format: "%.1f%%", wape[$0.method] ?? .nan), 14) }.joined() + "\n"
         }
+        if !coverageByTeam.isEmpty {
+            out += "\nInterval coverage by team (80% / 95%):\n"
+            let methodNames = Array(Set(coverageByTeam.map(\.method))).sorted()
+            out += RegressionResults.pad("team", 14) + methodNames.map { RegressionResults.left(Self.short($0), 22) }.joined() + "\n"
+            for team in Array(Set(coverageByTeam.map(\.team))).sorted() {
+                out += RegressionResults.pad(team, 14) + methodNames.map { method in
+                    let c = coverageByTeam.first { $0.team == team && $0.method == method }
+                    return RegressionResults.left(c.map { String(format: "%.0f%% / %.0f%% (n %d)", $0.coverage80 * 100, $0.coverage95 * 100, $0.count) } ?? "", 22)
+                }.joined() + "\n"
+            }
+        }
+        let worst = coverageByRep.filter { $0.method == BacktestReport.modelMethod(.known) && $0.count >= 4 }
+            .sorted { $0.coverage80 < $1.coverage80 }.prefix(5)
+        if !worst.isEmpty {
+            out += "\nReps whose 80% intervals missed most often (known activities): "
+            out += worst.map { String(format: "%@ %.0f%% of %d", $0.rep, $0.coverage80 * 100, $0.count) }.joined(separator: ", ") + "\n"
+        }
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")
     }
@@ -45,6 +62,14 @@ extension BacktestReport: Report {
             })),
             ("wape_by_quarter", .array(wapeByQuarter.map { q in
                 .object([("quarter", .string(q.quarter.description))] + methods.map { ($0.method, .finite(q.wape[$0.method])) })
+            })),
+            ("coverage_by_team", .array(coverageByTeam.map { c in
+                .object([("team", .string(c.team)), ("method", .string(c.method)), ("n", .integer(c.count)),
+                         ("coverage_80", .finite(c.coverage80)), ("coverage_95", .finite(c.coverage95))])
+            })),
+            ("coverage_by_rep", .array(coverageByRep.map { c in
+                .object([("rep", .string(c.rep)), ("method", .string(c.method)), ("n", .integer(c.count)),
+                         ("coverage_80", .finite(c.coverage80)), ("coverage_95", .finite(c.coverage95))])
             })),
             ("notes", .array(notes.map { .string($0) })),
         ])

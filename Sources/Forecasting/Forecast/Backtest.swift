@@ -52,6 +52,8 @@ public struct ForecastAccuracy: Sendable {
 public struct BacktestForecast: Sendable {
     public var quarter: Period
     public var rep: String
+    /// The rep's team, when the layout has one.
+    public var team: String?
     public var actual: Double
     /// Point forecasts by method name.
     public var forecasts: [String: Double]
@@ -73,6 +75,9 @@ public struct BacktestReport: Sendable {
     public var forecasts: [BacktestForecast]
     /// Per quarter, the WAPE of each method.
     public var wapeByQuarter: [(quarter: Period, wape: [String: Double])]
+    /// Interval coverage of each model method per team and per rep, to show where intervals are too narrow.
+    public var coverageByTeam: [(team: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
+    public var coverageByRep: [(rep: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
     public var notes: [String]
 
     static let runRate = "naive: last period × periods in quarter"
@@ -148,10 +153,14 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         for row in trainingRows where panel.periods[row] == lastTraining { lastValue[panel.entities[row]] = actualValues[row] }
         let perQuarter = Double(periods(of: quarter, frequency: panel.frequency).count)
         let entities = Set(quarterRows.map { panel.entities[$0] }).filter { $0 >= 0 }.sorted()
+        var teamOf: [Int32: String] = [:]
+        if let group = layout.group, case .text(let teams) = try history.column(group) {
+            for row in quarterRows where panel.entities[row] >= 0 { teamOf[panel.entities[row]] = teams[row] }
+        }
         for e in entities {
             let name = panel.entityNames[Int(e)]
             guard let actual = complete(e, q), let last = lastValue[e], !last.isNaN, let previous = complete(e, q - 4) else { continue }
-            var entry = BacktestForecast(quarter: quarter, rep: name, actual: actual,
+            var entry = BacktestForecast(quarter: quarter, rep: name, team: teamOf[e], actual: actual,
                                          forecasts: [BacktestReport.runRate: last * perQuarter, BacktestReport.lastYear: previous],
                                          intervals80: [:], intervals95: [:])
             var allModels = true
@@ -186,7 +195,23 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         return (quarter, Dictionary(uniqueKeysWithValues: methods.map { ($0, accuracy($0, items).wape) }))
     }
     if forecasts.isEmpty { notes.append("no rep-quarter could be scored by every method (each needs a full quarter a year earlier)") }
+    let modelMethods = options.modes.map(BacktestReport.modelMethod)
+    func coverage<Key: Hashable & Comparable>(by key: (BacktestForecast) -> Key?) -> [(Key, String, Int, Double, Double)] {
+        var result: [(Key, String, Int, Double, Double)] = []
+        let keys = Set(forecasts.compactMap(key)).sorted()
+        for k in keys {
+            let items = forecasts.filter { key($0) == k }
+            for method in modelMethods {
+                let a = accuracy(method, items)
+                result.append((k, method, a.count, a.coverage80 ?? .nan, a.coverage95 ?? .nan))
+            }
+        }
+        return result
+    }
     return BacktestReport(formula: formula, response: responseName, quarters: quarters,
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
-                          wapeByQuarter: byQuarter, notes: notes)
+                          wapeByQuarter: byQuarter,
+                          coverageByTeam: coverage { $0.team }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) },
+                          coverageByRep: coverage { $0.rep }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) },
+                          notes: notes)
 }

@@ -129,7 +129,12 @@ struct PlanningFrame {
         let responseColumns = Set(model.formula.response?.expression.columns ?? [])
         let builder = FutureRows(history: history, panel: panel, layout: request.layout, activityColumns: activityColumns,
                                  response: responseColumns.count == 1 ? responseColumns.first : nil)
-        self.built = try builder.build(periods: allPeriods, plan: request.plan, planPanel: planPanel, projection: request.projection)
+        var built = try builder.build(periods: allPeriods, plan: request.plan, planPanel: planPanel, projection: request.projection)
+        if let plan = request.plan, let planPanel {
+            built = try Self.addingNewHires(to: built, plan: plan, planPanel: planPanel, history: history, panel: panel,
+                                            layout: request.layout, activityColumns: activityColumns, periods: allPeriods)
+        }
+        self.built = built
         self.history = history
         self.panel = panel
         self.model = model
@@ -159,6 +164,61 @@ struct PlanningFrame {
         }
         self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
                                       futurePeriods: planPanel.periods, sources: sources, warnings: [])
+    }
+
+    /// Reps in the plan with no history at all (new hires): forecast from the pooled effects with the
+    /// plan's activities and zero activity before they start (what lags should see), and flagged.
+    static func addingNewHires(to built: FutureRows.Built, plan: Dataset, planPanel: Panel, history: Dataset, panel: Panel,
+                               layout: PanelLayout, activityColumns: [String], periods: [Period]) throws -> FutureRows.Built
+    {
+        let known = Set(panel.entityNames)
+        var result = built
+        var hires: [String] = []
+        var teamOf: [String: String] = [:]
+        var rowOf: [String: [Int: Int]] = [:]
+        let planTeams: TextColumn? = try layout.group.flatMap { group in
+            guard plan.hasColumn(group), case .text(let t) = try plan.column(group) else { return nil }
+            return t
+        }
+        for row in 0..<plan.rowCount where planPanel.entities[row] >= 0 {
+            let name = planPanel.entityNames[Int(planPanel.entities[row])]
+            guard !known.contains(name) else { continue }
+            if rowOf[name] == nil { hires.append(name) }
+            rowOf[name, default: [:]][planPanel.periods[row].index] = row
+            if let team = planTeams?[row] { teamOf[name] = team }
+        }
+        let sortedPeriods = Array(Set(periods)).sorted()
+        for name in hires {
+            var values: [String: [Double]] = [:]
+            for column in activityColumns where plan.hasColumn(column) { values[column] = try plan.numbers(column) }
+            let (extended, lead, added) = try FutureRows.appendingRep(
+                to: result.data, name: name, team: teamOf[name], layout: layout, activityColumns: activityColumns,
+                futurePeriods: periods) { column, k in
+                    guard let row = rowOf[name]?[sortedPeriods[k].index], let v = values[column]?[row] else { return .nan }
+                    return v
+                }
+            result.data = extended
+            result.future += added.indices.map { $0 >= lead }
+            result.futureEntities += [String](repeating: name, count: added.count)
+            result.futurePeriods += added
+            result.sources[name] = "new rep: plan activities, pooled effects"
+        }
+        if !hires.isEmpty {
+            // Replace the builder's note on unknown reps: hires are forecast; only reps who left stay unforecast.
+            result.warnings = result.warnings.filter { !$0.hasPrefix("the plan names reps with no history") }
+            let active = Set(built.futureEntities)
+            let left = Set((0..<plan.rowCount).compactMap { row -> String? in
+                let code = planPanel.entities[row]
+                guard code >= 0 else { return nil }
+                let name = planPanel.entityNames[Int(code)]
+                return known.contains(name) && !active.contains(name) ? name : nil
+            }).sorted()
+            if !left.isEmpty {
+                result.warnings.append("the plan names reps who left before the last period of history, not forecast: \(left.prefix(5).joined(separator: ", "))")
+            }
+            result.warnings.append("\(hires.count) new reps in the plan have no history and are forecast from the pooled effects with zero activity before they start: \(hires.prefix(5).joined(separator: ", "))")
+        }
+        return result
     }
 
     /// Numeric columns the model reads, other than the period and rep columns: the activities.

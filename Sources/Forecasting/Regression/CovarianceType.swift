@@ -92,6 +92,11 @@ public struct RegressionOptions: Sendable {
     public var rankTolerance: Double?
     /// The period and entity columns, needed by `lag`, `season`, `trend` and `adstock`.
     public var panel: PanelLayout?
+    /// Clustered covariance: scale by G/(G − 1)·(n − 1)/(n − p) (statsmodels' `use_correction`, default true).
+    public var clusterCorrection: Bool = true
+    /// Clustered and panel-HAC covariance: t and F on G − 1 degrees of freedom (statsmodels'
+    /// `df_correction`, default true); false keeps n − p.
+    public var clusterDegreesOfFreedom: Bool = true
 
     /// Creates fit options.
     public init(weights: String? = nil, covariance: CovarianceType = .nonrobust, ridge: Double? = nil,

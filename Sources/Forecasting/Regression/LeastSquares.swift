@@ -58,6 +58,8 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
     results.ranges = ranges
     results.sourceData = data
     results.sourcePanel = panel
+    results.clusterCorrection = options.clusterCorrection
+    results.clusterDegreesOfFreedom = options.clusterDegreesOfFreedom
     switch options.covariance {
     case .cluster(let columns):
         for column in columns { _ = try data.column(column) }

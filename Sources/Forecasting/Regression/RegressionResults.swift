@@ -95,6 +95,8 @@ public struct RegressionResults: Sendable {
     /// The data and panel fitted, for covariances computed later (clusters, HAC).
     var sourceData: Dataset?
     var sourcePanel: Panel?
+    /// statsmodels' `use_correction` and `df_correction` for clustered covariances.
+    var clusterCorrection = true, clusterDegreesOfFreedom = true
 
     init(design: Matrix, response: [Double], weights: [Double]?, root: [Double]?, coefficients: [Double],
          weightedResiduals: [Double], normalizedCovariance: [Double], factorization: LeastSquaresFactorization,
@@ -340,12 +342,12 @@ public struct RegressionResults: Sendable {
             for (k, (groups, sign)) in terms.enumerated() {
                 let (meat, count) = clusterMeat(groups)
                 if k < codes.count { groupCounts.append(count) }
-                let correction = Double(count) / Double(count - 1) * (Double(n) - 1) / (Double(n) - Double(p))
+                let correction = clusterCorrection ? Double(count) / Double(count - 1) * (Double(n) - 1) / (Double(n) - Double(p)) : 1
                 let v = sandwich(meat)
                 for i in 0..<(p * p) { total[i] += sign * correction * v[i] }
             }
             copy.covariance = Matrix(rows: p, columns: p, values: total)
-            copy.inferenceDegreesOfFreedom = Double((groupCounts.min() ?? 2) - 1)
+            if clusterDegreesOfFreedom { copy.inferenceDegreesOfFreedom = Double((groupCounts.min() ?? 2) - 1) }
         case .hac(let lags):
             let u = scores()
             var meat = [Double](repeating: 0, count: p * p)
@@ -365,7 +367,7 @@ public struct RegressionResults: Sendable {
                 }
                 let groups = Set(fittedRows.map { panel.entities[$0] }).count
                 copy.covariance = Matrix(rows: p, columns: p, values: sandwich(meat).map { $0 * Double(n) / (Double(n) - Double(p)) })
-                copy.inferenceDegreesOfFreedom = Double(groups - 1)
+                if clusterDegreesOfFreedom { copy.inferenceDegreesOfFreedom = Double(groups - 1) }
             } else {
                 // One series, rows in order (statsmodels' cov_type="HAC", use_correction=False).
                 for l in 1...max(1, lags) where l <= lags {

@@ -152,42 +152,16 @@ struct ScenarioPlanner {
     private func appendNewRep(name: String, team: String?, data: Dataset, only: [Bool], reps: [String], teams: [String?])
         throws -> (Dataset, [Bool], [String], [String?])
     {
-        let layout = frame.request.layout
-        let future = frame.built.futurePeriods
-        guard let firstFuture = future.first else { return (data, only, reps, teams) }
-        let lead = 12  // periods of zero activity before the first future period, for lags and carryover
-        let periods = (0..<lead).map { firstFuture.advanced(by: $0 - lead) } + Array(Set(future)).sorted()
         let profile = rampProfile()
-        var columns: [(name: String, column: Column)] = []
-        for (name_, column) in zip(data.columnNames, data.columns) {
-            switch column {
-            case .text(var text):
-                var index = Dictionary(uniqueKeysWithValues: text.levels.enumerated().map { ($1, Int32($0)) })
-                for (k, period) in periods.enumerated() {
-                    let value: String? = name_ == layout.period ? period.description
-                        : name_ == layout.entity ? name : name_ == layout.group ? team : nil
-                    _ = k
-                    if let value {
-                        if index[value] == nil { index[value] = Int32(text.levels.count); text.levels.append(value) }
-                        text.codes.append(index[value] ?? -1)
-                    } else { text.codes.append(-1) }
-                }
-                columns.append((name_, .text(text)))
-            case .numeric(var values):
-                for (k, _) in periods.enumerated() {
-                    if frame.activityColumns.contains(name_) {
-                        values.append(k < lead ? 0 : profile[name_]?[min(k - lead, (profile[name_]?.count ?? 1) - 1)] ?? 0)
-                    } else { values.append(.nan) }
-                }
-                columns.append((name_, .numeric(values)))
+        let (extended, lead, periods) = try FutureRows.appendingRep(
+            to: data, name: name, team: team, layout: frame.request.layout, activityColumns: frame.activityColumns,
+            futurePeriods: frame.built.futurePeriods) { column, tenure in
+                profile[column]?[min(tenure, (profile[column]?.count ?? 1) - 1)] ?? 0
             }
-        }
-        var lines = (0..<data.rowCount).map { Int32(clamping: data.source.line(ofRow: $0)) }
-        lines += [Int32](repeating: 0, count: periods.count)
-        let extended = try Dataset(columns, source: DataSource(name: data.source.name, rowLines: lines))
-        let newOnly = only + (0..<periods.count).map { $0 >= lead }
-        return (extended, newOnly, reps + [String](repeating: name, count: periods.count),
-                teams + [String?](repeating: team, count: periods.count))
+        let added = extended.rowCount - data.rowCount
+        _ = periods
+        return (extended, only + (0..<added).map { $0 >= lead }, reps + [String](repeating: name, count: added),
+                teams + [String?](repeating: team, count: added))
     }
 
     /// Average activities of the history's new hires by month of tenure (their first 12 periods);

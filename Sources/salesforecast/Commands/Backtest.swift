@@ -53,7 +53,7 @@ extension SalesForecast {
             let report = try Forecasting.backtest(
                 history: data, formula: formula, layout: panel.layout(for: data),
                 options: BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
-                                         regression: RegressionOptions(covariance: covariance.type)))
+                                         regression: covariance.options()))
             try output.emit(report.formatted(output.format))
         }
     }

@@ -40,7 +40,7 @@ extension SalesForecast {
             let data = try CSVReader.read(path: history)
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             let report = try Forecasting.drivers(history: data, formula: formula, layout: panel.layout(for: data),
-                                                 options: RegressionOptions(covariance: covariance.type), level: level, funnel: stages)
+                                                 options: covariance.options(), level: level, funnel: stages)
             try output.emit(report.formatted(output.format))
         }
     }

@@ -53,8 +53,7 @@ extension SalesForecast {
             let parsed = try Formula(formula)
             // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
             let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
-            let options = RegressionOptions(weights: weights, covariance: covariance.type, ridge: ridge,
-                                            missing: input.missing, panel: layout)
+            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: layout)
             let results = try Forecasting.fit(parsed, to: data, options: options)
             var text = try results.formatted(output.format, level: level)
             if !test.isEmpty {

@@ -66,7 +66,7 @@ extension SalesForecast {
                 run = try forecastQuarter(history: data, model: LinearModel(SavedModel.load(path: model)), request: request)
             } else {
                 run = try forecastQuarter(history: data, formula: formula ?? "",
-                                          options: RegressionOptions(covariance: covariance.type), request: request)
+                                          options: covariance.options(), request: request)
             }
             try output.emit(run.formatted(output.format))
         }

@@ -13,6 +13,12 @@ struct CovarianceOptions: ParsableArguments {
     @Option(help: "Newey–West standard errors with this many lags (within each rep on a panel).")
     var hac: Int?
 
+    @Flag(help: "With --cluster: no G/(G − 1)·(n − 1)/(n − p) scaling (statsmodels' use_correction=False).")
+    var noClusterCorrection = false
+
+    @Flag(help: "With --cluster or --hac on a panel: t and F on n − p degrees of freedom, not clusters − 1 (df_correction=False).")
+    var noClusterDF = false
+
     func validate() throws {
         if let robust, !CovarianceType.heteroskedasticityConsistent.contains(robust) {
             throw ValidationError("--robust takes HC0, HC1, HC2 or HC3")
@@ -22,6 +28,14 @@ struct CovarianceOptions: ParsableArguments {
         }
         if let cluster { guard (1...2).contains(Self.list(cluster).count) else { throw ValidationError("--cluster takes one or two columns") } }
         if let hac { guard (0...100).contains(hac) else { throw ValidationError("--hac takes a number of lags from 0 to 100") } }
+    }
+
+    /// Regression options carrying the covariance choice.
+    func options(weights: String? = nil, ridge: Double? = nil, missing: MissingValuePolicy = .drop, panel: PanelLayout? = nil) -> RegressionOptions {
+        var options = RegressionOptions(weights: weights, covariance: type, ridge: ridge, missing: missing, panel: panel)
+        options.clusterCorrection = !noClusterCorrection
+        options.clusterDegreesOfFreedom = !noClusterDF
+        return options
     }
 
     /// The covariance type asked for (nonrobust by default).

@@ -43,7 +43,7 @@ struct PlanningOptions: ParsableArguments {
         if let model {
             linear = try LinearModel(SavedModel.load(path: model))
         } else {
-            linear = try LinearModel(Forecasting.fit(Formula(formula ?? ""), to: reference, options: RegressionOptions(covariance: covariance.type, panel: layout)))
+            linear = try LinearModel(Forecasting.fit(Formula(formula ?? ""), to: reference, options: covariance.options(panel: layout)))
         }
         var quarter = horizon.flatMap { Period($0) }
         if quarter == nil {

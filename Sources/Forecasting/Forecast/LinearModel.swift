@@ -122,7 +122,7 @@ public struct Prediction: Sendable {
         let beta = model.coefficients
         var mean = [Double](repeating: 0, count: n), se = mean
         for i in 0..<n {
-            var m = DoubleDouble()
+            var m = CompensatedSum()
             for j in 0..<p { m.addProduct(design[i, j], beta[j]) }
             mean[i] = m.value
             var v = 0.0
@@ -159,7 +159,7 @@ public struct Prediction: Sendable {
     public func total(_ positions: [Int], label: String) -> RollUp {
         let p = design.columns
         var c = [Double](repeating: 0, count: p)
-        var total = DoubleDouble(), noise = 0.0
+        var total = CompensatedSum(), noise = 0.0
         for i in positions {
             for j in 0..<p { c[j] += design[i, j] }
             total.add(mean[i])
@@ -190,7 +190,7 @@ extension Prediction {
     {
         let p = a.design.columns
         var d = [Double](repeating: 0, count: p)
-        var mean = DoubleDouble()
+        var mean = CompensatedSum()
         for i in bPositions { for j in 0..<p { d[j] += b.design[i, j] }; mean.add(b.mean[i]) }
         for i in aPositions { for j in 0..<p { d[j] -= a.design[i, j] }; mean.add(-a.mean[i]) }
         var v = 0.0

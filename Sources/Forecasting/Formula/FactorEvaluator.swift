@@ -280,10 +280,10 @@ struct FactorEvaluator {
                 if let known = statistics[key] {
                     stats = known
                 } else {
-                    var total = DoubleDouble(), count = 0
+                    var total = CompensatedSum(), count = 0
                     for row in 0..<n where rows[row] && x[row].isFinite { total.add(x[row]); count += 1 }
                     let mean = count > 0 ? total.value / Double(count) : .nan
-                    var squares = DoubleDouble()
+                    var squares = CompensatedSum()
                     for row in 0..<n where rows[row] && x[row].isFinite { let d = x[row] - mean; squares.addProduct(d, d) }
                     // patsy's standardize divides by the standard deviation with ddof = 0.
                     let sd = count > 0 ? (squares.value / Double(count)).squareRoot() : .nan

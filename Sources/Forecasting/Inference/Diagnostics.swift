@@ -5,7 +5,7 @@ enum Diagnostics {
     /// Σ(eₜ − eₜ₋₁)² / Σeₜ².
     static func durbinWatson(_ e: [Double]) -> Double {
         guard e.count > 1 else { return .nan }
-        var numerator = DoubleDouble()
+        var numerator = CompensatedSum()
         for t in 1..<e.count { let d = e[t] - e[t - 1]; numerator.addProduct(d, d) }
         return numerator.value / Compensated.sumOfSquares(e)
     }
@@ -14,7 +14,7 @@ enum Diagnostics {
     static func moments(_ x: [Double]) -> (skewness: Double, kurtosis: Double) {
         let n = Double(x.count)
         let mean = Compensated.sum(x) / n
-        var m2 = DoubleDouble(), m3 = DoubleDouble(), m4 = DoubleDouble()
+        var m2 = CompensatedSum(), m3 = CompensatedSum(), m4 = CompensatedSum()
         for v in x {
             let d = v - mean
             let d2 = d * d

@@ -4,7 +4,7 @@
 // for its residuals.
 
 /// A value held as an unevaluated sum `hi + lo` with `|lo| <= ulp(hi)/2`.
-struct DoubleDouble: Sendable {
+struct CompensatedSum: Sendable {
     var hi: Double
     var lo: Double
 
@@ -34,7 +34,7 @@ struct DoubleDouble: Sendable {
 enum Compensated {
     /// Σ x, accurate to about twice the working precision.
     static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
-        var total = DoubleDouble()
+        var total = CompensatedSum()
         for x in values { total.add(x) }
         return total.value
     }
@@ -45,7 +45,7 @@ enum Compensated {
 
     /// Σ x·y, accurate to about twice the working precision (Dot2).
     static func dot(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>) -> Double {
-        var total = DoubleDouble()
+        var total = CompensatedSum()
         for i in 0..<min(x.count, y.count) { total.addProduct(x[i], y[i]) }
         return total.value
     }
@@ -58,7 +58,7 @@ enum Compensated {
     /// Σ w·x², accurate to about twice the working precision.
     static func weightedSumOfSquares(_ x: [Double], weights: [Double]?) -> Double {
         guard let weights else { return sumOfSquares(x) }
-        var total = DoubleDouble()
+        var total = CompensatedSum()
         for i in x.indices {
             let wx = weights[i] * x[i]
             total.addProduct(wx, x[i])

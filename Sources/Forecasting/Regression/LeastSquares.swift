@@ -194,7 +194,7 @@ public enum LeastSquares {
         let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
         for j in 0..<p where !(hasIntercept && j == 0) {
             let column = Array(design.column(j))
-            var mean = DoubleDouble()
+            var mean = CompensatedSum()
             for i in 0..<n { mean.addProduct(weights?[i] ?? 1, column[i]) }
             let m = mean.value / totalWeight
             let centered = column.map { $0 - m }

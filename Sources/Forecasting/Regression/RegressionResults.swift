@@ -134,7 +134,7 @@ public struct RegressionResults: Sendable {
 
         // Sums of squares, each with compensated sums so R² keeps its digits when it is tiny.
         let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
-        var weightedMean = DoubleDouble()
+        var weightedMean = CompensatedSum()
         for i in 0..<n { weightedMean.addProduct(weights?[i] ?? 1, response[i]) }
         let mean = hasConstant ? weightedMean.value / totalWeight : 0
         let ssr = Compensated.sumOfSquares(weightedResiduals)

@@ -7,7 +7,7 @@ extension BacktestReport: Report {
     public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
-        out += "Model: \(formula)\n\n"
+        out += "Model: \(formula) (intervals with covariance \(covarianceType.rawValue))\n\n"
         let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
         out += RegressionResults.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { RegressionResults.left($0, 10) }.joined() + "\n"
         out += String(repeating: "-", count: width + 70) + "\n"
@@ -54,6 +54,7 @@ extension BacktestReport: Report {
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
+            ("covariance_type", .string(covarianceType.rawValue)),
             ("response", .string(response)), ("quarters", .array(quarters.map { .string($0.description) })),
             ("methods", .array(methods.map { m in
                 .object([("method", .string(m.method)), ("n", .integer(m.count)), ("mae", .finite(m.mae)), ("rmse", .finite(m.rmse)),

@@ -66,6 +66,8 @@ public struct BacktestForecast: Sendable {
 /// move on; scored against two naive forecasts on the same rep-quarters.
 public struct BacktestReport: Sendable {
     public var formula: String
+    /// The covariance behind the intervals.
+    public var covarianceType: CovarianceType = .nonrobust
     public var response: String
     /// The quarters forecast.
     public var quarters: [Period]
@@ -208,7 +210,7 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         }
         return result
     }
-    return BacktestReport(formula: formula, response: responseName, quarters: quarters,
+    return BacktestReport(formula: formula, covarianceType: options.regression.covariance, response: responseName, quarters: quarters,
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
                           wapeByQuarter: byQuarter,
                           coverageByTeam: coverage { $0.team }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) },

@@ -9,6 +9,7 @@ struct BadInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var csv: String?            // nil: the file does not exist
+        var bytes: [UInt8]? = nil   // raw file contents instead of `csv`
         var formula: String
         var extra: [String] = []
         var expected: [String]      // fragments the error line must contain
@@ -55,6 +56,20 @@ struct BadInputTests {
         Case(name: "missing value refused", csv: "y,x\n1,2\n2,\n3,4\n4,3\n", formula: "y ~ x", extra: ["--missing", "error"],
              expected: ["line 3, column 'x': the value is missing"]),
         Case(name: "binary file", csv: "y,x\n1,\u{0}2\n", formula: "y ~ x", expected: ["not a text file"]),
+        Case(name: "currency and thousands separators", csv: "y,x\n1,2\n3,\"$1,200\"\n4,5\n6,7\n", formula: "y ~ x",
+             expected: ["line 3, column 'x': '$1,200' is not a number", "--lenient-numbers"]),
+        Case(name: "invalid UTF-8 in a text cell", csv: "", bytes: Array("y,x,r\n1,2,a\n3,4,".utf8) + [0xC3, 0x28] + Array("\n5,6,b\n".utf8),
+             formula: "y ~ x + r", expected: ["line 3, column 'r': not valid UTF-8"]),
+        Case(name: "response at 1e300", csv: "y,x\n1e300,1\n2e300,2\n2.5e300,3\n4e300,4\n", formula: "y ~ x",
+             expected: ["the response reaches 4e+300", "rescale"]),
+        Case(name: "negative weight", csv: "y,x,w\n1,2,1\n2,0,-1\n3,4,1\n4,3,1\n", formula: "y ~ x", extra: ["--weights", "w"],
+             expected: ["line 3, column 'w': weight -1.0 is not positive"]),
+        Case(name: "period that does not parse", csv: "period,rep,y,x\n2026-01,a,1,2\nJan,a,2,3\n2026-03,a,3,4\n2026-04,a,5,4\n",
+             formula: "y ~ lag(x, 1)", expected: ["line 3, column 'period': 'Jan' is not a period"]),
+        Case(name: "duplicate rep-period rows", csv: "period,rep,y,x\n2026-01,a,1,2\n2026-02,a,2,3\n2026-02,a,3,4\n2026-03,a,5,4\n",
+             formula: "y ~ lag(x, 1)", expected: ["lines 3 and 4: two rows for 'a' in 2026-02"]),
+        Case(name: "two covariance choices", csv: "y,x\n1,2\n", formula: "y ~ x", extra: ["--robust", "HC1", "--cluster", "x"],
+             expected: ["choose one of --robust, --cluster and --hac"], status: 2),
         Case(name: "usage: no formula", csv: "y,x\n1,2\n", formula: "", expected: ["--formula"], status: 2),
         Case(name: "usage: level out of range", csv: "y,x\n1,2\n", formula: "y ~ x", extra: ["--level", "95"],
              expected: ["--level must be between 0 and 1"], status: 2),
@@ -65,7 +80,11 @@ struct BadInputTests {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("data.csv").path
-        if let csv = testCase.csv { try Data(csv.utf8).write(to: URL(fileURLWithPath: path)) }
+        if let bytes = testCase.bytes {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        } else if let csv = testCase.csv {
+            try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+        }
         var arguments = ["fit", path]
         if !testCase.formula.isEmpty { arguments += ["--formula", testCase.formula] }
         let run = try CLIRunner.run(arguments + testCase.extra)
@@ -79,6 +98,47 @@ struct BadInputTests {
         for fragment in testCase.expected {
             #expect(message.contains(fragment), "'\(fragment)' not in: \(message)")
         }
+    }
+
+    struct Good: CustomTestStringConvertible, Sendable {
+        var name: String
+        var csv: String
+        var arguments: [String]
+        var expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let good: [Good] = [
+        Good(name: "byte-order mark and CRLF", csv: "\u{FEFF}y,x\r\n1,2\r\n2,3\r\n4,5\r\n3,4\r\n", arguments: ["--formula", "y ~ x"], expected: ["No. Observations:"]),
+        Good(name: "semicolon delimiter", csv: "y;x\n1;2\n2;3\n4;5\n3;4\n", arguments: ["--formula", "y ~ x", "--delimiter", ";"], expected: ["x "]),
+        Good(name: "lenient numbers when asked", csv: "y,x\n\"$1,200\",2\n\"$2,000.50\",3\n(100),5\n\"$3,100\",4\n",
+             arguments: ["--formula", "y ~ x", "--lenient-numbers"], expected: ["No. Observations:                    4"]),
+        Good(name: "integers past 2^53 read as the nearest double", csv: "y,x\n9007199254740993,1\n9007199254740999,2\n9007199254741011,3\n9007199254741000,4\n",
+             arguments: ["--formula", "y ~ x"], expected: ["No. Observations:"]),
+        Good(name: "missing values dropped and counted", csv: "y,x\n1,2\n2,NA\n4,5\n3,\n5,6\n6,8\n", arguments: ["--formula", "y ~ x"],
+             expected: ["Rows dropped (missing):              2"]),
+        Good(name: "n = p: estimates, inference refused clearly", csv: "y,a,b\n1,1,2\n3,2,1\n2,3,5\n", arguments: ["--formula", "y ~ a + b"],
+             expected: ["No residual degrees of freedom"]),
+        Good(name: "column names from a CRM export", csv: "Deal Size ($),Calls Made\n1,2\n2,3\n4,5\n3,4\n",
+             arguments: ["--formula", "`Deal Size ($)` ~ Q(\"Calls Made\")"], expected: ["Q(\"Calls Made\")"]),
+    ]
+
+    @Test("Messy but valid input is read", arguments: good)
+    func goodInput(_ testCase: Good) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("data.csv").path
+        try Data(testCase.csv.utf8).write(to: URL(fileURLWithPath: path))
+        let run = try CLIRunner.run(["fit", path] + testCase.arguments)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        for fragment in testCase.expected { #expect(run.stdout.contains(fragment), "'\(fragment)' not in output") }
+    }
+
+    @Test("Data from standard input")
+    func standardInput() throws {
+        let run = try CLIRunner.run(["fit", "-", "--formula", "y ~ x", "--format", "json"], stdin: "y,x\n1,2\n2,3\n4,5\n3,4\n")
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("\"n_observations\": 4"))
     }
 
     @Test("A directory instead of a file")

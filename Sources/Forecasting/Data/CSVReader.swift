@@ -14,6 +14,10 @@ public struct CSVReadOptions: Sendable {
     /// Cell texts that mean "missing" (default `""`, `"NA"` and `"null"`). Unquoted cells are
     /// compared after trimming spaces and tabs, quoted cells as written between the quotes.
     public var missingValues: Set<String>
+    /// Read numbers written as spreadsheets write them (`$1,200.50`, `(300)`, `1,234,567`): currency
+    /// symbols, thousands separators grouping by three, and parentheses for negatives. Off by default:
+    /// such cells are then refused with a hint.
+    public var lenientNumbers: Bool = false
 
     /// Creates reading options.
     /// - Parameters:
@@ -63,7 +67,9 @@ public enum CSVReader {
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw .empty(path: sourceName) }
         var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
                                sourceName: sourceName, options: options)
-        return try parser.run()
+        let dataset = try parser.run()
+        guard options.lenientNumbers else { return dataset }
+        do { return try dataset.readingLenientNumbers() } catch { return dataset }
     }
 
     /// Parses CSV text.

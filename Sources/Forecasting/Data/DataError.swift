@@ -18,7 +18,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             let more = available.count > 12 ? ", …" : ""
             return "\(source): no column named '\(name)' (columns: \(shown)\(more))"
         case let .notANumber(source, line, column, value):
-            return "\(source), line \(line), column '\(column)': '\(value)' is not a number"
+            let hint = LenientNumber.looksFormatted(value)
+                ? " (currency symbols and thousands separators are read only when asked: --lenient-numbers)" : ""
+            return "\(source), line \(line), column '\(column)': '\(value)' is not a number\(hint)"
         case let .missingValue(source, line, column):
             return "\(source), line \(line), column '\(column)': the value is missing (the missing-value policy is 'error')"
         case let .duplicateColumn(name):

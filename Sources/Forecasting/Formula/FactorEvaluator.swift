@@ -78,7 +78,7 @@ struct FactorEvaluator {
     /// stray cells ("n/a", "12 calls");
     /// ``Dataset/numbers(_:)`` then names that cell instead of silently making categories.
     static func looksNumeric(_ text: TextColumn) -> Bool {
-        let numbers = text.levels.filter { NumberParser.parse($0) != nil }.count
+        let numbers = text.levels.filter { NumberParser.parse($0) != nil || LenientNumber.parse($0) != nil }.count
         return numbers * 2 >= text.levels.count && numbers > 0
     }
 

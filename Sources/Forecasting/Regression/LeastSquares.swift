@@ -104,6 +104,9 @@ public enum LeastSquares {
         precondition(response.count == n && columnNames.count == p && (weights?.count ?? n) == n,
                      "LeastSquares.fit: sizes of design, response, weights and names disagree")
         if let lambda = options.ridge, !(lambda >= 0) || !lambda.isFinite { throw RegressionError.invalidPenalty(lambda) }
+        // Sums of squares of the response must stay inside double precision (about 1e±308).
+        let largest = response.reduce(0) { max($0, abs($1)) }
+        if largest > 1e150 || (largest > 0 && largest < 1e-150) { throw RegressionError.responseOutOfRange(largest) }
         let ridge = (options.ridge ?? 0) > 0 ? options.ridge : nil
         guard n >= p || ridge != nil else { throw RegressionError.tooFewRows(rows: n, parameters: p, dropped: 0) }
 

@@ -12,6 +12,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Rows with a missing value in a column the model uses: 'drop' them (and say how many) or 'error'.")
     var missing: MissingValuePolicy = .drop
 
+    @Flag(help: "Read numbers like $1,200.50, (300) and 1,234,567 (currency symbols, thousands separators).")
+    var lenientNumbers = false
+
     func validate() throws {
         guard delimiterByte != nil else {
             throw ValidationError("--delimiter must be one ASCII character (or 'tab'), not '\(delimiter)'")
@@ -25,7 +28,9 @@ struct InputOptions: ParsableArguments {
     }
 
     func read() throws -> Dataset {
-        try CSVReader.read(path: data, options: CSVReadOptions(delimiter: delimiterByte ?? UInt8(ascii: ",")))
+        var options = CSVReadOptions(delimiter: delimiterByte ?? UInt8(ascii: ","))
+        options.lenientNumbers = lenientNumbers
+        return try CSVReader.read(path: data, options: options)
     }
 }
 

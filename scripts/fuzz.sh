@@ -2,6 +2,7 @@
 # Fuzz the CSV reader, the formula parser and the model-file reader with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh [SECONDS]      each fuzzer runs SECONDS (default 300), seeded from Fuzz/Seeds
+#   FUZZ_SEED=1 scripts/fuzz.sh 20 a reproducible run (what CI does)
 #
 # Leak detection is off: LeakSanitizer cannot follow Swift's tagged reference pointers and reports
 # reachable objects as leaks. AddressSanitizer still checks every memory access.
@@ -17,7 +18,7 @@ for target in csv:FuzzCSV formula:FuzzFormula model:FuzzModelFile; do
   corpus="$(mktemp -d)"
   cp Fuzz/Seeds/"$seeds"/* "$corpus"/
   echo "fuzz: $name for ${seconds}s"
-  if ! ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/"$name" "$corpus" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 -detect_leaks=0 \
+  if ! ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/"$name" "$corpus" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 -detect_leaks=0 ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
        -max_len=65536 -print_final_stats=1 2>"$corpus.log"; then
     echo "fuzz: $name found a problem:"; tail -40 "$corpus.log"; status=1
   else

@@ -67,7 +67,7 @@ public struct DesignMatrix: Sendable {
             let column = try data.column(name)
             for row in 0..<n where column.isMissing(at: row) && (only?[row] ?? true) {
                 missingRow[row] = true
-                if firstMissing == nil || row < firstMissing!.row { firstMissing = (row, name) }
+                if row < (firstMissing?.row ?? Int.max) { firstMissing = (row, name) }
             }
         }
         if missing == .error, let firstMissing {

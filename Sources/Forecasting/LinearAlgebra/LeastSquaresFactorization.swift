@@ -228,18 +228,19 @@ struct LeastSquaresFactorization: Sendable {
                 for j in 0..<p { let q = block[i + j * blockRows]; h += q * q }
                 leverage[start + i] = h
             }
-            if let meatWeights, meat != nil {
+            if let meatWeights, var sum = meat {
                 for i in 0..<count {
                     let w = meatWeights(start + i, leverage[start + i]).squareRoot()
                     for j in 0..<p { block[i + j * blockRows] *= w }
                 }
                 try block.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
-                    try meat!.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
+                    try sum.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
                         try LAPACK.multiply(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1,
                                             b.baseAddress!, lda: blockRows, b.baseAddress!, ldb: blockRows,
                                             beta: 1, m.baseAddress!, ldc: p)
                     }
                 }
+                meat = sum
             }
             start += count
         }

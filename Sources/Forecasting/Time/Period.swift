@@ -65,6 +65,14 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         }
     }
 
+    /// Reads a period, throwing ``TimeError/unreadablePeriod(source:line:column:value:)`` when it is not one.
+    public init(parsing text: String) throws(TimeError) {
+        guard let period = Period(text) else {
+            throw .unreadablePeriod(source: "<argument>", line: 0, column: "period", value: text)
+        }
+        self = period
+    }
+
     public static func < (a: Period, b: Period) -> Bool { (a.frequency.rawValue, a.index) < (b.frequency.rawValue, b.index) }
 
     /// The period `n` steps later (earlier for negative `n`).

@@ -46,9 +46,9 @@ struct SalesForecast: ParsableCommand {
     }
 }
 
-func printError(_ message: String) {
+func printError(_ message: String, newline: Bool = true) {
     var line = message
-    if !line.hasSuffix("\n") { line += "\n" }
+    if newline && !line.hasSuffix("\n") { line += "\n" }
     // Write(2) to descriptor 2: the C `stderr` global is not concurrency-safe to touch from Swift 6.
     let bytes = Array(line.utf8)
     bytes.withUnsafeBytes { buffer in

@@ -16,6 +16,8 @@ public struct BacktestOptions: Sendable {
     public var projection: ActivityProjection
     /// Fit options (covariance type, weights…); the panel is set from the layout.
     public var regression: RegressionOptions
+    /// Called after each quarter with (quarters done, quarters in all), for progress reports.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     /// Creates backtest options.
     public init(minimumTrainingQuarters: Int = 4, modes: [ActivityMode] = ActivityMode.allCases,
@@ -129,6 +131,7 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         throw TimeError.invalidHorizon("backtest", reason: "the history has \(lastQuarter - firstQuarter + 1) quarters; a backtest needs more than \(options.minimumTrainingQuarters)")
     }
     for q in start...lastQuarter {
+        options.progress?(q - start, lastQuarter - start + 1)
         let quarter = Period(frequency: .quarter, index: q)
         let trainingRows = (0..<history.rowCount).filter { panel.periods[$0].quarter.index < q }
         let quarterRows = (0..<history.rowCount).filter { panel.periods[$0].quarter.index == q }
@@ -197,6 +200,7 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         return (quarter, Dictionary(uniqueKeysWithValues: methods.map { ($0, accuracy($0, items).wape) }))
     }
     if forecasts.isEmpty { notes.append("no rep-quarter could be scored by every method (each needs a full quarter a year earlier)") }
+    options.progress?(lastQuarter - start + 1, lastQuarter - start + 1)
     let modelMethods = options.modes.map(BacktestReport.modelMethod)
     func coverage<Key: Hashable & Comparable>(by key: (BacktestForecast) -> Key?) -> [(Key, String, Int, Double, Double)] {
         var result: [(Key, String, Int, Double, Double)] = []

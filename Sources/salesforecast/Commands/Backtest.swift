@@ -50,10 +50,12 @@ extension SalesForecast {
             case .known: [.known]
             case .projected: [.projected]
             }
-            let report = try Forecasting.backtest(
-                history: data, formula: formula, layout: panel.layout(for: data),
-                options: BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
-                                         regression: covariance.options()))
+            var options = BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
+                                          regression: covariance.options())
+            options.progress = output.progress("backtest: quarters")
+            let report = try output.timed("backtest") {
+                try Forecasting.backtest(history: data, formula: formula, layout: panel.layout(for: data), options: options)
+            }
             try output.emit(report.formatted(output.format))
         }
     }

@@ -90,6 +90,14 @@ struct TermAlgebra {
             return value == 1
                 ? Expression(intercept: false, interceptRemoved: true, terms: [])
                 : Expression(intercept: true, interceptRemoved: false, terms: [])
+        case let .binary(op, _, _, _) where op == "+" || op == "-":
+            // Fold a chain a + b - c + … along its left spine without recursing once per term.
+            var spine: [(op: String, right: TermNode)] = []
+            var node = node
+            while case let .binary(o, l, r, _) = node, o == "+" || o == "-" { spine.append((o, r)); node = l }
+            var accumulated = try eval(node)
+            for step in spine.reversed() { accumulated = try combine(accumulated, step.op, step.right) }
+            return accumulated
         case let .binary(op, leftNode, rightNode, offset):
             let left = try eval(leftNode)
             if op == "+" {
@@ -140,6 +148,29 @@ struct TermAlgebra {
                 throw .syntax("unknown operator '\(op)'", position: offset + 1, formula: formula)
             }
         }
+    }
+
+    /// `left op right` for the additive operators, with patsy's intercept rules.
+    func combine(_ left: Expression, _ op: String, _ rightNode: TermNode) throws(FormulaError) -> Expression {
+        if op == "+" {
+            if case .literal(0, _) = rightNode {
+                return Expression(intercept: false, interceptRemoved: true, terms: left.terms)
+            }
+            let right = try eval(rightNode)
+            if right.intercept {
+                return Expression(intercept: true, interceptRemoved: false, terms: Self.unique(left.terms + right.terms))
+            }
+            return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved || right.interceptRemoved,
+                              terms: Self.unique(left.terms + right.terms))
+        }
+        if case .literal(let value, _) = rightNode {
+            return value == 1
+                ? Expression(intercept: false, interceptRemoved: true, terms: left.terms)
+                : Expression(intercept: true, interceptRemoved: false, terms: left.terms)
+        }
+        let right = try eval(rightNode)
+        let removed = Set(right.terms)
+        return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved, terms: left.terms.filter { !removed.contains($0) })
     }
 
     func power(_ base: Expression, _ n: Int, offset: Int) throws(FormulaError) -> Expression {

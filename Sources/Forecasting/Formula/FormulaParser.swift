@@ -17,12 +17,30 @@ struct FormulaParser {
     let characters: [Character]
     var tokens: [FormulaToken]
     var index = 0
+    /// How deeply the parser has recursed; bounded so hostile input gets an error, not a stack overflow.
+    var depth = 0
+    static let maximumDepth = 200
+
+    /// Enters one level of nesting, refusing formulas nested deeper than ``maximumDepth``.
+    mutating func descend() throws(FormulaError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw error("the formula is nested more than \(Self.maximumDepth) levels deep (each term of a sum inside a function counts as a level)")
+        }
+    }
 
     init(_ formula: String) throws(FormulaError) {
         self.formula = formula
         self.characters = Array(formula)
         self.tokens = try FormulaLexer.tokenize(formula)
+        guard tokens.count <= Self.maximumTokens else {
+            throw .syntax("the formula has more than \(Self.maximumTokens) tokens", position: 1, formula: formula)
+        }
     }
+
+    /// A bound on formula size: far beyond any real model, small enough that evaluating long sums
+    /// recursively stays well inside a thread's stack.
+    static let maximumTokens = 4000
 
     var current: FormulaToken { tokens[index] }
 
@@ -74,6 +92,8 @@ struct FormulaParser {
     }
 
     mutating func parseTerms(minimumPrecedence: Int) throws(FormulaError) -> TermNode {
+        try descend()
+        defer { depth -= 1 }
         var left = try parseTermOperand()
         while case .symbol(let symbol) = current.kind, let precedence = Self.precedence(symbol), precedence >= minimumPrecedence {
             let token = current
@@ -94,6 +114,8 @@ struct FormulaParser {
     }
 
     mutating func parseTermOperand() throws(FormulaError) -> TermNode {
+        try descend()
+        defer { depth -= 1 }
         let token = current
         switch token.kind {
         case .symbol("-"), .symbol("+"):
@@ -156,10 +178,17 @@ struct FormulaParser {
     // MARK: Arithmetic inside calls
 
     mutating func parseArithmetic() throws(FormulaError) -> FactorExpression {
+        try descend()
+        defer { depth -= 1 }
         var left = try parseProduct()
+        // Each link of a chain deepens the left-leaning tree by one; count it as nesting.
+        var links = 0
+        defer { depth -= links }
         while isSymbol("+") || isSymbol("-") {
             let op: Character = isSymbol("+") ? "+" : "-"
             index += 1
+            try descend()
+            links += 1
             left = .binary(op, left, try parseProduct())
         }
         return left
@@ -167,15 +196,21 @@ struct FormulaParser {
 
     mutating func parseProduct() throws(FormulaError) -> FactorExpression {
         var left = try parseUnary()
+        var links = 0
+        defer { depth -= links }
         while isSymbol("*") || isSymbol("/") {
             let op: Character = isSymbol("*") ? "*" : "/"
             index += 1
+            try descend()
+            links += 1
             left = .binary(op, left, try parseUnary())
         }
         return left
     }
 
     mutating func parseUnary() throws(FormulaError) -> FactorExpression {
+        try descend()
+        defer { depth -= 1 }
         if isSymbol("-") { index += 1; return .negate(try parseUnary()) }
         if isSymbol("+") { index += 1; return try parseUnary() }
         let base = try parsePostfix()
@@ -187,6 +222,8 @@ struct FormulaParser {
     }
 
     mutating func parsePostfix() throws(FormulaError) -> FactorExpression {
+        try descend()
+        defer { depth -= 1 }
         let token = current
         switch token.kind {
         case .number(let value):

@@ -141,6 +141,30 @@ struct BadInputTests {
         #expect(run.stdout.contains("\"n_observations\": 4"))
     }
 
+    @Test("A 5 MB line and 200,000 columns are read; a file that cannot be read is named")
+    func sizes() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let long = directory.appendingPathComponent("long.csv").path
+        try Data(("y,x,note\n1,2," + String(repeating: "a", count: 5_000_000) + "\n2,3,b\n3,5,c\n4,4,d\n").utf8).write(to: URL(fileURLWithPath: long))
+        let longRun = try CLIRunner.run(["fit", long, "--formula", "y ~ x"])
+        #expect(longRun.status == 0, "\(longRun.stderr)")
+        let n = 200_000
+        let header = (0..<n).map { "c\($0)" }.joined(separator: ",")
+        let rows = (1...4).map { r in (0..<n).map { String(($0 * r) % 7 + r) }.joined(separator: ",") }.joined(separator: "\n")
+        let wide = directory.appendingPathComponent("wide.csv").path
+        try Data((header + "\n" + rows + "\n").utf8).write(to: URL(fileURLWithPath: wide))
+        let wideRun = try CLIRunner.run(["fit", wide, "--formula", "c0 ~ c1", "--format", "json"])
+        #expect(wideRun.status == 0, "\(wideRun.stderr)")
+        #expect(wideRun.stdout.contains("\"n_observations\": 4"))
+        #if os(Linux)
+        // Root can read any file; /proc/self/mem fails with an I/O error whoever reads it.
+        let unreadable = try CLIRunner.run(["fit", "/proc/self/mem", "--formula", "y ~ x"])
+        #expect(unreadable.status == 1)
+        #expect(unreadable.stderr.contains("/proc/self/mem: cannot be read"))
+        #endif
+    }
+
     @Test("A directory instead of a file")
     func directory() throws {
         let directory = try Fixtures.temporaryDirectory()

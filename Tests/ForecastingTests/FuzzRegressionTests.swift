@@ -18,6 +18,18 @@ struct FuzzRegressionTests {
         #expect(throws: FormulaError.self) { try Formula("y ~ " + String(repeating: "(", count: 100_000) + "x") }
     }
 
+    @Test("A chain of 40 products (2^40 terms): an error at once, not an hour of work (FuzzFormula, 2026-11-23)")
+    func productExplosion() throws {
+        let text = try String(contentsOfFile: Fixtures.path("fuzz/formula-product-explosion.txt"), encoding: .utf8)
+        let start = Date()
+        #expect(throws: FormulaError.self) { try Formula(text) }
+        do { _ = try Formula(text) } catch { #expect("\(error)".contains("expands to more than 2000 terms")) }
+        #expect(throws: FormulaError.self) { try Formula("y ~ (a + b + c + d + e + f + g + h + i + j + k + l)**12") }
+        #expect(Date().timeIntervalSince(start) < 5)
+        // A full three-way interaction of four activities is fine.
+        #expect(try Formula("y ~ a*b*c*d").terms.count == 15)
+    }
+
     @Test("The longest formulas allowed parse and evaluate on a test thread's stack; longer ones are refused")
     func longChains() throws {
         let n = 600

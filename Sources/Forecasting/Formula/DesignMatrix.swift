@@ -115,6 +115,12 @@ public struct DesignMatrix: Sendable {
         }
 
         let columns = Self.codedColumns(formula: formula, evaluated: evaluated)
+        // Refuse before allocating: a categorical with thousands of levels, or an interaction of several,
+        // can ask for more memory than any machine has.
+        let (cells, overflow) = rows.count.multipliedReportingOverflow(by: columns.count)
+        guard !overflow, cells <= Self.maximumCells else {
+            throw RegressionError.designTooLarge(rows: rows.count, columns: columns.count)
+        }
         var matrix = Matrix(rows: rows.count, columns: columns.count)
         let m = rows.count
         matrix.values.withUnsafeMutableBufferPointer { out in
@@ -142,6 +148,9 @@ public struct DesignMatrix: Sendable {
         self.hasIntercept = formula.hasIntercept
         self.encodings = encodings ?? learned
     }
+
+    /// The most cells (rows × columns) a design matrix may have: 500 million doubles, 4 GB.
+    static let maximumCells = 500_000_000
 
     /// One design column: the product of a numeric factor value or a level indicator per factor.
     struct CodedColumn {

@@ -45,6 +45,16 @@ public struct Formula: Sendable, CustomStringConvertible {
 struct TermAlgebra {
     let formula: String
 
+    /// The most terms a formula may expand to: `a*b*c*…` doubles the terms with each factor, so a
+    /// bound keeps hostile or mistyped formulas from exhausting memory (far beyond real models).
+    static let maximumTerms = 2000
+
+    func checkSize(_ count: Int, offset: Int) throws(FormulaError) {
+        guard count <= Self.maximumTerms else {
+            throw .syntax("the formula expands to more than \(Self.maximumTerms) terms", position: offset + 1, formula: formula)
+        }
+    }
+
     struct Expression {
         var intercept: Bool
         var interceptRemoved: Bool
@@ -132,6 +142,8 @@ struct TermAlgebra {
             guard !left.isLiteral, !right.isLiteral, !left.intercept, !right.intercept else {
                 throw .syntax("the intercept (0 or 1) cannot be part of an interaction", position: offset + 1, formula: formula)
             }
+            let (product, overflow) = left.terms.count.multipliedReportingOverflow(by: right.terms.count)
+            try checkSize(overflow ? Int.max : product + left.terms.count + right.terms.count, offset: offset)
             switch op {
             case ":":
                 return Expression(intercept: false, interceptRemoved: false, terms: interact(left.terms, right.terms))
@@ -182,6 +194,8 @@ struct TermAlgebra {
         }
         var terms = base.terms
         for _ in 1..<max(1, n) {
+            let (product, overflow) = terms.count.multipliedReportingOverflow(by: base.terms.count)
+            try checkSize(overflow ? Int.max : product + terms.count, offset: offset)
             terms = Self.unique(terms + interact(terms, base.terms))
         }
         return Expression(intercept: false, interceptRemoved: false, terms: terms)

@@ -25,6 +25,8 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     case missingColumn(String)
     /// Columns built from new data do not match the model's (a different formula or data layout).
     case columnsDoNotMatch(expected: [String], found: [String])
+    /// The design matrix would be too large to hold (many categorical levels or interactions).
+    case designTooLarge(rows: Int, columns: Int)
     /// The response is so large or so small that its sums of squares leave double precision.
     case responseOutOfRange(Double)
     /// A term named in a test is not a column of the model.
@@ -87,6 +89,8 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
             return "the data has no column '\(name)', which the model needs"
         case let .columnsDoNotMatch(expected, found):
             return "the model's columns (\(expected.joined(separator: ", "))) differ from those built from the data (\(found.joined(separator: ", ")))"
+        case let .designTooLarge(rows, columns):
+            return "the model has \(columns) columns for \(rows) rows, too large to hold: a categorical with many levels (or an interaction of several) makes a column per level; group the rare levels or drop the term"
         case let .responseOutOfRange(largest):
             return String(format: "the response reaches %.3g; its sums of squares would leave double precision (about 1e±308): rescale it (e.g. revenue in thousands)", largest)
         case let .unknownTerm(term, known):

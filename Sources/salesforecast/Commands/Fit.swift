@@ -31,6 +31,9 @@ extension SalesForecast {
 
         @OptionGroup var covariance: CovarianceOptions
 
+        @Option(help: "Fit one model per value of this column (e.g. rep), on all cores, with a pooled summary.")
+        var by: String?
+
         @Option(help: "A joint Wald test that these terms are all zero, e.g. \"emails, lag(emails, 1)\" (repeatable).")
         var test: [String] = []
 
@@ -54,6 +57,11 @@ extension SalesForecast {
             // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
             let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
             let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: layout)
+            if let by {
+                let fits = try output.timed("batch fit") { try Forecasting.fit(parsed, to: data, by: by, options: options) }
+                try output.emit(BatchFitReport(formula: formula, by: by, fits: fits, level: level).formatted(output.format))
+                return
+            }
             let results = try Forecasting.fit(parsed, to: data, options: options)
             var text = try results.formatted(output.format, level: level)
             if !test.isEmpty {

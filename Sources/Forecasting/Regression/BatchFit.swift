@@ -1,0 +1,149 @@
+import Foundation
+
+/// One group's fit in a batch: its results, or why it could not be fitted.
+public struct GroupFit: Sendable {
+    /// The group's value in the `by` column.
+    public var group: String
+    /// The fit, when it succeeded.
+    public var results: RegressionResults?
+    /// The error's one-line description, when it failed (too few rows, a constant column, …).
+    public var error: String?
+}
+
+/// Fits `formula` separately to each group of rows sharing a value of `column` (one model per rep,
+/// say), spreading the groups over all cores. A group that cannot be fitted is reported, not fatal.
+///
+/// - Returns: One ``GroupFit`` per group, in order of first appearance.
+/// - Throws: ``DataError`` when `column` does not exist.
+public func fit(_ formula: Formula, to data: Dataset, by column: String, options: RegressionOptions = .init()) throws -> [GroupFit] {
+    let labels: [String?]
+    switch try data.column(column) {
+    case .text(let text): labels = (0..<data.rowCount).map { text[$0] }
+    case .numeric(let values): labels = values.map { $0.isNaN ? nil : FactorEvaluator.label($0) }
+    }
+    var order: [String] = []
+    var rowsOf: [String: [Int]] = [:]
+    for (row, label) in labels.enumerated() {
+        guard let label else { continue }
+        if rowsOf[label] == nil { order.append(label) }
+        rowsOf[label, default: []].append(row)
+    }
+    let groups = order, members = rowsOf
+    let box = GroupFitBox(count: groups.count)
+    DispatchQueue.concurrentPerform(iterations: groups.count) { k in
+        let group = groups[k]
+        let subset = data.selectingRows(members[group] ?? [])
+        let item: GroupFit
+        do {
+            item = GroupFit(group: group, results: try fit(formula, to: subset, options: options), error: nil)
+        } catch {
+            item = GroupFit(group: group, results: nil, error: "\(error)")
+        }
+        box.set(k, item)
+    }
+    return box.items.compactMap { $0 }
+}
+
+/// Collects results written from several threads; each index is written once, under a lock.
+private final class GroupFitBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [GroupFit?]
+    init(count: Int) { items = [GroupFit?](repeating: nil, count: count) }
+    func set(_ index: Int, _ value: GroupFit) { lock.lock(); items[index] = value; lock.unlock() }
+}
+
+/// Batch fits as text, JSON or CSV, with a pooled summary: per term, the number of groups, and the
+/// mean, standard deviation, minimum and maximum of the estimates across groups.
+public struct BatchFitReport: Report {
+    public var formula: String
+    public var by: String
+    public var fits: [GroupFit]
+    public var level: Double
+
+    public init(formula: String, by: String, fits: [GroupFit], level: Double = 0.95) {
+        self.formula = formula
+        self.by = by
+        self.fits = fits
+        self.level = level
+    }
+
+    /// Per term: groups fitted, mean, standard deviation, minimum and maximum of the estimates.
+    public var pooled: [(term: String, groups: Int, mean: Double, sd: Double, min: Double, max: Double)] {
+        var terms: [String] = []
+        var values: [String: [Double]] = [:]
+        for fit in fits { if let r = fit.results {
+            for (name, beta) in zip(r.columnNames, r.coefficients) {
+                if values[name] == nil { terms.append(name) }
+                values[name, default: []].append(beta)
+            }
+        } }
+        return terms.map { term in
+            let v = values[term] ?? []
+            let mean = v.reduce(0, +) / Double(max(1, v.count))
+            return (term, v.count, mean, standardDeviation(v), v.min() ?? .nan, v.max() ?? .nan)
+        }
+    }
+
+    public func text() -> String {
+        let ok = fits.filter { $0.results != nil }.count
+        var out = "Batch fit of \(formula) by \(by): \(fits.count) groups, \(ok) fitted\n\n"
+        out += RegressionResults.pad(by, 24) + ["n", "R²", "sigma"].map { RegressionResults.left($0, 12) }.joined() + "\n"
+        for f in fits {
+            if let r = f.results {
+                out += RegressionResults.pad(f.group, 24) + [String(r.observationCount), RegressionResults.fixed(r.rSquared, 3),
+                    RegressionResults.general(r.residualStandardError)].map { RegressionResults.left($0, 12) }.joined() + "\n"
+            } else {
+                out += RegressionResults.pad(f.group, 24) + "  not fitted: \(f.error ?? "")\n"
+            }
+        }
+        out += "\nPooled over groups (estimates):\n" + RegressionResults.pad("term", 24)
+            + ["groups", "mean", "sd", "min", "max"].map { RegressionResults.left($0, 12) }.joined() + "\n"
+        for p in pooled {
+            out += RegressionResults.pad(p.term, 24) + [String(p.groups)].map { RegressionResults.left($0, 12) }.joined()
+                + [p.mean, p.sd, p.min, p.max].map { RegressionResults.left(RegressionResults.general($0), 12) }.joined() + "\n"
+        }
+        return out
+    }
+
+    public func jsonDocument() -> JSONValue {
+        .object([
+            ("format", .string("salesforecast.batch")), ("version", .integer(1)), ("formula", .string(formula)), ("by", .string(by)),
+            ("groups", .array(fits.map { f in
+                var fields: [(String, JSONValue)] = [("group", .string(f.group))]
+                if let r = f.results, let doc = try? r.jsonDocument(level: level) { fields.append(("fit", doc)) }
+                if let e = f.error { fields.append(("error", .string(e))) }
+                return .object(fields)
+            })),
+            ("pooled", .array(pooled.map { p in
+                .object([("term", .string(p.term)), ("groups", .integer(p.groups)), ("mean", .finite(p.mean)),
+                         ("sd", .finite(p.sd)), ("min", .finite(p.min)), ("max", .finite(p.max))])
+            })),
+        ])
+    }
+
+    public func csv() -> String {
+        var out = "group,term,estimate,std_error,t_statistic,p_value,conf_low,conf_high,n_observations,r_squared,error\n"
+        for f in fits {
+            guard let r = f.results, let table = try? r.coefficientTable(level: level) else {
+                out += "\(CSVText.quoted(f.group)),,,,,,,,,,\(CSVText.quoted(f.error ?? ""))\n"
+                continue
+            }
+            for row in table {
+                out += "\(CSVText.quoted(f.group)),\(CSVText.quoted(row.term)),\(row.estimate),\(row.standardError),\(row.tStatistic),\(row.pValue),\(row.lower),\(row.upper),\(r.observationCount),\(r.rSquared),\n"
+            }
+        }
+        return out
+    }
+
+    public func markdown() -> String {
+        var out = "### Batch fit of `\(formula)` by `\(by)`\n\n| \(by) | n | R² | sigma |\n|---|---:|---:|---:|\n"
+        for f in fits {
+            if let r = f.results {
+                out += "| \(f.group) | \(r.observationCount) | \(RegressionResults.fixed(r.rSquared, 3)) | \(RegressionResults.general(r.residualStandardError)) |\n"
+            } else {
+                out += "| \(f.group) | — | — | not fitted: \(f.error ?? "") |\n"
+            }
+        }
+        return out
+    }
+}

@@ -109,28 +109,8 @@ struct TermAlgebra {
             for step in spine.reversed() { accumulated = try combine(accumulated, step.op, step.right) }
             return accumulated
         case let .binary(op, leftNode, rightNode, offset):
+            // `+` and `-` are folded above; here are the products, nesting and powers.
             let left = try eval(leftNode)
-            if op == "+" {
-                if case .literal(0, _) = rightNode {
-                    return Expression(intercept: false, interceptRemoved: true, terms: left.terms)
-                }
-                let right = try eval(rightNode)
-                if right.intercept {
-                    return Expression(intercept: true, interceptRemoved: false, terms: Self.unique(left.terms + right.terms))
-                }
-                return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved || right.interceptRemoved,
-                                  terms: Self.unique(left.terms + right.terms))
-            }
-            if op == "-" {
-                if case .literal(let value, _) = rightNode {
-                    return value == 1
-                        ? Expression(intercept: false, interceptRemoved: true, terms: left.terms)
-                        : Expression(intercept: true, interceptRemoved: false, terms: left.terms)
-                }
-                let right = try eval(rightNode)
-                let kept = left.terms.filter { !right.terms.contains($0) }
-                return Expression(intercept: left.intercept, interceptRemoved: left.interceptRemoved, terms: kept)
-            }
             if op == "**" {
                 guard case .literal(let n, _) = rightNode else {
                     throw .syntax("the power of a group of terms must be a whole number, e.g. (a + b)**2",

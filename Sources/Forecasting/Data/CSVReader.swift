@@ -72,6 +72,30 @@ public enum CSVReader {
         do { return try dataset.readingLenientNumbers() } catch { return dataset }
     }
 
+    /// Parses a block of records from the middle of a file whose header gave `header`, the
+    /// block starting on line `firstLine` (so errors and ``DataSource/line(ofRow:)`` name file lines).
+    static func parseRecords(_ bytes: UnsafeRawBufferPointer, header: [String], firstLine: Int, sourceName: String,
+                             options: CSVReadOptions) throws(CSVError) -> Dataset {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            do { return try Dataset(header.map { ($0, Column.numeric([])) }, source: DataSource(name: sourceName, rowLines: [])) }
+            catch { throw .unreadable(path: sourceName, reason: error.description) }
+        }
+        var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                               sourceName: sourceName, options: options, header: header, firstLine: firstLine)
+        let dataset = try parser.run()
+        guard options.lenientNumbers else { return dataset }
+        do { return try dataset.readingLenientNumbers() } catch { return dataset }
+    }
+
+    /// Reads the header of CSV bytes: the column names, and the offset and line where records begin.
+    static func parseHeader(_ bytes: UnsafeRawBufferPointer, sourceName: String,
+                            options: CSVReadOptions) throws(CSVError) -> (names: [String], end: Int, nextLine: Int) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .empty(path: sourceName) }
+        var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                               sourceName: sourceName, options: options)
+        return try parser.readHeaderOnly()
+    }
+
     /// Parses CSV text.
     ///
     /// - Parameters:
@@ -279,26 +303,48 @@ private struct CSVParser {
     /// Holds a quoted cell with its doubled quotes undone.
     var scratch: [UInt8] = []
 
-    init(bytes: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVReadOptions) {
+    /// The column names when the bytes are a later block of records of a file (no header line).
+    let knownHeader: [String]?
+    /// The file line on which the bytes start.
+    let firstLine: Int
+
+    init(bytes: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVReadOptions,
+         header: [String]? = nil, firstLine: Int = 1) {
         p = bytes
         end = count
         delimiter = options.delimiter
         missing = CSVMissingMatcher(options.missingValues)
         self.sourceName = sourceName
+        knownHeader = header
+        self.firstLine = firstLine
     }
 
-    mutating func run() throws(CSVError) -> Dataset {
-        if let nul = memchr(p, 0, end) {
-            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(p)
-            throw .binary(path: sourceName, line: lineCount(upTo: offset) + 1)
-        }
+    /// Reads the header line only: the column names and the byte offset and line just after it.
+    mutating func readHeaderOnly() throws(CSVError) -> (names: [String], end: Int, nextLine: Int) {
         var pos = 0
         if end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
         var line = 1
         skipBlankLines(&pos, &line)
         guard pos < end else { throw .empty(path: sourceName) }
-
         try readHeader(&pos, &line)
+        return (names, pos, line)
+    }
+
+    mutating func run() throws(CSVError) -> Dataset {
+        if let nul = memchr(p, 0, end) {
+            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(p)
+            throw .binary(path: sourceName, line: firstLine + lineCount(upTo: offset))
+        }
+        var pos = 0
+        var line = firstLine
+        if let knownHeader {
+            names = knownHeader
+        } else {
+            if end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
+            skipBlankLines(&pos, &line)
+            guard pos < end else { throw .empty(path: sourceName) }
+            try readHeader(&pos, &line)
+        }
         let columnCount = names.count
         columns = Array(repeating: CSVColumnBuilder(), count: columnCount)
 
@@ -310,7 +356,7 @@ private struct CSVParser {
             if row == 64 { reserveCapacity(rowsSoFar: row, bytesSoFar: pos - rowStarts[0]) }
             rowStarts.append(pos)
             rowLines.append(Int32(clamping: line))
-            if line != row + 2 { regularLines = false }
+            if line != row + 2 || knownHeader != nil { regularLines = false }
             let rowLine = line
             var column = 0
             while true {
@@ -332,7 +378,7 @@ private struct CSVParser {
             }
             row += 1
         }
-        guard row > 0 else { throw .noDataRows(path: sourceName) }
+        guard row > 0 || knownHeader != nil else { throw .noDataRows(path: sourceName) }
         return try finish(rowCount: row, regularLines: regularLines)
     }
 
@@ -648,7 +694,7 @@ private struct CSVParser {
 // MARK: - Reading files
 
 /// A file's bytes in one `malloc` block, released with ``release()``.
-private struct CSVFileContents {
+struct CSVFileContents {
     var pointer: UnsafeMutableRawPointer?
     var count: Int
 
@@ -656,6 +702,14 @@ private struct CSVFileContents {
 
     /// Reads all of the file at `path`.
     static func load(path: String) throws(CSVError) -> CSVFileContents {
+        let (fd, info) = try openForReading(path: path)
+        defer { close(fd) }
+        let kind = info.st_mode & S_IFMT
+        return try readAll(fd, sizeHint: kind == S_IFREG ? Int(info.st_size) : 0, name: path)
+    }
+
+    /// Opens `path` for reading, refusing a directory; the caller closes the descriptor.
+    static func openForReading(path: String) throws(CSVError) -> (descriptor: Int32, info: stat) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -665,12 +719,17 @@ private struct CSVFileContents {
             default: throw .unreadable(path: path, reason: reason(code))
             }
         }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: reason(errno)) }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR { throw .isDirectory(path: path) }
-        return try readAll(fd, sizeHint: kind == S_IFREG ? Int(info.st_size) : 0, name: path)
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .unreadable(path: path, reason: reason(code))
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path: path)
+        }
+        return (fd, info)
     }
 
     /// Reads all of standard input.
@@ -710,7 +769,7 @@ private struct CSVFileContents {
     }
 
     /// A short phrase for an `errno` value.
-    private static func reason(_ code: Int32) -> String {
+    static func reason(_ code: Int32) -> String {
         switch code {
         case EACCES, EPERM: return "permission denied"
         case EIO: return "input/output error"

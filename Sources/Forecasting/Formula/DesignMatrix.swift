@@ -59,17 +59,8 @@ public struct DesignMatrix: Sendable {
         for term in formula.terms { for f in term.factors where !allFactors.contains(f) { allFactors.append(f) } }
 
         // Rows with a missing input anywhere are dropped (or refused).
-        var missingRow = [Bool](repeating: false, count: n)
-        var firstMissing: (row: Int, column: String)?
-        var required = Set(alsoRequire)
-        for factor in allFactors + (response.map { [$0] } ?? []) { required.formUnion(factor.expression.columns) }
-        for name in required.sorted() {
-            let column = try data.column(name)
-            for row in 0..<n where column.isMissing(at: row) && (only?[row] ?? true) {
-                missingRow[row] = true
-                if row < (firstMissing?.row ?? Int.max) { firstMissing = (row, name) }
-            }
-        }
+        let (missingRow, firstMissing) = try Self.missingRows(factors: allFactors + (response.map { [$0] } ?? []),
+                                                              alsoRequire: alsoRequire, data: data, only: only)
         if missing == .error, let firstMissing {
             throw DataError.missingValue(source: data.source.name, line: data.source.line(ofRow: firstMissing.row),
                                          column: firstMissing.column)
@@ -147,6 +138,24 @@ public struct DesignMatrix: Sendable {
         self.rowsWithoutHistory = withoutHistory
         self.hasIntercept = formula.hasIntercept
         self.encodings = encodings ?? learned
+    }
+
+    /// Rows with a missing cell in a column that `factors` (or `alsoRequire`) read, and the first such cell.
+    static func missingRows(factors: [Factor], alsoRequire: [String], data: Dataset, only: [Bool]? = nil) throws
+        -> (missing: [Bool], first: (row: Int, column: String)?)
+    {
+        var missingRow = [Bool](repeating: false, count: data.rowCount)
+        var firstMissing: (row: Int, column: String)?
+        var required = Set(alsoRequire)
+        for factor in factors { required.formUnion(factor.expression.columns) }
+        for name in required.sorted() {
+            let column = try data.column(name)
+            for row in 0..<data.rowCount where column.isMissing(at: row) && (only?[row] ?? true) {
+                missingRow[row] = true
+                if row < (firstMissing?.row ?? Int.max) { firstMissing = (row, name) }
+            }
+        }
+        return (missingRow, firstMissing)
     }
 
     /// The most cells (rows × columns) a design matrix may have: 500 million doubles, 4 GB.

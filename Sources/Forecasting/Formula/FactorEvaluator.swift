@@ -82,30 +82,84 @@ struct FactorEvaluator {
         return numbers * 2 >= text.levels.count && numbers > 0
     }
 
+    /// The category labels a factor takes on the rows marked in `rows`, or `nil` for a numeric
+    /// factor: what a fit made a block of rows at a time unions to learn the levels of the whole data.
+    func presentLabels(_ factor: Factor, rows: [Bool]) throws -> Set<String>? {
+        let expression: FactorExpression
+        switch factor.expression {
+        case .call(.categorical, let arguments, _):
+            expression = arguments[0].value
+        case .column(let name):
+            guard case .text(let text) = try data.column(name), !Self.looksNumeric(text) else { return nil }
+            expression = factor.expression
+        default:
+            return nil
+        }
+        let labels = try labels(of: expression, factor: factor, rows: rows)
+        var present = Set<String>()
+        for row in 0..<data.rowCount where rows[row] { if let label = labels[row] { present.insert(label) } }
+        return present
+    }
+
+    /// The encoding of a categorical factor whose levels are `present` (learned over all the data).
+    static func encoding(of factor: Factor, levels present: Set<String>, formula: String) throws -> FactorEncoding {
+        let levels = sortedLevels(present)
+        var reference = 0
+        if case .call(.categorical, let arguments, let offset) = factor.expression, arguments.count > 1 {
+            reference = try referenceIndex(arguments[1].value, levels: levels, term: factor.name, offset: offset, formula: formula)
+        }
+        return FactorEncoding(levels: levels, reference: reference)
+    }
+
+    /// Raw labels per row: text as is; numbers formatted as Python prints them (2, 2.5).
+    private func labels(of expression: FactorExpression, factor: Factor, rows: [Bool]) throws -> [String?] {
+        if case .column(let name) = expression, case .text(let text) = try data.column(name) {
+            return (0..<data.rowCount).map { text[$0] }
+        }
+        var statistics: [String: [Double]] = [:]
+        var unavailable = [Bool](repeating: false, count: data.rowCount)
+        let values = try numeric(expression, factor: factor, rows: rows, statistics: &statistics, unavailable: &unavailable)
+        return values.map { $0.isNaN ? nil : Self.label($0) }
+    }
+
+    /// Levels in patsy's order: numerically when every level is a number, else by code points.
+    static func sortedLevels(_ present: Set<String>) -> [String] {
+        let numericLevels = present.allSatisfy { Double($0) != nil }
+        return present.sorted { a, b in
+            if numericLevels, let x = Double(a), let y = Double(b) { return x < y }
+            return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+        }
+    }
+
+    /// The index of `Treatment(level)`'s level.
+    static func referenceIndex(_ reference: FactorExpression, levels: [String], term: String, offset: Int, formula: String) throws -> Int {
+        guard case .call(.treatment, let arguments, _) = reference else { throw FormulaError.syntax("expected Treatment(...)", position: offset + 1, formula: formula) }
+        let wanted: String
+        switch arguments[0].value {
+        case .string(let s): wanted = s
+        case .number(let x): wanted = label(x)
+        case .column(let s): wanted = s
+        default:
+            throw FormulaError.invalidArguments(function: "Treatment", reason: "the reference must be a level, e.g. 'West'",
+                                                position: offset + 1, formula: formula)
+        }
+        guard let position = levels.firstIndex(of: wanted) else {
+            throw FormulaError.unknownLevel(term: term, level: wanted, levels: levels)
+        }
+        return position
+    }
+
     private func categorical(_ factor: Factor, _ expression: FactorExpression, reference: FactorExpression?,
                              offset: Int, rows: [Bool], saved: FactorEncoding?) throws -> (EvaluatedFactor, FactorEncoding)
     {
-        // Raw labels per row: text as is; numbers formatted as Python prints them (2, 2.5).
-        var labels: [String?]
-        if case .column(let name) = expression, case .text(let text) = try data.column(name) {
-            labels = (0..<data.rowCount).map { text[$0] }
-        } else {
-            var statistics: [String: [Double]] = [:]
-            var unavailable = [Bool](repeating: false, count: data.rowCount)
-            let values = try numeric(expression, factor: factor, rows: rows, statistics: &statistics, unavailable: &unavailable)
-            labels = values.map { $0.isNaN ? nil : Self.label($0) }
-        }
+        let labels = try labels(of: expression, factor: factor, rows: rows)
         let levels: [String]
         if let savedLevels = saved?.levels {
             levels = savedLevels
         } else {
             var present = Set<String>()
             for row in 0..<data.rowCount where rows[row] { if let label = labels[row] { present.insert(label) } }
-            let numericLevels = present.allSatisfy { Double($0) != nil }
-            levels = present.sorted { a, b in
-                if numericLevels, let x = Double(a), let y = Double(b) { return x < y }
-                return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
-            }
+            levels = Self.sortedLevels(present)
         }
         var index: [String: Int32] = [:]
         for (i, level) in levels.enumerated() { index[level] = Int32(i) }
@@ -121,20 +175,7 @@ struct FactorEvaluator {
         }
         var referenceIndex = saved?.reference ?? 0
         if saved == nil, let reference {
-            guard case .call(.treatment, let arguments, _) = reference else { throw FormulaError.syntax("expected Treatment(...)", position: offset + 1, formula: formula) }
-            let wanted: String
-            switch arguments[0].value {
-            case .string(let s): wanted = s
-            case .number(let x): wanted = Self.label(x)
-            case .column(let s): wanted = s
-            default:
-                throw FormulaError.invalidArguments(function: "Treatment", reason: "the reference must be a level, e.g. 'West'",
-                                                    position: offset + 1, formula: formula)
-            }
-            guard let position = levels.firstIndex(of: wanted) else {
-                throw FormulaError.unknownLevel(term: factor.name, level: wanted, levels: levels)
-            }
-            referenceIndex = position
+            referenceIndex = try Self.referenceIndex(reference, levels: levels, term: factor.name, offset: offset, formula: formula)
         }
         return (.categorical(codes: codes, levels: levels, reference: referenceIndex),
                 FactorEncoding(levels: levels, reference: referenceIndex))

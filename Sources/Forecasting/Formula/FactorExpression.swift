@@ -61,6 +61,17 @@ indirect enum FactorExpression: Sendable, Equatable {
         }
     }
 
+    /// Whether the expression needs statistics of the whole column (`center`, `standardize`).
+    var usesDataStatistics: Bool {
+        switch self {
+        case .column, .number, .string: false
+        case .negate(let inner): inner.usesDataStatistics
+        case let .binary(_, left, right): left.usesDataStatistics || right.usesDataStatistics
+        case let .call(function, arguments, _):
+            [.center, .standardize].contains(function) || arguments.contains { $0.value.usesDataStatistics }
+        }
+    }
+
     /// The columns the expression reads.
     var columns: [String] {
         switch self {

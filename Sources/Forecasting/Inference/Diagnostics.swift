@@ -27,16 +27,27 @@ enum Diagnostics {
     /// JB = n/6·(S² + (K − 3)²/4), p from χ²(2) (its survival is exp(−JB/2)).
     static func jarqueBera(_ e: [Double]) -> (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
         let (s, k) = moments(e)
-        let jb = Double(e.count) / 6 * (s * s + (k - 3) * (k - 3) / 4)
+        return jarqueBera(count: e.count, skewness: s, kurtosis: k)
+    }
+
+    /// Jarque–Bera from the count, skewness and kurtosis of the residuals.
+    static func jarqueBera(count: Int, skewness s: Double, kurtosis k: Double) -> (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
+        let jb = Double(count) / 6 * (s * s + (k - 3) * (k - 3) / 4)
         return (jb, Foundation.exp(-jb / 2), s, k)
     }
 
     /// D'Agostino–Pearson K² = Z(skew)² + Z(kurtosis)² with scipy's `skewtest` and `kurtosistest`
     /// transformations; p from χ²(2). Needs at least 8 residuals.
     static func omnibus(_ e: [Double]) -> (statistic: Double, pValue: Double) {
-        let n = Double(e.count)
         guard e.count >= 8 else { return (.nan, .nan) }
         let (b1, b2) = moments(e)
+        return omnibus(count: e.count, skewness: b1, kurtosis: b2)
+    }
+
+    /// The omnibus test from the count, skewness and kurtosis of the residuals.
+    static func omnibus(count: Int, skewness b1: Double, kurtosis b2: Double) -> (statistic: Double, pValue: Double) {
+        guard count >= 8 else { return (.nan, .nan) }
+        let n = Double(count)
         // skewtest (D'Agostino 1970)
         var y = b1 * ((n + 1) * (n + 3) / (6 * (n - 2))).squareRoot()
         let beta2 = 3 * (n * n + 27 * n - 70) * (n + 1) * (n + 3) / ((n - 2) * (n + 5) * (n + 7) * (n + 9))

@@ -120,23 +120,26 @@ struct LeastSquaresFactorization: Sendable {
 
     /// r := r − A·beta, each entry computed in twice the working precision.
     private func accumulate(into r: inout [Double], minus beta: [Double]) {
-        let n = rows
+        design.withUnsafeBufferPointer { a in Self.subtractProduct(a, rows: rows, columns: columns, beta: beta, from: &r) }
+    }
+
+    /// r := r − A·beta for a column-major rows×columns A, each entry computed in twice the working
+    /// precision (TwoSum and FMA products), so residuals of a near-perfect fit keep their digits.
+    static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double], from r: inout [Double]) {
         var low = [Double](repeating: 0, count: n)
-        design.withUnsafeBufferPointer { a in
-            r.withUnsafeMutableBufferPointer { high in
-                low.withUnsafeMutableBufferPointer { low in
-                    for j in 0..<columns {
-                        let bj = -beta[j]
-                        if bj == 0 { continue }
-                        let column = a.baseAddress! + j * n
-                        for i in 0..<n {
-                            let p = column[i] * bj
-                            let e = (-p).addingProduct(column[i], bj)
-                            let s = high[i] + p
-                            let z = s - high[i]
-                            low[i] += (high[i] - (s - z)) + (p - z) + e
-                            high[i] = s
-                        }
+        r.withUnsafeMutableBufferPointer { high in
+            low.withUnsafeMutableBufferPointer { low in
+                for j in 0..<columns {
+                    let bj = -beta[j]
+                    if bj == 0 { continue }
+                    let column = a.baseAddress! + j * n
+                    for i in 0..<n {
+                        let p = column[i] * bj
+                        let e = (-p).addingProduct(column[i], bj)
+                        let s = high[i] + p
+                        let z = s - high[i]
+                        low[i] += (high[i] - (s - z)) + (p - z) + e
+                        high[i] = s
                     }
                 }
             }
@@ -208,7 +211,17 @@ struct LeastSquaresFactorization: Sendable {
     /// no n×p copy of Q₁ is ever held.
     /// Only the first `dataRows` rows are visited (a ridge fit's penalty rows are not data).
     func leverageAndMeat(dataRows: Int? = nil, meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) -> (leverage: [Double], meat: [Double]?) {
-        let n = dataRows ?? rows, p = columns, stride = rows
+        let design = self.design
+        return try design.withUnsafeBufferPointer { (a) throws(LinearAlgebraError) in
+            try leverageAndMeat(of: a, rows: dataRows ?? rows, stride: rows, meatWeights: meatWeights)
+        }
+    }
+
+    /// The same for the rows of another matrix with this design's columns (a block of a file read
+    /// a block at a time): `rows` rows of a column-major matrix with leading dimension `stride`.
+    func leverageAndMeat(of design: UnsafeBufferPointer<Double>, rows n: Int, stride: Int,
+                         meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) -> (leverage: [Double], meat: [Double]?) {
+        let p = columns
         let blockRows = max(1, min(n, 4096))
         var leverage = [Double](repeating: 0, count: n)
         var meat: [Double]? = meatWeights == nil ? nil : [Double](repeating: 0, count: p * p)

@@ -35,6 +35,11 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     case covarianceNeedsData(String)
     /// A numerical routine failed.
     case numerical(LinearAlgebraError)
+    /// A fit made a block of rows at a time cannot do what was asked (time terms, ridge, HAC).
+    case notAvailableInBlocks(feature: String, reason: String)
+    /// A block of a file read in blocks builds other model columns than the blocks before it
+    /// (a column that is numbers in one part of the file and text in another).
+    case blockColumnsDiffer(source: String, line: Int, expected: [String], found: [String])
 
     /// One column that depends on others.
     public struct Collinearity: Equatable, Sendable {
@@ -99,6 +104,12 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
             return "the \(type) covariance needs the data's columns: fit with a formula on a dataset"
         case let .numerical(error):
             return error.description
+        case let .notAvailableInBlocks(feature, reason):
+            return "\(feature) is not available when fitting a block of rows at a time: \(reason)"
+        case let .blockColumnsDiffer(source, line, expected, found):
+            let missing = expected.filter { !found.contains($0) }, extra = found.filter { !expected.contains($0) }
+            let detail = (missing.map { "no '\($0)'" } + extra.map { "a new column '\($0)'" }).prefix(4).joined(separator: ", ")
+            return "\(source), line \(line): the rows from here build other model columns than the rows before (\(detail.isEmpty ? "a different order" : detail)); a column must hold numbers throughout or text throughout (wrap it in C() to make it categorical)"
         }
     }
 

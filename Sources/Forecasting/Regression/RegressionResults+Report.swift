@@ -14,7 +14,7 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
 
 extension RegressionResults {
     /// The estimation method's name: `OLS`, `WLS` or `Ridge`.
-    public var method: String { ridgePenalty != nil ? "Ridge" : (weights != nil ? "WLS" : "OLS") }
+    public var method: String { ridgePenalty != nil ? "Ridge" : (weightLogSum != nil ? "WLS" : "OLS") }
 
     /// One row of the coefficient table.
     public struct CoefficientRow: Sendable {
@@ -36,6 +36,7 @@ extension RegressionResults {
 
     /// Rows whose Cook's distance exceeds 4/n, largest first (at most `limit`), with their source lines.
     public func influentialRows(limit: Int = 5) -> [(line: Int, cooksDistance: Double, leverage: Double, residual: Double)] {
+        if let residualSummary { return Array(residualSummary.influential.prefix(limit)) }
         let d = cooksDistance
         let threshold = 4 / Double(observationCount)
         return d.indices.filter { d[$0] > threshold }.sorted { d[$0] > d[$1] }.prefix(limit)
@@ -221,6 +222,7 @@ extension RegressionResults {
             notes.append("The condition number is large (\(Self.general(conditionNumber, digits: 3)); \(Self.general(scaledCondition, digits: 3)) with columns scaled to unit length): activities move together, so their separate effects are uncertain (see the VIF column).")
         }
         if dfResidual <= 0 { notes.append("No residual degrees of freedom: standard errors and tests are undefined.") }
+        notes += extraNotes
         return notes
     }
 

@@ -27,9 +27,9 @@ public struct RegressionResults: Sendable {
     /// For a ridge fit, G⁻¹XᵀWXG⁻¹ with G = XᵀWX + Γ.
     public let normalizedCovariance: Matrix
     /// The covariance type behind ``covariance`` and every test and interval.
-    public private(set) var covarianceType: CovarianceType
+    public internal(set) var covarianceType: CovarianceType
     /// The covariance of β̂ of ``covarianceType``.
-    public private(set) var covariance: Matrix
+    public internal(set) var covariance: Matrix
     /// yᵢ − xᵢβ̂.
     public let residuals: [Double]
     /// √wᵢ·(yᵢ − xᵢβ̂): the residuals of the weighted problem (equal to ``residuals`` without weights).
@@ -38,8 +38,18 @@ public struct RegressionResults: Sendable {
     public let fittedValues: [Double]
     /// The response values fitted.
     public let response: [Double]
-    /// The weights, for weighted least squares.
+    /// The weights, for weighted least squares (empty for a fit made a block of rows at a time).
     public let weights: [Double]?
+    /// Σ log wᵢ for weighted least squares, `nil` without weights.
+    let weightLogSum: Double?
+    /// Residual statistics gathered in a pass over the rows, for a fit whose rows are not kept
+    /// (``fitStreaming(_:csvPath:options:readOptions:blockBytes:)``); `nil` for an in-memory fit.
+    var residualSummary: ResidualSummary?
+    /// The triangular factor of a fit made a block of rows at a time, to merge with others
+    /// (``LeastSquaresFactor/merge(_:)``); `nil` for an in-memory fit.
+    public internal(set) var leastSquaresFactor: LeastSquaresFactor?
+    /// Notes that the way of fitting adds to ``notes()``.
+    var extraNotes: [String] = []
     /// The number of rows fitted.
     public let observationCount: Int
     /// Whether the first column is an explicit intercept.
@@ -108,6 +118,7 @@ public struct RegressionResults: Sendable {
         self.coefficients = coefficients
         self.response = response
         self.weights = weights
+        self.weightLogSum = weights.map { $0.reduce(0) { $0 + Foundation.log($1) } }
         self.observationCount = n
         self.hasIntercept = hasIntercept
         self.factorization = factorization
@@ -273,7 +284,7 @@ public struct RegressionResults: Sendable {
     public var logLikelihood: Double {
         let n = Double(observationCount)
         var value = -n / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(residualSumOfSquares / n) + 1)
-        if let weights { value += 0.5 * weights.reduce(0) { $0 + Foundation.log($1) } }
+        if let weightLogSum { value += 0.5 * weightLogSum }
         return value
     }
     /// Akaike's information criterion, −2ℓ + 2k with k the number of parameters.
@@ -289,7 +300,7 @@ public struct RegressionResults: Sendable {
 
     /// The Durbin–Watson statistic of the weighted residuals in row order; near 2 when successive
     /// residuals are uncorrelated, toward 0 when they trend together.
-    public var durbinWatson: Double { Diagnostics.durbinWatson(weightedResiduals) }
+    public var durbinWatson: Double { residualSummary?.durbinWatson ?? Diagnostics.durbinWatson(weightedResiduals) }
 
     /// Cook's distance per row: eᵢ²hᵢ / (p·σ̂²·(1 − hᵢ)²), with weighted residuals.
     public var cooksDistance: [Double] {
@@ -299,11 +310,25 @@ public struct RegressionResults: Sendable {
 
     /// Jarque–Bera normality test of the weighted residuals, with their skewness and kurtosis.
     public var jarqueBera: (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
-        Diagnostics.jarqueBera(weightedResiduals)
+        if let residualSummary {
+            let (s, k) = residualSummary.skewnessAndKurtosis
+            return Diagnostics.jarqueBera(count: residualSummary.count, skewness: s, kurtosis: k)
+        }
+        return Diagnostics.jarqueBera(weightedResiduals)
     }
 
     /// D'Agostino–Pearson omnibus normality test of the weighted residuals (statsmodels' `Omnibus`).
-    public var omnibus: (statistic: Double, pValue: Double) { Diagnostics.omnibus(weightedResiduals) }
+    public var omnibus: (statistic: Double, pValue: Double) {
+        if let residualSummary {
+            let (s, k) = residualSummary.skewnessAndKurtosis
+            return Diagnostics.omnibus(count: residualSummary.count, skewness: s, kurtosis: k)
+        }
+        return Diagnostics.omnibus(weightedResiduals)
+    }
+
+    /// Whether the rows are kept: false for a fit made a block of rows at a time, whose covariance
+    /// type is fixed when it is made.
+    var keepsRows: Bool { residualSummary == nil && weightedResiduals.count == observationCount }
 
     /// The covariance of the estimates of another type, from the same fit.
     public func covariance(_ type: CovarianceType) throws -> Matrix {
@@ -316,6 +341,7 @@ public struct RegressionResults: Sendable {
     ///   made without a dataset (``LeastSquares/fit(_:response:weights:columnNames:hasIntercept:options:)``),
     ///   or ``DataError`` for a cluster column the data lacks.
     public func withCovariance(_ type: CovarianceType) throws -> RegressionResults {
+        guard keepsRows || type == .nonrobust else { throw RegressionError.covarianceNeedsData(type.rawValue) }
         var copy = self
         let n = observationCount, p = parameterCount
         copy.inferenceDegreesOfFreedom = dfResidual
@@ -334,20 +360,10 @@ public struct RegressionResults: Sendable {
         case .cluster(let columns):
             guard let data = sourceData else { throw RegressionError.covarianceNeedsData(type.rawValue) }
             let codes = try columns.map { try clusterCodes(data.column($0)) }
-            var total = [Double](repeating: 0, count: p * p)
-            var groupCounts: [Int] = []
-            // One way: V(g). Two ways: V(g₁) + V(g₂) − V(g₁∩g₂), each with its own correction.
-            let terms: [([Int], Double)] = codes.count == 1 ? [(codes[0], 1)]
-                : [(codes[0], 1), (codes[1], 1), (Self.intersection(codes[0], codes[1]), -1)]
-            for (k, (groups, sign)) in terms.enumerated() {
-                let (meat, count) = clusterMeat(groups)
-                if k < codes.count { groupCounts.append(count) }
-                let correction = clusterCorrection ? Double(count) / Double(count - 1) * (Double(n) - 1) / (Double(n) - Double(p)) : 1
-                let v = sandwich(meat)
-                for i in 0..<(p * p) { total[i] += sign * correction * v[i] }
-            }
-            copy.covariance = Matrix(rows: p, columns: p, values: total)
-            if clusterDegreesOfFreedom { copy.inferenceDegreesOfFreedom = Double((groupCounts.min() ?? 2) - 1) }
+            let ways = codes.count == 1 ? [codes[0]] : [codes[0], codes[1], Self.intersection(codes[0], codes[1])]
+            let (covariance, df) = clusterCovariance(meats: ways.map { clusterMeat($0) })
+            copy.covariance = covariance
+            if let df { copy.inferenceDegreesOfFreedom = df }
         case .hac(let lags):
             let u = scores()
             var meat = [Double](repeating: 0, count: p * p)
@@ -379,6 +395,22 @@ public struct RegressionResults: Sendable {
         }
         copy.covarianceType = type
         return copy
+    }
+
+    /// The clustered covariance from the meats Σ_g (Σ_{i∈g} uᵢ)(Σ_{i∈g} uᵢ)ᵀ and group counts of one
+    /// way [g], or two ways [g₁, g₂, g₁∩g₂]: V(g₁) + V(g₂) − V(g₁∩g₂), each with its own correction.
+    /// Also returns the inference degrees of freedom (fewest clusters − 1) when those are used.
+    func clusterCovariance(meats: [(meat: [Double], groups: Int)]) -> (Matrix, Double?) {
+        let n = Double(observationCount), p = parameterCount
+        var total = [Double](repeating: 0, count: p * p)
+        for (k, (meat, count)) in meats.enumerated() {
+            let sign = k == 2 ? -1.0 : 1.0
+            let correction = clusterCorrection ? Double(count) / Double(count - 1) * (n - 1) / (n - Double(p)) : 1
+            let v = sandwich(meat)
+            for i in 0..<(p * p) { total[i] += sign * correction * v[i] }
+        }
+        let fewest = meats.prefix(2).map(\.groups).min() ?? 2
+        return (Matrix(rows: p, columns: p, values: total), clusterDegreesOfFreedom ? Double(fewest - 1) : nil)
     }
 
     /// Scores uᵢ = aᵢ·eᵢ: rows of the weighted design times the weighted residuals.

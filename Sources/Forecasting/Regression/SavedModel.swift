@@ -145,7 +145,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         return model
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, _): "the field '\(key.stringValue)' is missing"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
@@ -161,6 +161,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
     case unreadable(path: String)
     case notJSON(path: String)
     case notAModel(path: String)
+    case notAFactor(path: String)
     case unsupportedVersion(path: String, found: Int, supported: Int)
     case invalid(path: String, reason: String)
 
@@ -170,6 +171,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
         case let .unreadable(path): "\(path): the model file cannot be read"
         case let .notJSON(path): "\(path): not a model file (not a JSON object; truncated?)"
         case let .notAModel(path): "\(path): not a salesforecast model file (no \"format\": \"salesforecast.model\")"
+        case let .notAFactor(path): "\(path): not a salesforecast factor file (no \"format\": \"salesforecast.factor\")"
         case let .unsupportedVersion(path, found, supported):
             "\(path): model file version \(found) is newer than this salesforecast reads (up to \(supported)); upgrade salesforecast"
         case let .invalid(path, reason): "\(path): invalid model file: \(reason)"

@@ -46,14 +46,27 @@ extension SalesForecast {
         @Option(help: "Save the fitted model to this JSON file (atomically), for predict, forecast and what-if.")
         var save: String?
 
+        @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (two or three passes).")
+        var stream = false
+
+        @Option(help: "With --stream: the size of each block, in MB.")
+        var blockMB: Int = 8
+
+        @Option(help: "With --stream: save the fit's triangular factor (JSON) to merge with others ('salesforecast merge').")
+        var saveFactor: String?
+
         func validate() throws {
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95 (got \(level))") }
             if let ridge, !(ridge >= 0) || !ridge.isFinite { throw ValidationError("--ridge must be a number ≥ 0") }
+            if stream && by != nil { throw ValidationError("--stream and --by cannot be combined: fit each group's file with --stream") }
+            if saveFactor != nil && !stream { throw ValidationError("--save-factor needs --stream") }
+            guard (1...4096).contains(blockMB) else { throw ValidationError("--block-mb must be between 1 and 4096") }
         }
 
         func run() throws {
-            let data = try input.read()
             let parsed = try Formula(formula)
+            if stream { return try runStreaming(parsed) }
+            let data = try input.read()
             // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
             let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
             let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: layout)
@@ -70,6 +83,27 @@ extension SalesForecast {
             }
             try output.emit(text)
             if let save { try results.savedModel().write(to: save) }
+        }
+
+        /// `--stream`: the same report from a fit made a block of rows at a time.
+        func runStreaming(_ parsed: Formula) throws {
+            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: nil)
+            let size = (try? FileManager.default.attributesOfItem(atPath: input.data)[.size] as? Int) ?? 0
+            let report = output.progress("reading")
+            let results = try output.timed("streaming fit") {
+                try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.readOptions,
+                                 blockBytes: blockMB << 20) { pass, passes, bytes in
+                    report?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
+                }
+            }
+            var text = try results.formatted(output.format, level: level)
+            if !test.isEmpty {
+                let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
+                text = try results.formatted(output.format, level: level, tests: tests)
+            }
+            try output.emit(text)
+            if let save { try results.savedModel().write(to: save) }
+            if let saveFactor, let factor = results.leastSquaresFactor { try factor.write(to: saveFactor) }
         }
     }
 }

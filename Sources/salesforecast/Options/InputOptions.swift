@@ -28,9 +28,13 @@ struct InputOptions: ParsableArguments {
     }
 
     func read() throws -> Dataset {
+        try CSVReader.read(path: data, options: readOptions)
+    }
+
+    var readOptions: CSVReadOptions {
         var options = CSVReadOptions(delimiter: delimiterByte ?? UInt8(ascii: ","))
         options.lenientNumbers = lenientNumbers
-        return try CSVReader.read(path: data, options: options)
+        return options
     }
 }
 

@@ -1,0 +1,509 @@
+import Foundation
+
+/// Fits `formula` to a CSV file a block of rows at a time, in memory bounded by the block size
+/// rather than the file size: for warehouse exports larger than memory.
+///
+/// The file is read two or three times:
+/// 1. when the model has categorical terms, to learn every level (levels must be known before a
+///    block's columns can be built);
+/// 2. to fold each block into a ``LeastSquaresFactor`` by sequential Householder QR (TSQR), which
+///    gives the estimates and their covariance with the accuracy of a QR fit;
+/// 3. to compute the residuals: Durbin–Watson, skewness, kurtosis and the normality tests, the most
+///    influential rows, robust (HC0–HC3) and clustered covariances, and one step of refinement of
+///    the estimates (corrected seminormal equations, with residuals in twice the working precision).
+///
+/// The results equal those of ``fit(_:to:options:)`` on the whole file to about 1e-12 relative for
+/// a well-conditioned model; they carry no per-row arrays (``RegressionResults/residuals`` is empty).
+///
+/// - Parameters:
+///   - formula: The model. Terms that need the whole panel in memory (`lag`, `adstock`, `season`,
+///     `trend`) and `center`/`standardize` are refused, as are ridge and HAC covariances.
+///   - csvPath: The file (not standard input, which cannot be read twice).
+///   - options: Weights, covariance (nonrobust, HC0–HC3 or cluster) and missing-value policy.
+///   - readOptions: Delimiter, missing-value spellings and number leniency.
+///   - blockBytes: About how many bytes of the file each block holds (default 8 MB).
+///   - progress: Called after each block with the pass (1-based), the number of passes, and the
+///     bytes read of the file so far in this pass.
+/// - Throws: ``CSVError``, ``FormulaError``, ``DataError`` or ``RegressionError`` naming the line.
+public func fitStreaming(_ formula: Formula, csvPath: String, options: RegressionOptions = .init(),
+                         readOptions: CSVReadOptions = .init(), blockBytes: Int = 8 << 20,
+                         progress: ((_ pass: Int, _ passes: Int, _ bytesRead: Int) -> Void)? = nil) throws -> RegressionResults
+{
+    try StreamingFit(formula: formula, path: csvPath, options: options, readOptions: readOptions,
+                     blockBytes: blockBytes, progress: progress).run()
+}
+
+/// The passes of ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
+private struct StreamingFit {
+    let formula: Formula
+    let path: String
+    let options: RegressionOptions
+    let readOptions: CSVReadOptions
+    let blockBytes: Int
+    let progress: ((Int, Int, Int) -> Void)?
+
+    /// The factors of the model's terms (and the response), each once.
+    var factors: [Factor] {
+        var all: [Factor] = []
+        for term in formula.terms { for f in term.factors where !all.contains(f) { all.append(f) } }
+        return all
+    }
+
+    func checkSupported() throws {
+        if let factor = factors.first(where: { $0.expression.usesTime }) ?? (formula.response?.expression.usesTime == true ? formula.response : nil) {
+            throw RegressionError.notAvailableInBlocks(feature: "'\(factor.name)'",
+                                                       reason: "lags, adstock, seasons and trends need each rep's whole history in memory; fit without --stream")
+        }
+        if let factor = (factors + (formula.response.map { [$0] } ?? [])).first(where: { $0.expression.usesDataStatistics }) {
+            throw RegressionError.notAvailableInBlocks(feature: "'\(factor.name)'",
+                                                       reason: "center() and standardize() need the whole column's mean first; center the column in the file")
+        }
+        if let ridge = options.ridge, ridge > 0 {
+            throw RegressionError.notAvailableInBlocks(feature: "a ridge penalty", reason: "fit without --stream")
+        }
+        if case .hac = options.covariance {
+            throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep; use --cluster rep instead")
+        }
+        if case .cluster(let columns) = options.covariance, columns.count > 2 {
+            throw RegressionError.notAvailableInBlocks(feature: "clustering on more than two columns", reason: "use one or two cluster columns")
+        }
+    }
+
+    func run() throws -> RegressionResults {
+        try checkSupported()
+        let reader = try CSVChunkReader(path: path, options: readOptions, blockBytes: blockBytes)
+        for column in Set(factors.flatMap(\.expression.columns) + (formula.response?.expression.columns ?? []) + (options.weights.map { [$0] } ?? []))
+        where !reader.columnNames.contains(column) {
+            throw DataError.missingColumn(column, available: reader.columnNames, source: path)
+        }
+        if case .cluster(let columns) = options.covariance, let missing = columns.first(where: { !reader.columnNames.contains($0) }) {
+            throw DataError.missingColumn(missing, available: reader.columnNames, source: path)
+        }
+        let encodings = try learnLevels(reader)
+        let passes = encodings.isEmpty ? 2 : 3
+        let (factor, ranges, dropped) = try foldBlocks(reader, encodings: encodings, pass: passes - 1, of: passes)
+        let n = factor.rowCount, p = factor.columnCount
+        guard n > 0 else { throw RegressionError.noRows(dropped: dropped) }
+        guard n >= p else { throw RegressionError.tooFewRows(rows: n, parameters: p, dropped: dropped) }
+
+        let (solver, beta, inverse, steps) = try factor.solve(options: options)
+        var pass = ResidualPass(parameters: p, observations: n, covariance: options.covariance,
+                                provisionalScale: factor.residualSumOfSquares / Double(n - p))
+        try residualPass(reader, encodings: encodings, solver: solver, beta: beta, into: &pass, pass: passes, of: passes)
+
+        // One step of refinement: δ = (AᵀA)⁻¹Aᵀr, and SSR(β + δ) = SSR(β) − δᵀAᵀr.
+        let gradient = pass.gradient.map(\.value)
+        var delta = [Double](repeating: 0, count: p)
+        for i in 0..<p { var sum = CompensatedSum(); for j in 0..<p { sum.addProduct(inverse[i + j * p], gradient[j]) }; delta[i] = sum.value }
+        let refined = zip(beta, delta).map { $0 + $1 }
+        let reduction = zip(delta, gradient).reduce(0) { $0 + $1.0 * $1.1 }
+        let ssr = max(0, pass.summary.squares.value - reduction)
+
+        var results = try RegressionResults(factor: factor, solver: solver, coefficients: refined, residualSumOfSquares: ssr,
+                                            normalizedCovariance: inverse, options: options)
+        results.residualSummary = pass.summary
+        results.leastSquaresFactor = factor
+        results.formula = formula.text
+        results.responseName = factor.responseName
+        results.weightsColumn = options.weights
+        results.droppedRows = dropped
+        results.encodings = encodings
+        results.ranges = ranges
+        results.refinementSteps = steps + 1
+        results.clusterCorrection = options.clusterCorrection
+        results.clusterDegreesOfFreedom = options.clusterDegreesOfFreedom
+        try results.applyCovariance(options.covariance, pass: pass)
+        results.extraNotes.append("Fitted a block of rows at a time in \(passes) passes over the file; per-row residuals are not kept.")
+        return results
+    }
+
+    // MARK: Pass 1: levels
+
+    /// The encodings of the categorical factors over the whole file (empty when there are none;
+    /// then the file is not read in full here).
+    func learnLevels(_ reader: CSVChunkReader) throws -> [String: FactorEncoding] {
+        defer { try? reader.rewind() }
+        guard let first = try reader.next() else { throw CSVError.noDataRows(path: path) }
+        let all = [Bool](repeating: true, count: first.rowCount)
+        let probe = FactorEvaluator(data: first, formula: formula.text, saved: nil, panel: nil)
+        let categorical = try factors.filter { try probe.presentLabels($0, rows: all) != nil }
+        guard !categorical.isEmpty else { return [:] }
+        var present: [Factor: Set<String>] = [:]
+        var block: Dataset? = first
+        while let data = block {
+            let (missing, _) = try DesignMatrix.missingRows(factors: factors + (formula.response.map { [$0] } ?? []),
+                                                            alsoRequire: options.weights.map { [$0] } ?? [], data: data)
+            let keep = missing.map { !$0 }
+            let evaluator = FactorEvaluator(data: data, formula: formula.text, saved: nil, panel: nil)
+            for factor in categorical {
+                if let labels = try evaluator.presentLabels(factor, rows: keep) { present[factor, default: []].formUnion(labels) }
+            }
+            progress?(1, 3, reader.bytesConsumed)
+            block = try reader.next()
+        }
+        var encodings: [String: FactorEncoding] = [:]
+        for factor in categorical {
+            let levels = present[factor] ?? []
+            guard levels.count >= 2 else { throw FormulaError.singleLevel(term: factor.name, level: levels.first ?? "") }
+            encodings[factor.name] = try FactorEvaluator.encoding(of: factor, levels: levels, formula: formula.text)
+        }
+        return encodings
+    }
+
+    // MARK: Blocks
+
+    /// A block's design, checked to have the columns of the first block, and its weights.
+    func design(of data: Dataset, encodings: [String: FactorEncoding], expected: [String]?) throws -> (DesignMatrix, [Double]?) {
+        let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
+                                      missing: options.missing, encodings: encodings)
+        if let expected, design.columnNames != expected {
+            throw RegressionError.blockColumnsDiffer(source: path, line: data.source.line(ofRow: 0), expected: expected, found: design.columnNames)
+        }
+        guard let column = options.weights else { return (design, nil) }
+        let all = try data.numbers(column)
+        let weights = design.rows.map { all[$0] }
+        for (k, w) in weights.enumerated() where !(w > 0) || !w.isFinite {
+            throw RegressionError.invalidWeight(column: column, value: w, source: path, line: data.source.line(ofRow: design.rows[k]))
+        }
+        return (design, weights)
+    }
+
+    // MARK: Pass 2: the factor
+
+    func foldBlocks(_ reader: CSVChunkReader, encodings: [String: FactorEncoding], pass: Int, of passes: Int) throws
+        -> (LeastSquaresFactor, [String: [Double]], Int)
+    {
+        defer { try? reader.rewind() }
+        var factor: LeastSquaresFactor?
+        var ranges: [String: [Double]] = [:]
+        var dropped = 0
+        let numericColumns = Set(factors.flatMap(\.expression.columns))
+        while let data = try reader.next() {
+            let (design, weights) = try self.design(of: data, encodings: encodings, expected: factor?.columnNames)
+            guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
+            let largest = y.reduce(0) { max($0, abs($1)) }
+            if largest > 1e150 { throw RegressionError.responseOutOfRange(largest) }
+            if factor == nil {
+                factor = LeastSquaresFactor(columnNames: design.columnNames, responseName: design.responseName ?? "y",
+                                            hasIntercept: design.hasIntercept, isWeighted: weights != nil)
+            }
+            try factor?.add(design: design.matrix, response: y, weights: weights)
+            dropped += design.droppedRows
+            for column in numericColumns {
+                guard case .numeric(let values) = try data.column(column) else { continue }
+                for row in design.rows where !values[row].isNaN {
+                    let range = ranges[column] ?? [values[row], values[row]]
+                    ranges[column] = [min(range[0], values[row]), max(range[1], values[row])]
+                }
+            }
+            progress?(pass, passes, reader.bytesConsumed)
+        }
+        guard let factor else { throw CSVError.noDataRows(path: path) }
+        return (factor, ranges, dropped)
+    }
+
+    // MARK: Pass 3: residuals
+
+    func residualPass(_ reader: CSVChunkReader, encodings: [String: FactorEncoding], solver: LeastSquaresFactorization,
+                      beta: [Double], into pass: inout ResidualPass, pass number: Int, of passes: Int) throws
+    {
+        let clusterColumns: [String]
+        if case .cluster(let columns) = options.covariance { clusterColumns = columns } else { clusterColumns = [] }
+        var expected: [String]?
+        while let data = try reader.next() {
+            let (design, weights) = try self.design(of: data, encodings: encodings, expected: expected)
+            expected = design.columnNames
+            guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
+            let m = design.rows.count, p = design.columnNames.count
+            // A = W^½X and b = W^½y, the weighted problem the factor holds.
+            var a = design.matrix.values
+            var b = y
+            if let weights {
+                for i in 0..<m {
+                    let root = weights[i].squareRoot()
+                    b[i] *= root
+                    for j in 0..<p { a[i + j * m] *= root }
+                }
+            }
+            var e = b
+            a.withUnsafeBufferPointer { LeastSquaresFactorization.subtractProduct($0, rows: m, columns: p, beta: beta, from: &e) }
+            let lines = design.rows.map { data.source.line(ofRow: $0) }
+            let keys = try clusterColumns.map { try ClusterKey.keys(data.column($0), rows: design.rows) }
+            try pass.add(a: a, residuals: e, roots: weights.map { $0.map { $0.squareRoot() } }, lines: lines,
+                         clusterKeys: keys, solver: solver)
+            progress?(number, passes, reader.bytesConsumed)
+        }
+    }
+}
+
+// MARK: - Residual statistics
+
+/// A cluster's identity in a file read in blocks: codes differ between blocks, values do not.
+enum ClusterKey: Hashable {
+    case text(String)
+    case number(Double)
+    case missing
+
+    static func keys(_ column: Column, rows: [Int]) -> [ClusterKey] {
+        switch column {
+        case .text(let text): rows.map { text[$0].map(ClusterKey.text) ?? .missing }
+        case .numeric(let values): rows.map { values[$0].isNaN ? .missing : .number(values[$0]) }
+        }
+    }
+}
+
+/// Residual statistics of a fit whose rows are not kept: moments (by the one-pass update of
+/// Terriberry, extending Welford's), Durbin–Watson's sums, and the rows with the largest Cook's distance.
+struct ResidualSummary: Sendable {
+    var count = 0
+    var mean = 0.0, m2 = 0.0, m3 = 0.0, m4 = 0.0
+    /// Σeᵢ² and Σ(eᵢ − eᵢ₋₁)², in file order.
+    var squares = CompensatedSum(), successive = CompensatedSum()
+    var last: Double?
+    /// The rows with the largest Cook's distance above 4/n, largest first.
+    var influential: [(line: Int, cooksDistance: Double, leverage: Double, residual: Double)] = []
+
+    mutating func add(_ x: Double) {
+        let n1 = Double(count)
+        count += 1
+        let n = Double(count)
+        let delta = x - mean, deltaN = delta / n, deltaN2 = deltaN * deltaN, term = delta * deltaN * n1
+        mean += deltaN
+        m4 += term * deltaN2 * (n * n - 3 * n + 3) + 6 * deltaN2 * m2 - 4 * deltaN * m3
+        m3 += term * deltaN * (n - 2) - 3 * deltaN * m2
+        m2 += term
+        squares.addProduct(x, x)
+        if let last { let d = x - last; successive.addProduct(d, d) }
+        last = x
+    }
+
+    var durbinWatson: Double { count > 1 ? successive.value / squares.value : .nan }
+
+    /// Biased skewness m₃/m₂^{3/2} and kurtosis m₄/m₂², as scipy's defaults.
+    var skewnessAndKurtosis: (Double, Double) {
+        let n = Double(count), s2 = m2 / n
+        return (m3 / n / Foundation.pow(s2, 1.5), m4 / n / (s2 * s2))
+    }
+}
+
+/// What the residual pass gathers: the summary, Aᵀr for the refinement step, and the middles of
+/// the robust and clustered covariances.
+struct ResidualPass {
+    let parameters: Int, observations: Int
+    let covariance: CovarianceType
+    /// σ̂² from the factor, for Cook's distance.
+    let provisionalScale: Double
+    var summary = ResidualSummary()
+    var gradient: [CompensatedSum]
+    var meat: [Double]?
+    /// Per way of clustering (one, or two and their intersection), the score sums per cluster.
+    var clusters: [[ClusterKey: [Double]]] = []
+
+    init(parameters: Int, observations: Int, covariance: CovarianceType, provisionalScale: Double) {
+        self.parameters = parameters
+        self.observations = observations
+        self.covariance = covariance
+        self.provisionalScale = provisionalScale
+        gradient = Array(repeating: CompensatedSum(), count: parameters)
+        if CovarianceType.heteroskedasticityConsistent.contains(covariance) && covariance != .nonrobust {
+            meat = [Double](repeating: 0, count: parameters * parameters)
+        }
+        if case .cluster(let columns) = covariance { clusters = Array(repeating: [:], count: columns.count == 1 ? 1 : 3) }
+    }
+
+    /// Adds a block: A (m×p, weighted), its weighted residuals, √w, the source lines and cluster keys.
+    mutating func add(a: [Double], residuals e: [Double], roots: [Double]?, lines: [Int], clusterKeys: [[ClusterKey]],
+                      solver: LeastSquaresFactorization) throws
+    {
+        let m = e.count, p = parameters
+        a.withUnsafeBufferPointer { a in
+            e.withUnsafeBufferPointer { r in
+                for j in 0..<p {
+                    gradient[j].add(Compensated.dot(UnsafeBufferPointer(rebasing: a[(j * m)..<((j + 1) * m)]), r))
+                }
+            }
+        }
+        for x in e { summary.add(x) }
+        let type = covariance
+        let (leverage, blockMeat) = try a.withUnsafeBufferPointer { a in
+            try solver.leverageAndMeat(of: a, rows: m, stride: m, meatWeights: meat == nil ? nil : { row, h in
+                RegressionResults.heteroskedasticWeight(type, e[row] * e[row], h)
+            })
+        }
+        if let blockMeat, meat != nil { for k in 0..<(p * p) { meat?[k] += blockMeat[k] } }
+
+        // Cook's distance with the factor's σ̂² (the refinement step changes it in the last digits only).
+        let threshold = 4 / Double(observations)
+        for i in 0..<m {
+            let h = leverage[i]
+            let d = e[i] * e[i] * h / (Double(p) * provisionalScale * (1 - h) * (1 - h))
+            guard d > threshold, summary.influential.count < 5 || d > (summary.influential.last?.cooksDistance ?? 0) else { continue }
+            summary.influential.append((lines[i], d, h, e[i] / (roots?[i] ?? 1)))
+            summary.influential.sort { $0.cooksDistance > $1.cooksDistance }
+            if summary.influential.count > 5 { summary.influential.removeLast() }
+        }
+
+        // Score sums uᵢ = aᵢeᵢ per cluster.
+        guard !clusters.isEmpty else { return }
+        let ways: [[ClusterKey]] = clusterKeys.count == 1 ? clusterKeys
+            : [clusterKeys[0], clusterKeys[1], zip(clusterKeys[0], clusterKeys[1]).map { ClusterKey.text("\($0)|\($1)") }]
+        for (w, keys) in ways.enumerated() {
+            for i in 0..<m {
+                var sums = clusters[w][keys[i]] ?? [Double](repeating: 0, count: p)
+                for j in 0..<p { sums[j] += a[i + j * m] * e[i] }
+                clusters[w][keys[i]] = sums
+            }
+        }
+    }
+
+    /// Σ_g s_g s_gᵀ and the number of groups, per way.
+    var clusterMeats: [(meat: [Double], groups: Int)] {
+        let p = parameters
+        return clusters.map { groups in
+            var meat = [Double](repeating: 0, count: p * p)
+            for s in groups.values { for a in 0..<p { for b in 0..<p { meat[a + b * p] += s[a] * s[b] } } }
+            return (meat, groups.count)
+        }
+    }
+}
+
+// MARK: - Results from a factor
+
+extension LeastSquaresFactor {
+    /// The fit of the rows folded in: coefficients, their covariance, R², F and the information
+    /// criteria. Residual diagnostics and robust covariances need the rows themselves, so those are
+    /// `nan` here (``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)`` computes them).
+    /// - Parameter options: The rank tolerance (covariance types other than nonrobust are refused).
+    /// - Throws: ``RegressionError`` for too few rows, a zero column or collinear columns.
+    public func results(options: RegressionOptions = .init()) throws -> RegressionResults {
+        guard options.covariance == .nonrobust else {
+            throw RegressionError.covarianceNeedsData(options.covariance.rawValue)
+        }
+        let (solver, beta, inverse, steps) = try solve(options: options)
+        var results = try RegressionResults(factor: self, solver: solver, coefficients: beta, residualSumOfSquares: residualSumOfSquares,
+                                            normalizedCovariance: inverse, options: options)
+        results.responseName = responseName
+        results.refinementSteps = steps
+        results.extraNotes.append("Fitted from a triangular factor: residual diagnostics need the rows and are not available.")
+        return results
+    }
+
+    /// The estimates from R alone, with the same rank test and collinearity report as an in-memory fit.
+    func solve(options: RegressionOptions) throws -> (solver: LeastSquaresFactorization, beta: [Double], inverse: [Double], steps: Int) {
+        let n = rowCount, p = columnCount
+        guard n > 0 else { throw RegressionError.noRows(dropped: 0) }
+        guard n >= p else { throw RegressionError.tooFewRows(rows: n, parameters: p, dropped: 0) }
+        let upper = designUpper
+        for j in 0..<p where !(0...j).contains(where: { upper[$0 + j * p] != 0 }) {
+            throw RegressionError.zeroColumn(columnNames[j])
+        }
+        do {
+            let solver = try LeastSquaresFactorization(design: upper, rows: p, columns: p)
+            let scaled = try solver.scaledSingularValues()
+            let tolerance = options.rankTolerance ?? Double(max(n, p)) * Double.ulpOfOne
+            let largest = scaled.first ?? 0
+            let deficient = scaled.filter { !($0 > tolerance * largest) }.count
+            if deficient > 0 {
+                throw RegressionError.collinear(try LeastSquares.collinearities(
+                    design: Matrix(rows: p, columns: p, values: upper), factorization: solver, count: deficient, names: columnNames))
+            }
+            let (beta, _, steps) = try solver.solve(projectedResponse)
+            let inverse = try solver.inverseGram(refined: largest / (scaled.last ?? largest) > 1e4)
+            return (solver, beta, inverse, steps)
+        } catch let error as LinearAlgebraError {
+            throw RegressionError.numerical(error)
+        }
+    }
+}
+
+extension RegressionResults {
+    /// Results from a ``LeastSquaresFactor``: every statistic R and the factor's sums determine.
+    /// Residual diagnostics come from a residual pass when there was one (``residualSummary``).
+    init(factor: LeastSquaresFactor, solver: LeastSquaresFactorization, coefficients: [Double], residualSumOfSquares ssr: Double,
+         normalizedCovariance: [Double], options: RegressionOptions) throws
+    {
+        let n = factor.rowCount, p = factor.columnCount
+        self.columnNames = factor.columnNames
+        self.coefficients = coefficients
+        self.response = []
+        self.weights = nil
+        self.weightLogSum = factor.isWeighted ? factor.logWeightSum : nil
+        self.observationCount = n
+        self.hasIntercept = factor.hasIntercept
+        self.factorization = solver
+        self.singularValues = try solver.singularValues()
+        self.ridgePenalty = nil
+        self.effectiveParameters = Double(p)
+        self.normalizedCovariance = Matrix(rows: p, columns: p, values: normalizedCovariance)
+        self.weightedResiduals = []
+        self.residuals = []
+        self.fittedValues = []
+        self.leverage = []
+        self.rowLines = []
+
+        // A constant lies in the span when √w is: its distance² from the span is Σw − ‖R⁻ᵀs‖², s = Σwᵢxᵢ;
+        // the combination is R⁻¹R⁻ᵀs.
+        let upper = factor.designUpper
+        var combination: [Double]?
+        if factor.hasIntercept {
+            combination = [1] + [Double](repeating: 0, count: p - 1)
+        } else {
+            var z = factor.weightedColumnSums
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &z, rightHandSides: 1, transposed: true)
+            let distance = factor.weightSum - z.reduce(0) { $0 + $1 * $1 }
+            if distance <= 1e-9 * factor.weightSum {
+                try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &z, rightHandSides: 1, transposed: false)
+                combination = z
+            }
+        }
+        self.hasConstant = combination != nil
+        let tss = hasConstant ? factor.responseSumOfSquares
+            : factor.responseSumOfSquares + factor.weightSum * factor.responseMean * factor.responseMean
+        self.residualSumOfSquares = ssr
+        self.totalSumOfSquares = tss
+        self.explainedSumOfSquares = tss - ssr
+        self.covarianceType = .nonrobust
+        self.covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.map { $0 * ssr / (Double(n) - Double(p)) })
+        self.inferenceDegreesOfFreedom = Double(n) - Double(p)
+
+        // VIF_j = (XᵀX)⁻¹ⱼⱼ·TSSⱼ as in the in-memory fit; ‖xⱼ‖² is ‖R eⱼ‖², and with an intercept first the
+        // centred sum of squares is that without R's first row. Weighted fits would need the unweighted R too.
+        if factor.isWeighted {
+            self.varianceInflationFactors = (0..<p).map { _ in nil }
+        } else {
+            self.varianceInflationFactors = (0..<p).map { j -> Double? in
+                if factor.hasIntercept && j == 0 { return nil }
+                let othersSpanConstant = combination.map { abs($0[j]) < 1e-9 } ?? false
+                var squares = CompensatedSum()
+                let first = factor.hasIntercept && othersSpanConstant ? 1 : 0
+                for i in first...j where i <= j { squares.addProduct(upper[i + j * p], upper[i + j * p]) }
+                var centred = squares.value
+                if othersSpanConstant && !factor.hasIntercept {
+                    centred -= factor.weightedColumnSums[j] * factor.weightedColumnSums[j] / Double(n)
+                }
+                return normalizedCovariance[j + j * p] * centred
+            }
+        }
+        if factor.isWeighted { extraNotes.append("VIF is not computed for a weighted fit made a block of rows at a time.") }
+    }
+
+    /// Sets the covariance asked for from the residual pass's middles.
+    mutating func applyCovariance(_ type: CovarianceType, pass: ResidualPass) throws {
+        let n = Double(observationCount), p = parameterCount
+        switch type {
+        case .nonrobust:
+            covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.values.map { $0 * scale })
+        case .hc0, .hc1, .hc2, .hc3:
+            var sandwich = try factorization.sandwich(meat: pass.meat ?? [])
+            if type == .hc1 { sandwich = sandwich.map { $0 * n / dfResidual } }
+            covariance = Matrix(rows: p, columns: p, values: sandwich)
+        case .cluster:
+            let (matrix, df) = clusterCovariance(meats: pass.clusterMeats)
+            covariance = matrix
+            if let df { inferenceDegreesOfFreedom = df }
+        case .hac:
+            throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep")
+        }
+        covarianceType = type
+    }
+}

@@ -15,6 +15,20 @@ struct ModelFileAndAtomicWriteTests {
         return model
     }
 
+    @Test("-o /dev/null writes into the device instead of renaming a file over it")
+    func deviceOutputStaysADevice() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("train.csv").path
+        try Data(Self.training.utf8).write(to: URL(fileURLWithPath: data))
+        for extra in [[], ["--stream"]] {
+            let run = try CLIRunner.run(["fit", data, "--formula", "revenue ~ calls + demos", "--format", "json", "-o", "/dev/null"] + extra)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+            #expect(type == .typeCharacterSpecial)
+        }
+    }
+
     @Test("predict refuses truncated, future-version and foreign model files, and unseen categories, in one line")
     func refusals() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -198,5 +199,69 @@ public final class CSVChunkReader {
         var lines = 0
         for k in range where p[k] == UInt8(ascii: "\n") { lines += 1 }
         return lines
+    }
+}
+
+/// Reads a ``CSVChunkReader``'s blocks ahead on another thread, so parsing the next block overlaps
+/// with the work on the current one. ``finish()`` stops the reading thread; the reader may then be
+/// rewound.
+final class CSVBlockPrefetcher: @unchecked Sendable {
+    // `reader` is only touched by the reading thread until `finish()` has waited for it to stop;
+    // everything else is guarded by `condition`.
+    private let reader: CSVChunkReader
+    private let condition = NSCondition()
+    private var queue: [Result<(Dataset, Int)?, CSVError>] = []
+    private var stopped = false, running = true
+    private let capacity: Int
+
+    init(_ reader: CSVChunkReader, ahead: Int = 2) {
+        self.reader = reader
+        capacity = max(1, ahead)
+        let thread = Thread { [self] in self.readAhead() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func readAhead() {
+        while true {
+            let item: Result<(Dataset, Int)?, CSVError>
+            do throws(CSVError) {
+                item = .success(try reader.next().map { ($0, reader.bytesConsumed) })
+            } catch {
+                item = .failure(error)
+            }
+            condition.lock()
+            while queue.count >= capacity && !stopped { condition.wait() }
+            if stopped { break }
+            queue.append(item)
+            condition.broadcast()
+            condition.unlock()
+            if case .success(.some) = item { continue }
+            condition.lock()
+            break
+        }
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next block and the bytes of the file read up to its end, or `nil` at the end of the file.
+    func next() throws(CSVError) -> (data: Dataset, bytesRead: Int)? {
+        condition.lock()
+        while queue.isEmpty && running { condition.wait() }
+        guard !queue.isEmpty else { condition.unlock(); return nil }
+        let item = queue.removeFirst()
+        condition.broadcast()
+        condition.unlock()
+        return try item.get()
+    }
+
+    /// Stops reading ahead and waits for the reading thread to end.
+    func finish() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
     }
 }

@@ -23,8 +23,15 @@ public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
 public enum AtomicFile {
     /// Replaces the file at `path` with `contents`.
     /// - Throws: ``OutputError/cannotWrite(path:reason:)`` with the system's reason.
+    ///
+    /// A path that is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is written in place:
+    /// renaming over it would replace the device or pipe with a plain file.
     public static func write(_ contents: String, to path: String) throws(OutputError) {
         let bytes = Array(contents.utf8)
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG && info.st_mode & S_IFMT != S_IFDIR {
+            return try writeInPlace(bytes, to: path)
+        }
         let directory: String
         let name: String
         if let slash = path.lastIndex(of: "/") {
@@ -61,6 +68,26 @@ public enum AtomicFile {
             unlink(temporary)
             throw .cannotWrite(path: path, reason: failure)
         }
+    }
+
+    /// Writes to a device or pipe as it is.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(OutputError) {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: Self.reason()) }
+        defer { close(descriptor) }
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = Self.reason(); return
+                }
+                offset += written
+            }
+        }
+        if let failure { throw .cannotWrite(path: path, reason: failure) }
     }
 
     private static func reason() -> String { String(cString: strerror(errno)) }

@@ -129,6 +129,8 @@ private struct StreamingFit {
         let categorical = try factors.filter { try probe.presentLabels($0, rows: all) != nil }
         guard !categorical.isEmpty else { return [:] }
         var present: [Factor: Set<String>] = [:]
+        let blocks = CSVBlockPrefetcher(reader)
+        defer { blocks.finish() }
         var block: Dataset? = first
         while let data = block {
             let (missing, _) = try DesignMatrix.missingRows(factors: factors + (formula.response.map { [$0] } ?? []),
@@ -138,8 +140,9 @@ private struct StreamingFit {
             for factor in categorical {
                 if let labels = try evaluator.presentLabels(factor, rows: keep) { present[factor, default: []].formUnion(labels) }
             }
-            progress?(1, 3, reader.bytesConsumed)
-            block = try reader.next()
+            guard let next = try blocks.next() else { break }
+            progress?(1, 3, next.bytesRead)
+            block = next.data
         }
         var encodings: [String: FactorEncoding] = [:]
         for factor in categorical {
@@ -178,7 +181,9 @@ private struct StreamingFit {
         var ranges: [String: [Double]] = [:]
         var dropped = 0
         let numericColumns = Set(factors.flatMap(\.expression.columns))
-        while let data = try reader.next() {
+        let blocks = CSVBlockPrefetcher(reader)
+        defer { blocks.finish() }
+        while let (data, bytesRead) = try blocks.next() {
             let (design, weights) = try self.design(of: data, encodings: encodings, expected: factor?.columnNames)
             guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
             let largest = y.reduce(0) { max($0, abs($1)) }
@@ -191,12 +196,16 @@ private struct StreamingFit {
             dropped += design.droppedRows
             for column in numericColumns {
                 guard case .numeric(let values) = try data.column(column) else { continue }
+                var low = Double.infinity, high = -Double.infinity
                 for row in design.rows where !values[row].isNaN {
-                    let range = ranges[column] ?? [values[row], values[row]]
-                    ranges[column] = [min(range[0], values[row]), max(range[1], values[row])]
+                    low = min(low, values[row])
+                    high = max(high, values[row])
                 }
+                guard low <= high else { continue }
+                let range = ranges[column] ?? [low, high]
+                ranges[column] = [min(range[0], low), max(range[1], high)]
             }
-            progress?(pass, passes, reader.bytesConsumed)
+            progress?(pass, passes, bytesRead)
         }
         guard let factor else { throw CSVError.noDataRows(path: path) }
         return (factor, ranges, dropped)
@@ -210,7 +219,9 @@ private struct StreamingFit {
         let clusterColumns: [String]
         if case .cluster(let columns) = options.covariance { clusterColumns = columns } else { clusterColumns = [] }
         var expected: [String]?
-        while let data = try reader.next() {
+        let blocks = CSVBlockPrefetcher(reader)
+        defer { blocks.finish() }
+        while let (data, bytesRead) = try blocks.next() {
             let (design, weights) = try self.design(of: data, encodings: encodings, expected: expected)
             expected = design.columnNames
             guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
@@ -231,7 +242,7 @@ private struct StreamingFit {
             let keys = try clusterColumns.map { try ClusterKey.keys(data.column($0), rows: design.rows) }
             try pass.add(a: a, residuals: e, roots: weights.map { $0.map { $0.squareRoot() } }, lines: lines,
                          clusterKeys: keys, solver: solver)
-            progress?(number, passes, reader.bytesConsumed)
+            progress?(number, passes, bytesRead)
         }
     }
 }

@@ -34,9 +34,31 @@ struct CompensatedSum: Sendable {
 enum Compensated {
     /// Σ x, accurate to about twice the working precision.
     static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
-        var total = CompensatedSum()
-        for x in values { total.add(x) }
-        return total.value
+        centredSumOfSquares(values, centre: nil)
+    }
+
+    /// Σ(x − centre)², or Σx when `centre` is nil, accurate to about twice the working precision;
+    /// four independent pairs so the additions do not wait on one another.
+    static func centredSumOfSquares(_ x: UnsafeBufferPointer<Double>, centre: Double?) -> Double {
+        var parts = (CompensatedSum(), CompensatedSum(), CompensatedSum(), CompensatedSum())
+        let n = x.count
+        var i = 0
+        if let centre {
+            while i + 4 <= n {
+                let (a, b, c, d) = (x[i] - centre, x[i + 1] - centre, x[i + 2] - centre, x[i + 3] - centre)
+                parts.0.addProduct(a, a); parts.1.addProduct(b, b); parts.2.addProduct(c, c); parts.3.addProduct(d, d)
+                i += 4
+            }
+            while i < n { let a = x[i] - centre; parts.0.addProduct(a, a); i += 1 }
+        } else {
+            while i + 4 <= n {
+                parts.0.add(x[i]); parts.1.add(x[i + 1]); parts.2.add(x[i + 2]); parts.3.add(x[i + 3])
+                i += 4
+            }
+            while i < n { parts.0.add(x[i]); i += 1 }
+        }
+        for part in [parts.1, parts.2, parts.3] { parts.0.add(part.hi); parts.0.add(part.lo) }
+        return parts.0.value
     }
 
     static func sum(_ values: [Double]) -> Double {
@@ -45,9 +67,20 @@ enum Compensated {
 
     /// Σ x·y, accurate to about twice the working precision (Dot2).
     static func dot(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>) -> Double {
-        var total = CompensatedSum()
-        for i in 0..<min(x.count, y.count) { total.addProduct(x[i], y[i]) }
-        return total.value
+        // Four independent pairs, so the additions do not wait on one another; merged exactly at the end.
+        let n = min(x.count, y.count)
+        var a = CompensatedSum(), b = CompensatedSum(), c = CompensatedSum(), d = CompensatedSum()
+        var i = 0
+        while i + 4 <= n {
+            a.addProduct(x[i], y[i])
+            b.addProduct(x[i + 1], y[i + 1])
+            c.addProduct(x[i + 2], y[i + 2])
+            d.addProduct(x[i + 3], y[i + 3])
+            i += 4
+        }
+        while i < n { a.addProduct(x[i], y[i]); i += 1 }
+        for part in [b, c, d] { a.add(part.hi); a.add(part.lo) }
+        return a.value
     }
 
     /// Σ x², accurate to about twice the working precision.

@@ -185,12 +185,14 @@ public struct RegressionResults: Sendable {
             unweightedInverse = (scaled.last ?? 0) > Double(max(n, p)) * .ulpOfOne * (scaled.first ?? 0)
                 ? try plain.inverseGram(refined: false) : [Double](repeating: .nan, count: p * p)
         }
-        self.varianceInflationFactors = (0..<p).map { j -> Double? in
-            if hasIntercept && j == 0 { return nil }
-            let column = Array(design.column(j))
-            let othersSpanConstant = constantCombination.map { abs($0[j]) < 1e-9 } ?? false
-            let centre = othersSpanConstant ? Compensated.sum(column) / Double(n) : 0
-            return unweightedInverse[j + j * p] * Compensated.sumOfSquares(column.map { $0 - centre })
+        self.varianceInflationFactors = design.values.withUnsafeBufferPointer { values in
+            (0..<p).map { j -> Double? in
+                if hasIntercept && j == 0 { return nil }
+                let column = UnsafeBufferPointer(rebasing: values[(j * n)..<((j + 1) * n)])
+                let othersSpanConstant = constantCombination.map { abs($0[j]) < 1e-9 } ?? false
+                let centre = othersSpanConstant ? Compensated.sum(column) / Double(n) : 0
+                return unweightedInverse[j + j * p] * Compensated.centredSumOfSquares(column, centre: centre)
+            }
         }
     }
 

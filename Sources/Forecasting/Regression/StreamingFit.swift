@@ -33,6 +33,13 @@ public func fitStreaming(_ formula: Formula, csvPath: String, options: Regressio
                      blockBytes: blockBytes, progress: progress).run()
 }
 
+/// Whether ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)`` can fit this model
+/// (no time terms, no `center`/`standardize`, no ridge, no HAC, at most two cluster columns).
+public func canFitStreaming(_ formula: Formula, options: RegressionOptions = .init()) -> Bool {
+    (try? StreamingFit(formula: formula, path: "", options: options, readOptions: .init(), blockBytes: 0, progress: nil)
+        .checkSupported()) != nil
+}
+
 /// The passes of ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
 private struct StreamingFit {
     let formula: Formula

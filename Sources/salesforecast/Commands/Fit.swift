@@ -49,6 +49,9 @@ extension SalesForecast {
         @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (two or three passes).")
         var stream = false
 
+        @Flag(help: "Read the whole file into memory even when it is large (by default files over 32 MB are fitted a block at a time when the model allows).")
+        var inMemory = false
+
         @Option(help: "With --stream: the size of each block, in MB.")
         var blockMB: Int = 8
 
@@ -58,6 +61,7 @@ extension SalesForecast {
         func validate() throws {
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95 (got \(level))") }
             if let ridge, !(ridge >= 0) || !ridge.isFinite { throw ValidationError("--ridge must be a number ≥ 0") }
+            if stream && inMemory { throw ValidationError("--stream and --in-memory contradict each other") }
             if stream && by != nil { throw ValidationError("--stream and --by cannot be combined: fit each group's file with --stream") }
             if saveFactor != nil && !stream { throw ValidationError("--save-factor needs --stream") }
             guard (1...4096).contains(blockMB) else { throw ValidationError("--block-mb must be between 1 and 4096") }
@@ -65,7 +69,7 @@ extension SalesForecast {
 
         func run() throws {
             let parsed = try Formula(formula)
-            if stream { return try runStreaming(parsed) }
+            if stream || shouldStream(parsed) { return try runStreaming(parsed) }
             let data = try input.read()
             // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
             let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
@@ -83,6 +87,18 @@ extension SalesForecast {
             }
             try output.emit(text)
             if let save { try results.savedModel().write(to: save) }
+        }
+
+        /// Files this large are fitted a block at a time when the model allows: holding the columns,
+        /// the design matrix and its factor would take several times the file's numeric data.
+        static let streamingThreshold = 32 << 20
+
+        func shouldStream(_ parsed: Formula) -> Bool {
+            guard !inMemory, by == nil, input.data != "-",
+                  let size = try? FileManager.default.attributesOfItem(atPath: input.data)[.size] as? Int,
+                  size >= Self.streamingThreshold else { return false }
+            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: nil)
+            return canFitStreaming(parsed, options: options)
         }
 
         /// `--stream`: the same report from a fit made a block of rows at a time.

@@ -116,16 +116,25 @@ public struct DesignMatrix: Sendable {
         let m = rows.count
         matrix.values.withUnsafeMutableBufferPointer { out in
             for (j, column) in columns.enumerated() {
+                // Look each piece's values up once per column, not once per cell.
+                var numbers: [[Double]] = [], codes: [([Int32], Int32)] = []
+                for piece in column.pieces {
+                    switch (evaluated[piece.factor], piece.level) {
+                    case (.numeric(let x)?, _): numbers.append(x)
+                    case (.categorical(let c, _, _)?, let level?): codes.append((c, Int32(level)))
+                    default: break
+                    }
+                }
+                let target = out.baseAddress! + j * m
+                if numbers.count == 1 && codes.isEmpty {
+                    numbers[0].withUnsafeBufferPointer { x in for (k, row) in rows.enumerated() { target[k] = x[row] } }
+                    continue
+                }
                 for (k, row) in rows.enumerated() {
                     var value = 1.0
-                    for piece in column.pieces {
-                        switch (evaluated[piece.factor], piece.level) {
-                        case (.numeric(let x)?, _): value *= x[row]
-                        case (.categorical(let codes, _, _)?, let level?): value *= codes[row] == Int32(level) ? 1 : 0
-                        default: break
-                        }
-                    }
-                    out[k + j * m] = value
+                    for x in numbers { value *= x[row] }
+                    for (c, level) in codes where c[row] != level { value = 0 }
+                    target[k] = value
                 }
             }
         }

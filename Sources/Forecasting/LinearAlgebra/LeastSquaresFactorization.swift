@@ -127,14 +127,7 @@ struct LeastSquaresFactorization: Sendable {
             design.withUnsafeBufferPointer { a in
                 Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r, scratch: &low)
             }
-            var g = [Double](repeating: 0, count: p)
-            design.withUnsafeBufferPointer { a in
-                r.withUnsafeBufferPointer { rr in
-                    for j in 0..<p {
-                        g[j] = Compensated.dot(UnsafeBufferPointer(rebasing: a[(j * n)..<((j + 1) * n)]), rr) * columnScale[j]
-                    }
-                }
-            }
+            var g = scaledTransposeProduct(r)
             try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: true)
             try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: false)
             let correction = g.reduce(0) { max($0, abs($1)) }
@@ -182,6 +175,16 @@ struct LeastSquaresFactorization: Sendable {
             for i in 0..<p { inverse[i + j * p] *= columnScale[i] * columnScale[j] }
         }
         return inverse
+    }
+
+    /// A_sᵀr = diag(d)·Aᵀr, each entry computed in twice the working precision.
+    private func scaledTransposeProduct(_ r: [Double]) -> [Double] {
+        let n = rows
+        return design.withUnsafeBufferPointer { a in
+            r.withUnsafeBufferPointer { rr in
+                (0..<columns).map { j in Compensated.dot(UnsafeBufferPointer(rebasing: a[(j * n)..<((j + 1) * n)]), rr) * columnScale[j] }
+            }
+        }
     }
 
     /// r := r − A·beta, each entry computed in twice the working precision.
@@ -243,15 +246,7 @@ struct LeastSquaresFactorization: Sendable {
             } else {
                 accumulate(into: &f, minus: zip(x, columnScale).map { $0 * $1 })
             }
-            var g = [Double](repeating: 0, count: p)
-            design.withUnsafeBufferPointer { a in
-                r.withUnsafeBufferPointer { rr in
-                    for j in 0..<p {
-                        let column = UnsafeBufferPointer(rebasing: a[(j * n)..<((j + 1) * n)])
-                        g[j] = -Compensated.dot(column, rr) * columnScale[j]
-                    }
-                }
-            }
+            var g = scaledTransposeProduct(r).map { -$0 }
             if let k = unitRightHandSide { g[k] -= 1 }
 
             // Solve for the corrections with the factorization: u = R⁻ᵀg, Qᵀf = [f₁; f₂],

@@ -28,15 +28,7 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
     }
     let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
                                   missing: options.missing, panel: panel, only: only)
-    var weights: [Double]?
-    if let column = options.weights {
-        let all = try data.numbers(column)
-        weights = design.rows.map { all[$0] }
-        for (k, w) in (weights ?? []).enumerated() where !(w > 0) || !w.isFinite {
-            throw RegressionError.invalidWeight(column: column, value: w, source: data.source.name,
-                                                line: data.source.line(ofRow: design.rows[k]))
-        }
-    }
+    let weights = try design.weights(options.weights, in: data)
     guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
     var results = try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
                                        hasIntercept: design.hasIntercept, options: options)
@@ -77,6 +69,20 @@ func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, opt
     results.rowLines = design.rows.map { data.source.line(ofRow: $0) }
     results.encodings = design.encodings
     return results
+}
+
+extension DesignMatrix {
+    /// The weights column on the rows used, each checked to be positive and finite (`nil` without one).
+    func weights(_ column: String?, in data: Dataset) throws -> [Double]? {
+        guard let column else { return nil }
+        let all = try data.numbers(column)
+        let weights = rows.map { all[$0] }
+        for (k, w) in weights.enumerated() where !(w > 0) || !w.isFinite {
+            throw RegressionError.invalidWeight(column: column, value: w, source: data.source.name,
+                                                line: data.source.line(ofRow: rows[k]))
+        }
+        return weights
+    }
 }
 
 /// Parses `formula` and fits it; see ``fit(_:to:options:)``.

@@ -442,9 +442,14 @@ public struct RegressionResults: Sendable {
             for j in 0..<p { s[j] += u[i][j] }
             sums[g] = s
         }
+        return (Self.outerProductSum(Array(sums.values), order: p), sums.count)
+    }
+
+    /// Σ s·sᵀ over vectors s of length `order` (column-major order×order).
+    static func outerProductSum(_ vectors: [[Double]], order p: Int) -> [Double] {
         var meat = [Double](repeating: 0, count: p * p)
-        for s in sums.values { for a in 0..<p { for b in 0..<p { meat[a + b * p] += s[a] * s[b] } } }
-        return (meat, sums.count)
+        for s in vectors { for a in 0..<p { for b in 0..<p { meat[a + b * p] += s[a] * s[b] } } }
+        return meat
     }
 
     /// Group codes of the fitted rows for a cluster column (text or numbers; a missing cell is its own group).

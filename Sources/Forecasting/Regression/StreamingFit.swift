@@ -169,13 +169,7 @@ private struct StreamingFit {
         if let expected, design.columnNames != expected {
             throw RegressionError.blockColumnsDiffer(source: path, line: data.source.line(ofRow: 0), expected: expected, found: design.columnNames)
         }
-        guard let column = options.weights else { return (design, nil) }
-        let all = try data.numbers(column)
-        let weights = design.rows.map { all[$0] }
-        for (k, w) in weights.enumerated() where !(w > 0) || !w.isFinite {
-            throw RegressionError.invalidWeight(column: column, value: w, source: path, line: data.source.line(ofRow: design.rows[k]))
-        }
-        return (design, weights)
+        return (design, try design.weights(options.weights, in: data))
     }
 
     // MARK: Pass 2: the factor
@@ -376,12 +370,7 @@ struct ResidualPass {
 
     /// Σ_g s_g s_gᵀ and the number of groups, per way.
     var clusterMeats: [(meat: [Double], groups: Int)] {
-        let p = parameters
-        return clusters.map { groups in
-            var meat = [Double](repeating: 0, count: p * p)
-            for s in groups.values { for a in 0..<p { for b in 0..<p { meat[a + b * p] += s[a] * s[b] } } }
-            return (meat, groups.count)
-        }
+        clusters.map { (RegressionResults.outerProductSum(Array($0.values), order: parameters), $0.count) }
     }
 }
 

@@ -79,7 +79,11 @@ extension SalesForecast {
                 try output.emit(BatchFitReport(formula: formula, by: by, fits: fits, level: level).formatted(output.format))
                 return
             }
-            let results = try Forecasting.fit(parsed, to: data, options: options)
+            try report(Forecasting.fit(parsed, to: data, options: options))
+        }
+
+        /// Prints the fit (with any joint tests) and saves the model when asked.
+        func report(_ results: RegressionResults) throws {
             var text = try results.formatted(output.format, level: level)
             if !test.isEmpty {
                 let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
@@ -112,13 +116,7 @@ extension SalesForecast {
                     report?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
                 }
             }
-            var text = try results.formatted(output.format, level: level)
-            if !test.isEmpty {
-                let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
-                text = try results.formatted(output.format, level: level, tests: tests)
-            }
-            try output.emit(text)
-            if let save { try results.savedModel().write(to: save) }
+            try report(results)
             if let saveFactor, let factor = results.leastSquaresFactor { try factor.write(to: saveFactor) }
         }
     }

@@ -167,8 +167,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
 
     public var description: String {
         switch self {
-        case let .notFound(path): "\(path): no such model file"
-        case let .unreadable(path): "\(path): the model file cannot be read"
+        case let .notFound(path): "\(path): no such file"
+        case let .unreadable(path): "\(path): the file cannot be read"
         case let .notJSON(path): "\(path): not a model file (not a JSON object; truncated?)"
         case let .notAModel(path): "\(path): not a salesforecast model file (no \"format\": \"salesforecast.model\")"
         case let .notAFactor(path): "\(path): not a salesforecast factor file (no \"format\": \"salesforecast.factor\")"

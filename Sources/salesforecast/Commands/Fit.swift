@@ -109,11 +109,11 @@ extension SalesForecast {
         func runStreaming(_ parsed: Formula) throws {
             let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: nil)
             let size = (try? FileManager.default.attributesOfItem(atPath: input.data)[.size] as? Int) ?? 0
-            let report = output.progress("reading")
+            let progress = output.progress("reading")
             let results = try output.timed("streaming fit") {
                 try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.readOptions,
                                  blockBytes: blockMB << 20) { pass, passes, bytes in
-                    report?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
+                    progress?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
                 }
             }
             try report(results)

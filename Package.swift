@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
+// Layers, each depending only on the one below it (the compiler enforces the direction):
+//   CLAPACK          hand-declared LAPACK/BLAS entry points
+//   ForecastingCore  data, time, formulas, linear algebra, distributions, regression, inference
+//   Forecasting      forecasts, backtests, scenarios, goal seek, drivers, reports; re-exports the core
+//   salesforecast    the command-line tool: parses, calls Forecasting, prints
 let package = Package(
     name: "SalesForecast",
     platforms: [.macOS(.v13)],
@@ -22,8 +28,13 @@ let package = Package(
             ]
         ),
         .target(
-            name: "Forecasting",
+            name: "ForecastingCore",
             dependencies: ["CLAPACK"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(
+            name: "Forecasting",
+            dependencies: ["ForecastingCore"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
@@ -42,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ForecastingTests",
-            dependencies: ["Forecasting", "TestSupport"],
+            dependencies: ["Forecasting", "ForecastingCore", "TestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
@@ -52,3 +63,9 @@ let package = Package(
         ),
     ]
 )
+
+// The DocC plugin only when building documentation (SALESFORECAST_DOCC=1), so it never enters the
+// dependency graph of the library's users or of an ordinary build.
+if ProcessInfo.processInfo.environment["SALESFORECAST_DOCC"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"))
+}

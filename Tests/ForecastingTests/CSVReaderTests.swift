@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Forecasting
+@testable import ForecastingCore
 
 private func parse(_ text: String, options: CSVReadOptions = .init()) throws(CSVError) -> Dataset {
     try CSVReader.parse(text, sourceName: "f.csv", options: options)

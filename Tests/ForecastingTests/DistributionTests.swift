@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Forecasting
+@testable import ForecastingCore
 
 // Accuracy tests for the probability distributions.
 //

@@ -1,5 +1,6 @@
 import Testing
 @testable import Forecasting
+@testable import ForecastingCore
 
 /// Formula parsing, term algebra and patsy's column layout. Expected column names were produced by
 /// patsy 1.0.1 (`patsy.dmatrices(formula, df)[1].design_info.column_names`) on the same 12-row frame.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Forecasting
+@testable import ForecastingCore
 
 /// Inputs the fuzzers (scripts/fuzz.sh) found, kept so they stay fixed. Each must end in an error
 /// or a result, never a crash.

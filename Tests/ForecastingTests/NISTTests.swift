@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Forecasting
+@testable import ForecastingCore
 
 /// The eleven NIST StRD linear-regression datasets, fitted through the public API and scored as log
 /// relative error against NIST's certified values (Tests/Fixtures/nist, copied from shared/datasets/nist-strd).

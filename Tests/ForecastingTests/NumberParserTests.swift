@@ -1,5 +1,6 @@
 import Testing
 @testable import Forecasting
+@testable import ForecastingCore
 
 /// What `NumberParser` must return for valid text: exactly `Double(String)`, but only when finite.
 private func reference(_ text: String) -> Double? {

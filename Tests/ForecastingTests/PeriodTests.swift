@@ -1,5 +1,6 @@
 import Testing
 @testable import Forecasting
+@testable import ForecastingCore
 
 @Suite("Periods and panels")
 struct PeriodTests {

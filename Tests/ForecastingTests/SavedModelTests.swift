@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Forecasting
+@testable import ForecastingCore
 
 @Suite("Saved model files")
 struct SavedModelTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Forecasting
+@testable import ForecastingCore
 
 /// A fit made a block of rows at a time (`fitStreaming`) must give the in-memory fit's numbers:
 /// the blocks here are a few kilobytes, so each file is read in dozens of blocks.

@@ -10,44 +10,44 @@ extension DriversReport {
         }
     }
 
-    private static func g(_ x: Double, _ digits: Int = 4) -> String { RegressionResults.general(x, digits: digits) }
+    private static func g(_ x: Double, _ digits: Int = 4) -> String { TextFormat.general(x, digits: digits) }
 
     func text(markdown: Bool) -> String {
-        let percent = RegressionResults.percent(level)
+        let percent = TextFormat.percent(level)
         var out = markdown ? "### What drives `\(response)`\n\n" : "What drives \(response)\nModel: \(formula) (covariance: \(covarianceType.rawValue))\n\n"
         if markdown {
             out += "| rank | activity | term | effect | \(percent) interval | p | standardized | elasticity | per rep-period | best lag | verdict |\n|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
         } else {
-            out += RegressionResults.pad("", 4) + RegressionResults.pad("activity", 14) + RegressionResults.pad("term", 18)
-            out += ["effect", "\(percent) low", "\(percent) high", "p", "std.", "elast.", "per rep-period", "best lag"].map { RegressionResults.left($0, 12) }.joined() + "  verdict\n"
+            out += TextFormat.pad("", 4) + TextFormat.pad("activity", 14) + TextFormat.pad("term", 18)
+            out += ["effect", "\(percent) low", "\(percent) high", "p", "std.", "elast.", "per rep-period", "best lag"].map { TextFormat.left($0, 12) }.joined() + "  verdict\n"
         }
         for (k, a) in activities.enumerated() {
             let verdict = a.addsNothing ? "adds nothing once the others are known (p = \(Self.g(a.jointPValue, 2)))"
                 : (a.estimate > 0 ? "drives results" : "lowers results")
-            let cells = [Self.g(a.estimate), Self.g(a.lower), Self.g(a.upper), RegressionResults.pValueText(a.pValue),
+            let cells = [Self.g(a.estimate), Self.g(a.lower), Self.g(a.upper), TextFormat.pValueText(a.pValue),
                          String(format: "%.3f", a.standardizedEffect), String(format: "%.3f", a.elasticity),
                          QuarterlyForecast.amount(a.contribution), a.bestLag.map(String.init) ?? "—"]
             if markdown {
                 out += "| \(k + 1) | \(a.activity) | `\(a.term)` | \(cells[0]) | \(cells[1]) to \(cells[2]) | \(cells[3]) | \(cells[4]) | \(cells[5]) | \(cells[6]) | \(cells[7]) | \(verdict) |\n"
             } else {
-                out += RegressionResults.pad("\(k + 1).", 4) + RegressionResults.pad(a.activity, 14) + RegressionResults.pad(a.term, 18)
-                out += cells.map { RegressionResults.left($0, 12) }.joined() + "  \(verdict)\n"
+                out += TextFormat.pad("\(k + 1).", 4) + TextFormat.pad(a.activity, 14) + TextFormat.pad(a.term, 18)
+                out += cells.map { TextFormat.left($0, 12) }.joined() + "  \(verdict)\n"
             }
         }
         if !reps.isEmpty {
             out += markdown ? "\n#### Reps: activity against results the model does not explain\n\n| rep | team | activity index | unexplained per period | t | group |\n|---|---|---:|---:|---:|---|\n"
                 : "\nReps: activity against the results the model does not explain (most under-delivering first)\n"
             if !markdown {
-                out += RegressionResults.pad("rep", 22) + RegressionResults.pad("team", 14) + ["activity", "unexplained", "t"].map { RegressionResults.left($0, 12) }.joined() + "  group\n"
+                out += TextFormat.pad("rep", 22) + TextFormat.pad("team", 14) + ["activity", "unexplained", "t"].map { TextFormat.left($0, 12) }.joined() + "  group\n"
             }
             for r in reps {
                 let group = r.group.rawValue + (r.isClear ? "" : " (unclear)")
                 if markdown {
                     out += "| \(r.rep) | \(r.team ?? "") | \(String(format: "%.2f", r.activityIndex)) | \(QuarterlyForecast.amount(r.unexplained)) | \(String(format: "%.2f", r.unexplainedT)) | \(group) |\n"
                 } else {
-                    out += RegressionResults.pad(r.rep, 22) + RegressionResults.pad(r.team ?? "", 14)
+                    out += TextFormat.pad(r.rep, 22) + TextFormat.pad(r.team ?? "", 14)
                     out += [String(format: "%.2f", r.activityIndex), QuarterlyForecast.amount(r.unexplained), String(format: "%.2f", r.unexplainedT)]
-                        .map { RegressionResults.left($0, 12) }.joined() + "  \(group)\n"
+                        .map { TextFormat.left($0, 12) }.joined() + "  \(group)\n"
                 }
             }
             let flagged = reps.filter { $0.group == .busyNotProductive && $0.isClear }.map(\.rep)

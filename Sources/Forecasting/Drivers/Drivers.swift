@@ -188,9 +188,3 @@ public func drivers(history: Dataset, formula: String, layout: PanelLayout, opti
     return DriversReport(formula: formula, response: results.responseName, covarianceType: results.covarianceType,
                          level: level, activities: drivers, reps: reps, funnel: steps)
 }
-
-func standardDeviation(_ x: [Double]) -> Double {
-    guard x.count > 1 else { return .nan }
-    let mean = x.reduce(0, +) / Double(x.count)
-    return (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count - 1)).squareRoot()
-}

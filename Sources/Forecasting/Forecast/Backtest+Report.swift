@@ -9,27 +9,27 @@ extension BacktestReport: Report {
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
         out += "Model: \(formula) (intervals with covariance \(covarianceType.rawValue))\n\n"
         let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
-        out += RegressionResults.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { RegressionResults.left($0, 10) }.joined() + "\n"
+        out += TextFormat.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { TextFormat.left($0, 10) }.joined() + "\n"
         out += String(repeating: "-", count: width + 70) + "\n"
         for m in methods {
-            out += RegressionResults.pad(m.method, width)
+            out += TextFormat.pad(m.method, width)
             out += [String(m.count), QuarterlyForecast.amount(m.mae), QuarterlyForecast.amount(m.rmse),
                     String(format: "%.1f%%", m.mape), String(format: "%.1f%%", m.wape),
-                    Self.percent(m.coverage80), Self.percent(m.coverage95)].map { RegressionResults.left($0, 10) }.joined() + "\n"
+                    Self.percent(m.coverage80), Self.percent(m.coverage95)].map { TextFormat.left($0, 10) }.joined() + "\n"
         }
         if let best = methods.min(by: { $0.wape < $1.wape }) { out += "\nLowest WAPE: \(best.method).\n" }
-        out += "\nWAPE by quarter:\n" + RegressionResults.pad("quarter", 10) + methods.map { RegressionResults.left(Self.short($0.method), 14) }.joined() + "\n"
+        out += "\nWAPE by quarter:\n" + TextFormat.pad("quarter", 10) + methods.map { TextFormat.left(Self.short($0.method), 14) }.joined() + "\n"
         for (quarter, wape) in wapeByQuarter {
-            out += RegressionResults.pad(quarter.description, 10) + methods.map { RegressionResults.left(String(format: "%.1f%%", wape[$0.method] ?? .nan), 14) }.joined() + "\n"
+            out += TextFormat.pad(quarter.description, 10) + methods.map { TextFormat.left(String(format: "%.1f%%", wape[$0.method] ?? .nan), 14) }.joined() + "\n"
         }
         if !coverageByTeam.isEmpty {
             out += "\nInterval coverage by team (80% / 95%):\n"
             let methodNames = Array(Set(coverageByTeam.map(\.method))).sorted()
-            out += RegressionResults.pad("team", 14) + methodNames.map { RegressionResults.left(Self.short($0), 22) }.joined() + "\n"
+            out += TextFormat.pad("team", 14) + methodNames.map { TextFormat.left(Self.short($0), 22) }.joined() + "\n"
             for team in Array(Set(coverageByTeam.map(\.team))).sorted() {
-                out += RegressionResults.pad(team, 14) + methodNames.map { method in
+                out += TextFormat.pad(team, 14) + methodNames.map { method in
                     let c = coverageByTeam.first { $0.team == team && $0.method == method }
-                    return RegressionResults.left(c.map { String(format: "%.0f%% / %.0f%% (n %d)", $0.coverage80 * 100, $0.coverage95 * 100, $0.count) } ?? "", 22)
+                    return TextFormat.left(c.map { String(format: "%.0f%% / %.0f%% (n %d)", $0.coverage80 * 100, $0.coverage95 * 100, $0.count) } ?? "", 22)
                 }.joined() + "\n"
             }
         }

@@ -76,14 +76,14 @@ extension LeadingIndicatorScan {
             let lags = Set(cells.map(\.lag)).sorted()
             let width = max(12, (best.map(\.activity.count).max() ?? 0) + 2)
             var out = "Leading indicators of \(response): R² of \(response) ~ lag(activity, k)\(controls.map { " + " + $0 } ?? "") on the same \(observations) rows\n\n"
-            out += RegressionResults.pad("activity", width) + lags.map { RegressionResults.left("lag \($0)", 10) }.joined() + RegressionResults.left("best lag", 10) + RegressionResults.left("t", 9) + "\n"
+            out += TextFormat.pad("activity", width) + lags.map { TextFormat.left("lag \($0)", 10) }.joined() + TextFormat.left("best lag", 10) + TextFormat.left("t", 9) + "\n"
             for b in best {
-                out += RegressionResults.pad(b.activity, width)
+                out += TextFormat.pad(b.activity, width)
                 out += lags.map { k in
                     let c = cells.first { $0.activity == b.activity && $0.lag == k }
-                    return RegressionResults.left((c.map { String(format: "%.3f", $0.rSquared) } ?? "") + (k == b.lag ? "*" : " "), 10)
+                    return TextFormat.left((c.map { String(format: "%.3f", $0.rSquared) } ?? "") + (k == b.lag ? "*" : " "), 10)
                 }.joined()
-                out += RegressionResults.left(String(b.lag), 10) + RegressionResults.left(String(format: "%.2f", b.tStatistic), 9) + "\n"
+                out += TextFormat.left(String(b.lag), 10) + TextFormat.left(String(format: "%.2f", b.tStatistic), 9) + "\n"
             }
             return out + "\n* best lag (highest R²). A lag that explains little at every k suggests an activity that does not drive results.\n"
         }

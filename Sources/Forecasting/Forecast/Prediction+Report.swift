@@ -18,13 +18,13 @@ extension Prediction {
                 + rows.indices.map { k in "\(lines[k])," + columns.map { "\($0[k])" }.joined(separator: ",") }.joined(separator: "\n") + "\n"
         case .markdown:
             return "| line | " + names.joined(separator: " | ") + " |\n|---:|" + String(repeating: "---:|", count: names.count) + "\n"
-                + rows.indices.map { k in "| \(lines[k]) | " + columns.map { RegressionResults.general($0[k], digits: 6) }.joined(separator: " | ") + " |" }
+                + rows.indices.map { k in "| \(lines[k]) | " + columns.map { TextFormat.general($0[k], digits: 6) }.joined(separator: " | ") + " |" }
                     .joined(separator: "\n") + "\n"
         case .text:
-            let header = RegressionResults.left("line", 8) + names.map { RegressionResults.left($0, 15) }.joined()
-            return "Predictions with \(RegressionResults.percent(level)) intervals\n" + header + "\n"
+            let header = TextFormat.left("line", 8) + names.map { TextFormat.left($0, 15) }.joined()
+            return "Predictions with \(TextFormat.percent(level)) intervals\n" + header + "\n"
                 + rows.indices.map { k in
-                    RegressionResults.left(String(lines[k]), 8) + columns.map { RegressionResults.left(RegressionResults.general($0[k], digits: 7), 15) }.joined()
+                    TextFormat.left(String(lines[k]), 8) + columns.map { TextFormat.left(TextFormat.general($0[k], digits: 7), 15) }.joined()
                 }.joined(separator: "\n") + "\n"
         }
     }

@@ -4,22 +4,22 @@ extension QuarterlyForecast: Report {
     var allLines: [ForecastLine] { reps + teams + [total] }
 
 
-    private var percent: String { RegressionResults.percent(level) }
+    private var percent: String { TextFormat.percent(level) }
 
     public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
         out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (covariance: \(covarianceType.rawValue))\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
         let nameWidth = max(10, (allLines.map(\.name.count).max() ?? 0) + 4)
-        var header = RegressionResults.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { RegressionResults.left($0, 13) }.joined()
-        if hasQuota { header += RegressionResults.left("quota", 13) + RegressionResults.left("P(quota)", 10) }
+        var header = TextFormat.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { TextFormat.left($0, 13) }.joined()
+        if hasQuota { header += TextFormat.left("quota", 13) + TextFormat.left("P(quota)", 10) }
         func row(_ l: ForecastLine, indent: String = "") -> String {
             let i = l.rollUp.interval
-            var s = RegressionResults.pad(indent + l.name, nameWidth) + [l.rollUp.mean, i.lower, i.upper, l.rollUp.observationSE]
-                .map { RegressionResults.left(Self.amount($0), 13) }.joined()
+            var s = TextFormat.pad(indent + l.name, nameWidth) + [l.rollUp.mean, i.lower, i.upper, l.rollUp.observationSE]
+                .map { TextFormat.left(Self.amount($0), 13) }.joined()
             if hasQuota {
-                s += RegressionResults.left(l.quota.map(Self.amount) ?? "", 13)
-                s += RegressionResults.left(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "", 10)
+                s += TextFormat.left(l.quota.map(Self.amount) ?? "", 13)
+                s += TextFormat.left(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "", 10)
             }
             return s + "\n"
         }

@@ -2,7 +2,7 @@ import Foundation
 
 extension WhatIfReport: Report {
 
-    private var percent: String { RegressionResults.percent(level) }
+    private var percent: String { TextFormat.percent(level) }
     private static func amount(_ x: Double) -> String { QuarterlyForecast.amount(x) }
     private static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + amount(x) }
 
@@ -17,7 +17,7 @@ extension WhatIfReport: Report {
             out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
             out += "from the uncertainty of the estimates, the same reps and periods compared)\n"
             for t in o.teams where t.difference != 0 {
-                out += "    \(RegressionResults.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.lower)) to \(Self.signed(t.upper)))\n"
+                out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.lower)) to \(Self.signed(t.upper)))\n"
             }
             for w in o.warnings { out += "  warning: \(w)\n" }
             out += "\n"

@@ -71,3 +71,10 @@ enum Diagnostics {
         return (k2, Foundation.exp(-k2 / 2))
     }
 }
+
+/// The sample standard deviation (n − 1 in the denominator); `nan` for fewer than two values.
+package func standardDeviation(_ x: [Double]) -> Double {
+    guard x.count > 1 else { return .nan }
+    let mean = Compensated.sum(x) / Double(x.count)
+    return (Compensated.sumOfSquares(x.map { $0 - mean }) / Double(x.count - 1)).squareRoot()
+}

@@ -22,7 +22,7 @@ public func fit(_ formula: Formula, to data: Dataset, options: RegressionOptions
 
 /// Fits on the rows marked in `only` (all when `nil`), with `panel` giving periods and entities.
 /// Rows outside `only` still serve as history for `lag` and `adstock`.
-func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> RegressionResults {
+package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> RegressionResults {
     if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
         throw TimeError.noPeriodColumn(term: term.name)
     }

@@ -93,7 +93,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     }
 
     /// The first day of the period, as days since 1970-01-01.
-    var firstDay: Int {
+    package var firstDay: Int {
         switch frequency {
         case .day: index
         case .week: Self.epochMonday + 7 * index
@@ -134,10 +134,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     // MARK: Calendar arithmetic (proleptic Gregorian; Howard Hinnant's days_from_civil)
 
-    static let epochMonday = -3  // 1969-12-29, the Monday of the ISO week holding 1970-01-01
+    package static let epochMonday = -3  // 1969-12-29, the Monday of the ISO week holding 1970-01-01
 
-    static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-    static func modulo(_ a: Int, _ b: Int) -> Int { a - b * floorDivide(a, b) }
+    package static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    package static func modulo(_ a: Int, _ b: Int) -> Int { a - b * floorDivide(a, b) }
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

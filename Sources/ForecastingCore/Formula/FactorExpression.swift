@@ -1,7 +1,7 @@
 /// The functions a formula may call.
 ///
 /// Names follow patsy and R: `np.log` and `numpy.log` are accepted for `log`, `scale` for `standardize`.
-enum FunctionName: String, Sendable, Equatable, CaseIterable {
+package enum FunctionName: String, Sendable, Equatable, CaseIterable {
     /// Arithmetic as written: `I(x^2)`, `I(calls + emails)`.
     case identity = "I"
     /// Categorical with treatment coding: `C(x)`, `C(x, Treatment('b'))`.
@@ -34,13 +34,13 @@ enum FunctionName: String, Sendable, Equatable, CaseIterable {
 }
 
 /// An argument of a function call, optionally named (`Treatment(reference='b')`).
-struct FactorArgument: Sendable, Equatable {
+package struct FactorArgument: Sendable, Equatable {
     var label: String?
     var value: FactorExpression
 }
 
 /// The expression behind one factor of a formula: a column, a constant, arithmetic or a call.
-indirect enum FactorExpression: Sendable, Equatable {
+package indirect enum FactorExpression: Sendable, Equatable {
     case column(String)
     case number(Double)
     case string(String)
@@ -51,7 +51,7 @@ indirect enum FactorExpression: Sendable, Equatable {
     case call(FunctionName, [FactorArgument], offset: Int)
 
     /// Whether the expression uses the panel's periods (`lag`, `adstock`, `season`, `trend`).
-    var usesTime: Bool {
+    package var usesTime: Bool {
         switch self {
         case .column, .number, .string: false
         case .negate(let inner): inner.usesTime
@@ -73,7 +73,7 @@ indirect enum FactorExpression: Sendable, Equatable {
     }
 
     /// The columns the expression reads.
-    var columns: [String] {
+    package var columns: [String] {
         switch self {
         case .column(let name): [name]
         case .number, .string: []
@@ -89,7 +89,7 @@ indirect enum FactorExpression: Sendable, Equatable {
 public struct Factor: Hashable, Sendable, CustomStringConvertible {
     /// The name used in coefficient names.
     public let name: String
-    let expression: FactorExpression
+    package let expression: FactorExpression
     /// 0-based character offset in the formula, for error messages.
     let offset: Int
 

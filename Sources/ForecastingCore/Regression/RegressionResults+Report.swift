@@ -125,7 +125,7 @@ extension RegressionResults {
 
     /// Markdown: a table of fit statistics and the coefficient table.
     public func markdown(level: Double = 0.95) throws(RegressionError) -> String {
-        let percent = Self.percent(level)
+        let percent = TextFormat.percent(level)
         var out = "### \(method) regression of `\(responseName)`\n\n"
         if let formula { out += "Formula: `\(formula)`\n\n" }
         out += "| statistic | value |\n|---|---:|\n"
@@ -133,9 +133,9 @@ extension RegressionResults {
         out += "\n| term | estimate | std. error | t | P>\\|t\\| | \(percent) low | \(percent) high | VIF |\n"
         out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for row in try coefficientTable(level: level) {
-            let cells = [row.estimate, row.standardError, row.tStatistic].map { Self.general($0) }
-                + [Self.pValueText(row.pValue)] + [row.lower, row.upper].map { Self.general($0) }
-                + [row.vif.map { Self.general($0) } ?? ""]
+            let cells = [row.estimate, row.standardError, row.tStatistic].map { TextFormat.general($0) }
+                + [TextFormat.pValueText(row.pValue)] + [row.lower, row.upper].map { TextFormat.general($0) }
+                + [row.vif.map { TextFormat.general($0) } ?? ""]
             out += "| `\(row.term)` | " + cells.joined(separator: " | ") + " |\n"
         }
         for note in notes() { out += "\n- \(note)" }
@@ -152,47 +152,47 @@ extension RegressionResults {
         let jb = jarqueBera, omni = omnibus
         let left: [(String, String)] = [
             ("Dep. Variable:", responseName), ("Model:", method),
-            ("Method:", ridgePenalty == nil ? "Least Squares" : "Ridge (λ = \(Self.general(ridgePenalty ?? 0)))"),
+            ("Method:", ridgePenalty == nil ? "Least Squares" : "Ridge (λ = \(TextFormat.general(ridgePenalty ?? 0)))"),
             ("No. Observations:", String(observationCount)), ("Rows dropped (missing):", String(droppedRows)),
-            ("Df Residuals:", Self.general(dfResidual)), ("Df Model:", Self.general(dfModel)),
+            ("Df Residuals:", TextFormat.general(dfResidual)), ("Df Model:", TextFormat.general(dfModel)),
             ("Covariance Type:", covarianceType.rawValue),
         ]
         let right: [(String, String)] = [
-            ("R-squared:", Self.fixed(rSquared, 3)), ("Adj. R-squared:", Self.fixed(adjustedRSquared, 3)),
-            ("F-statistic:", Self.general(fStatistic)), ("Prob (F-statistic):", Self.general(fPValue, digits: 3)),
-            ("Log-Likelihood:", Self.general(logLikelihood)), ("AIC:", Self.general(aic)), ("BIC:", Self.general(bic)),
-            ("Residual std. error:", Self.general(residualStandardError)),
+            ("R-squared:", TextFormat.fixed(rSquared, 3)), ("Adj. R-squared:", TextFormat.fixed(adjustedRSquared, 3)),
+            ("F-statistic:", TextFormat.general(fStatistic)), ("Prob (F-statistic):", TextFormat.general(fPValue, digits: 3)),
+            ("Log-Likelihood:", TextFormat.general(logLikelihood)), ("AIC:", TextFormat.general(aic)), ("BIC:", TextFormat.general(bic)),
+            ("Residual std. error:", TextFormat.general(residualStandardError)),
         ]
         for k in 0..<max(left.count, right.count) {
-            let l = k < left.count ? Self.pair(left[k], 38) : String(repeating: " ", count: 38)
-            let r = k < right.count ? Self.pair(right[k], 38) : ""
+            let l = k < left.count ? TextFormat.pair(left[k], 38) : String(repeating: " ", count: 38)
+            let r = k < right.count ? TextFormat.pair(right[k], 38) : ""
             out += l + "  " + r + "\n"
         }
         out += rule + "\n"
         let table = try coefficientTable(level: level)
         let nameWidth = max(12, min(40, (table.map(\.term.count).max() ?? 0) + 2))
-        let lowLabel = "[\(Self.trimmed((1 - level) / 2))", highLabel = "\(Self.trimmed(1 - (1 - level) / 2))]"
-        out += Self.pad("", nameWidth) + [ "coef", "std err", "t", "P>|t|", lowLabel, highLabel, "VIF"].map { Self.left($0, 11) }.joined() + "\n"
+        let lowLabel = "[\(TextFormat.trimmed((1 - level) / 2))", highLabel = "\(TextFormat.trimmed(1 - (1 - level) / 2))]"
+        out += TextFormat.pad("", nameWidth) + [ "coef", "std err", "t", "P>|t|", lowLabel, highLabel, "VIF"].map { TextFormat.left($0, 11) }.joined() + "\n"
         out += String(repeating: "-", count: nameWidth + 77) + "\n"
         for row in table {
-            let cells = [Self.cell(row.estimate), Self.cell(row.standardError), Self.fixed(row.tStatistic, 3),
-                         Self.fixed(row.pValue, 3), Self.cell(row.lower), Self.cell(row.upper),
-                         row.vif.map { Self.fixed($0, 2) } ?? ""]
-            out += Self.pad(row.term, nameWidth) + cells.map { Self.left($0, 11) }.joined() + "\n"
+            let cells = [TextFormat.cell(row.estimate), TextFormat.cell(row.standardError), TextFormat.fixed(row.tStatistic, 3),
+                         TextFormat.fixed(row.pValue, 3), TextFormat.cell(row.lower), TextFormat.cell(row.upper),
+                         row.vif.map { TextFormat.fixed($0, 2) } ?? ""]
+            out += TextFormat.pad(row.term, nameWidth) + cells.map { TextFormat.left($0, 11) }.joined() + "\n"
         }
         out += rule + "\n"
         let bottom: [((String, String), (String, String))] = [
-            (("Omnibus:", Self.fixed(omni.statistic, 3)), ("Durbin-Watson:", Self.fixed(durbinWatson, 3))),
-            (("Prob(Omnibus):", Self.fixed(omni.pValue, 3)), ("Jarque-Bera (JB):", Self.fixed(jb.statistic, 3))),
-            (("Skew:", Self.fixed(jb.skewness, 3)), ("Prob(JB):", Self.general(jb.pValue, digits: 3))),
-            (("Kurtosis:", Self.fixed(jb.kurtosis, 3)), ("Cond. No.", Self.general(conditionNumber, digits: 3))),
+            (("Omnibus:", TextFormat.fixed(omni.statistic, 3)), ("Durbin-Watson:", TextFormat.fixed(durbinWatson, 3))),
+            (("Prob(Omnibus):", TextFormat.fixed(omni.pValue, 3)), ("Jarque-Bera (JB):", TextFormat.fixed(jb.statistic, 3))),
+            (("Skew:", TextFormat.fixed(jb.skewness, 3)), ("Prob(JB):", TextFormat.general(jb.pValue, digits: 3))),
+            (("Kurtosis:", TextFormat.fixed(jb.kurtosis, 3)), ("Cond. No.", TextFormat.general(conditionNumber, digits: 3))),
         ]
-        for (l, r) in bottom { out += Self.pair(l, 38) + "  " + Self.pair(r, 38) + "\n" }
+        for (l, r) in bottom { out += TextFormat.pair(l, 38) + "  " + TextFormat.pair(r, 38) + "\n" }
         out += rule + "\n"
         let influential = influentialRows()
         if !influential.isEmpty {
             out += "Most influential rows (Cook's distance > 4/n): "
-            out += influential.map { "line \($0.line) (\(Self.general($0.cooksDistance, digits: 3)))" }.joined(separator: ", ") + "\n"
+            out += influential.map { "line \($0.line) (\(TextFormat.general($0.cooksDistance, digits: 3)))" }.joined(separator: ", ") + "\n"
         }
         let notes = notes()
         if !notes.isEmpty {
@@ -207,7 +207,7 @@ extension RegressionResults {
         var notes: [String] = []
         notes.append(covarianceType.explanation)
         if inferenceDegreesOfFreedom != dfResidual {
-            notes.append("Tests and intervals use \(Self.general(inferenceDegreesOfFreedom)) degrees of freedom (clusters − 1).")
+            notes.append("Tests and intervals use \(TextFormat.general(inferenceDegreesOfFreedom)) degrees of freedom (clusters − 1).")
         }
         if droppedRows > 0 { notes.append("\(droppedRows) rows with missing values were dropped.") }
         if rowsWithoutHistory > 0 {
@@ -219,7 +219,7 @@ extension RegressionResults {
         }
         let scaledCondition = singularValuesScaledRatio
         if scaledCondition > 1e3 {
-            notes.append("The condition number is large (\(Self.general(conditionNumber, digits: 3)); \(Self.general(scaledCondition, digits: 3)) with columns scaled to unit length): activities move together, so their separate effects are uncertain (see the VIF column).")
+            notes.append("The condition number is large (\(TextFormat.general(conditionNumber, digits: 3)); \(TextFormat.general(scaledCondition, digits: 3)) with columns scaled to unit length): activities move together, so their separate effects are uncertain (see the VIF column).")
         }
         if dfResidual <= 0 { notes.append("No residual degrees of freedom: standard errors and tests are undefined.") }
         notes += extraNotes
@@ -234,52 +234,13 @@ extension RegressionResults {
 
     func statisticLines() -> [(String, String)] {
         [("Observations", String(observationCount)), ("Rows dropped (missing)", String(droppedRows)),
-         ("Df model / residual", "\(Self.general(dfModel)) / \(Self.general(dfResidual))"),
-         ("R²", Self.general(rSquared)), ("Adjusted R²", Self.general(adjustedRSquared)),
-         ("Residual std. error", Self.general(residualStandardError)),
-         ("F statistic", Self.general(fStatistic)), ("P(F)", Self.pValueText(fPValue)),
-         ("Log-likelihood", Self.general(logLikelihood)), ("AIC", Self.general(aic)), ("BIC", Self.general(bic)),
-         ("Condition number", Self.general(conditionNumber, digits: 3)), ("Durbin–Watson", Self.fixed(durbinWatson, 3)),
+         ("Df model / residual", "\(TextFormat.general(dfModel)) / \(TextFormat.general(dfResidual))"),
+         ("R²", TextFormat.general(rSquared)), ("Adjusted R²", TextFormat.general(adjustedRSquared)),
+         ("Residual std. error", TextFormat.general(residualStandardError)),
+         ("F statistic", TextFormat.general(fStatistic)), ("P(F)", TextFormat.pValueText(fPValue)),
+         ("Log-likelihood", TextFormat.general(logLikelihood)), ("AIC", TextFormat.general(aic)), ("BIC", TextFormat.general(bic)),
+         ("Condition number", TextFormat.general(conditionNumber, digits: 3)), ("Durbin–Watson", TextFormat.fixed(durbinWatson, 3)),
          ("Covariance", covarianceType.rawValue)]
-    }
-
-    // MARK: Number formatting (statsmodels' `forg`: 4 significant digits, fixed when moderate)
-
-    static func cell(_ x: Double) -> String {
-        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-        return abs(x) >= 1e4 || (abs(x) < 1e-4 && x != 0) ? String(format: "%.4g", x) : String(format: "%.4f", x)
-    }
-    static func fixed(_ x: Double, _ digits: Int) -> String {
-        x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))
-    }
-    static func general(_ x: Double, digits: Int = 4) -> String {
-        x.isFinite ? String(format: "%.\(digits)g", x) : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))
-    }
-    static func pValueText(_ p: Double) -> String { p < 0.001 && p > 0 ? String(format: "%.2e", p) : fixed(p, 3) }
-    static func percent(_ level: Double) -> String { trimmed(level * 100) + "%" }
-    static func trimmed(_ x: Double) -> String {
-        var s = String(format: "%.4f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
-    }
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? String(s.prefix(width - 1)) + " " : s + String(repeating: " ", count: width - s.count)
-    }
-    static func left(_ s: String, _ width: Int) -> String {
-        s.count >= width ? " " + s : String(repeating: " ", count: width - s.count) + s
-    }
-    static func pair(_ item: (String, String), _ width: Int) -> String {
-        let gap = max(1, width - item.0.count - item.1.count)
-        return item.0 + String(repeating: " ", count: gap) + item.1
-    }
-}
-
-/// Quoting for CSV output (RFC 4180).
-enum CSVText {
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
@@ -315,7 +276,7 @@ extension RegressionResults {
     /// The results with joint tests appended (text: lines after the summary; JSON: a `tests` array).
     public func formatted(_ format: ReportFormat, level: Double, tests: [WaldTestResult]) throws(RegressionError) -> String {
         func line(_ t: WaldTestResult) -> String {
-            "Wald test that \(t.terms.joined(separator: ", ")) are all zero: F(\(Self.general(t.numeratorDF)), \(Self.general(t.denominatorDF))) = \(Self.general(t.statistic)), p = \(Self.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
+            "Wald test that \(t.terms.joined(separator: ", ")) are all zero: F(\(TextFormat.general(t.numeratorDF)), \(TextFormat.general(t.denominatorDF))) = \(TextFormat.general(t.statistic)), p = \(TextFormat.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
         }
         switch format {
         case .json:

@@ -87,20 +87,20 @@ public struct BatchFitReport: Report {
     public func text() -> String {
         let ok = fits.filter { $0.results != nil }.count
         var out = "Batch fit of \(formula) by \(by): \(fits.count) groups, \(ok) fitted\n\n"
-        out += RegressionResults.pad(by, 24) + ["n", "R²", "sigma"].map { RegressionResults.left($0, 12) }.joined() + "\n"
+        out += TextFormat.pad(by, 24) + ["n", "R²", "sigma"].map { TextFormat.left($0, 12) }.joined() + "\n"
         for f in fits {
             if let r = f.results {
-                out += RegressionResults.pad(f.group, 24) + [String(r.observationCount), RegressionResults.fixed(r.rSquared, 3),
-                    RegressionResults.general(r.residualStandardError)].map { RegressionResults.left($0, 12) }.joined() + "\n"
+                out += TextFormat.pad(f.group, 24) + [String(r.observationCount), TextFormat.fixed(r.rSquared, 3),
+                    TextFormat.general(r.residualStandardError)].map { TextFormat.left($0, 12) }.joined() + "\n"
             } else {
-                out += RegressionResults.pad(f.group, 24) + "  not fitted: \(f.error ?? "")\n"
+                out += TextFormat.pad(f.group, 24) + "  not fitted: \(f.error ?? "")\n"
             }
         }
-        out += "\nPooled over groups (estimates):\n" + RegressionResults.pad("term", 24)
-            + ["groups", "mean", "sd", "min", "max"].map { RegressionResults.left($0, 12) }.joined() + "\n"
+        out += "\nPooled over groups (estimates):\n" + TextFormat.pad("term", 24)
+            + ["groups", "mean", "sd", "min", "max"].map { TextFormat.left($0, 12) }.joined() + "\n"
         for p in pooled {
-            out += RegressionResults.pad(p.term, 24) + [String(p.groups)].map { RegressionResults.left($0, 12) }.joined()
-                + [p.mean, p.sd, p.min, p.max].map { RegressionResults.left(RegressionResults.general($0), 12) }.joined() + "\n"
+            out += TextFormat.pad(p.term, 24) + [String(p.groups)].map { TextFormat.left($0, 12) }.joined()
+                + [p.mean, p.sd, p.min, p.max].map { TextFormat.left(TextFormat.general($0), 12) }.joined() + "\n"
         }
         return out
     }
@@ -139,7 +139,7 @@ public struct BatchFitReport: Report {
         var out = "### Batch fit of `\(formula)` by `\(by)`\n\n| \(by) | n | R² | sigma |\n|---|---:|---:|---:|\n"
         for f in fits {
             if let r = f.results {
-                out += "| \(f.group) | \(r.observationCount) | \(RegressionResults.fixed(r.rSquared, 3)) | \(RegressionResults.general(r.residualStandardError)) |\n"
+                out += "| \(f.group) | \(r.observationCount) | \(TextFormat.fixed(r.rSquared, 3)) | \(TextFormat.general(r.residualStandardError)) |\n"
             } else {
                 out += "| \(f.group) | — | — | not fitted: \(f.error ?? "") |\n"
             }

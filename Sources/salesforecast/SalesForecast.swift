@@ -28,8 +28,8 @@ struct SalesForecast: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            if isLibraryError(error) {
-                printError("salesforecast: error: \(error)")
+            if let error = error as? any ForecastingError {
+                printError("salesforecast: error: \(error)" + (hint(for: error).map { " (\($0))" } ?? ""))
                 systemExit(1)
             }
             if code == .validationFailure {
@@ -40,9 +40,15 @@ struct SalesForecast: ParsableCommand {
         }
     }
 
-    static func isLibraryError(_ error: any Error) -> Bool {
-        error is CSVError || error is DataError || error is FormulaError || error is RegressionError
-            || error is ModelFileError || error is OutputError || error is LinearAlgebraError || error is TimeError || error is ScenarioError
+    /// The flags that fix an error, where the library's words name a thing the command line sets.
+    static func hint(for error: any ForecastingError) -> String? {
+        switch error {
+        case TimeError.noPeriodColumn, ForecastError.noPeriods: "name the columns with --period and --entity"
+        case ForecastError.planMissingActivity: "or pass --project-missing to project it"
+        case RegressionError.covarianceNeedsData: "fit with --formula on the data instead of a saved model"
+        case RegressionError.notAvailableInBlocks: "fit without --stream, or with --in-memory"
+        default: nil
+        }
     }
 }
 

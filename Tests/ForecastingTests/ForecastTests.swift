@@ -14,7 +14,7 @@ struct ForecastTests {
     func statsmodelsPrediction() throws {
         // Reference: StatsmodelsReference.predictionCaseA, statsmodels 0.15.0, first 5 rows of pipeline.csv, alpha 0.05.
         let data = try CSVReader.read(path: Fixtures.path("pipeline.csv"))
-        let model = try LinearModel(fit("revenue ~ calls + emails + demos + C(region)", to: data))
+        let model = try fit("revenue ~ calls + emails + demos + C(region)", to: data)
         let first5 = data.selectingRows(Array(0..<5))
         let prediction = try model.predict(first5, level: 0.95)
         let reference = StatsmodelsReference.predictionCaseA
@@ -30,24 +30,24 @@ struct ForecastTests {
     func savedModelPredicts() throws {
         let data = try CSVReader.read(path: Fixtures.path("pipeline.csv"))
         let results = try fit("revenue ~ demos*region + I(calls^2) + log(emails + 1)", to: data)
-        let reloaded = try SavedModel.decode(Data(results.savedModel().jsonText().utf8), path: "m.json")
-        let a = try LinearModel(results).predict(data, level: 0.9)
-        let b = try LinearModel(reloaded).predict(data, level: 0.9)
+        let reloaded = try LinearModel(modelFile: Data(results.modelFileText().utf8), path: "m.json")
+        let a = try results.predict(data, level: 0.9)
+        let b = try reloaded.predict(data, level: 0.9)
         #expect(a.mean == b.mean)
         #expect(a.observationUpper == b.observationUpper)
         // Missing column and unseen level are refused.
         let without = try Dataset([("calls", .numeric([1])), ("emails", .numeric([1])), ("region", .text(TextColumn(["East"])))])
-        #expect(throws: RegressionError.missingColumn("demos")) { try LinearModel(reloaded).predict(without) }
+        #expect(throws: RegressionError.missingColumn("demos")) { try reloaded.predict(without) }
         let unseen = try Dataset([("calls", .numeric([1])), ("emails", .numeric([1])), ("demos", .numeric([2])),
                                   ("region", .text(TextColumn(["South"])))])
-        #expect(throws: RegressionError.self) { try LinearModel(reloaded).predict(unseen) }
+        #expect(throws: RegressionError.self) { try reloaded.predict(unseen) }
     }
 
     @Test("A roll-up's interval equals the one computed pair by pair: ΣᵢΣⱼ xᵢVxⱼᵀ + nσ²")
     func rollUpIndependent() throws {
         let data = try CSVReader.read(path: Fixtures.path("pipeline.csv"))
         let results = try fit("revenue ~ calls + emails + demos + C(region)", to: data)
-        let model = try LinearModel(results)
+        let model = results
         let prediction = try model.predict(data, level: 0.9)
         let positions = Array(stride(from: 0, to: prediction.rows.count, by: 3))
         let rollUp = prediction.total(positions, label: "some rows")

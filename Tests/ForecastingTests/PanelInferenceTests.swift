@@ -27,7 +27,7 @@ struct PanelInferenceTests {
         let reference = try #require(PanelReference.cases.first { $0.name == name })
         let data = try CSVReader.read(path: Fixtures.path("panel.csv"))
         let (type, layout) = Self.covariance(name)
-        let results = try fit(PanelReference.formula, to: data, options: RegressionOptions(covariance: type, panel: layout))
+        let results = try SalesHistory(data, layout: layout).fit(PanelReference.formula, covariance: type)
         #expect(results.columnNames == reference.terms)
         #expect(results.inferenceDegreesOfFreedom == reference.dfInference)
         for (k, (got, want)) in zip(results.coefficients, reference.params).enumerated() { #expect(Self.close(got, want), "params[\(k)]") }
@@ -36,8 +36,8 @@ struct PanelInferenceTests {
         #expect(Self.close(results.fStatistic, reference.fvalue), "F \(results.fStatistic) vs \(reference.fvalue)")
         #expect(Self.close(results.fPValue, reference.fPvalue), "P(F) \(results.fPValue) vs \(reference.fPvalue)")
         // The covariance flows into predictions: their mean_se comes from the same matrix.
-        let model = try LinearModel(results)
-        #expect(model.covarianceType == type && model.dfResidual == reference.dfInference)
+        let model = try LinearModel(modelFile: Data(results.modelFileText().utf8), path: "m.json")
+        #expect(model.covarianceType == type && model.inferenceDegreesOfFreedom == reference.dfInference)
     }
 
     @Test("A joint test of several terms uses the chosen covariance, and names unknown terms")

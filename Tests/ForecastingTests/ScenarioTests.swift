@@ -20,10 +20,10 @@ struct ScenarioTests {
     }
 
     /// A plan of two reps over one quarter for a model without lags: differences are then exactly Δx·β.
-    static func setting() throws -> (LinearModel, RegressionResults, ForecastRequest) {
+    static func setting() throws -> (LinearModel, LinearModel, ForecastRequest) {
         let data = try CSVReader.read(path: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv").path)
         let results = try fit("revenue ~ demos + proposals + calls + C(team)", to: data)
-        let model = try LinearModel(results)
+        let model = results
         let plan = try Dataset([
             ("period", .text(TextColumn(["2026-10", "2026-11", "2026-12", "2026-10", "2026-11", "2026-12"]))),
             ("rep", .text(TextColumn(["A", "A", "A", "B", "B", "B"]))),

@@ -17,7 +17,7 @@ struct StreamingFitTests {
     }
 
     /// Every number both fits report, compared to `tolerance` relative.
-    static func expectAgree(_ streamed: RegressionResults, _ whole: RegressionResults, tolerance: Double = 1e-10,
+    static func expectAgree(_ streamed: LinearModel, _ whole: LinearModel, tolerance: Double = 1e-10,
                             sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(streamed.columnNames == whole.columnNames, sourceLocation: sourceLocation)
         #expect(streamed.observationCount == whole.observationCount, sourceLocation: sourceLocation)

@@ -78,7 +78,7 @@ public struct DriversReport: Sendable {
 /// - Parameters:
 ///   - formula: The model, e.g. `revenue ~ lag(demos, 1) + proposals + calls + emails + season(period, 'quarter')`.
 ///   - funnel: Stage columns in order, e.g. `["meetings", "demos", "proposals", "deals_won"]`.
-public func drivers(history: Dataset, formula: String, layout: PanelLayout, options: RegressionOptions = .init(),
+package func drivers(history: Dataset, formula: String, layout: PanelLayout, options: RegressionOptions = .init(),
                     level: Double = 0.95, funnel: [String] = []) throws -> DriversReport
 {
     var options = options

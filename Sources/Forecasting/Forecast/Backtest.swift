@@ -96,11 +96,11 @@ public struct BacktestReport: Sendable {
 /// history); each rep-quarter is scored against the actual total and against two naive forecasts: the
 /// rep's last period times the periods in a quarter, and the rep's same quarter a year earlier. Only
 /// rep-quarters every method can forecast are scored, so the methods are compared on the same ground.
-public func backtest(history: Dataset, formula: String, layout: PanelLayout, options: BacktestOptions = .init()) throws -> BacktestReport {
+package func backtest(history: Dataset, formula: String, layout: PanelLayout, options: BacktestOptions = .init()) throws -> BacktestReport {
     let parsed = try Formula(formula)
     guard let responseName = parsed.response?.name, let responseColumn = parsed.response?.expression.columns.first,
           parsed.response?.expression == .column(responseColumn) else {
-        throw TimeError.invalidHorizon("backtest", reason: "the response must be a column, such as revenue")
+        throw ForecastError.responseNotAColumn(parsed.response?.name ?? "")
     }
     let panel = try Panel(data: history, layout: layout)
     let actualValues = try history.numbers(responseColumn)
@@ -128,7 +128,7 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
     var notes: [String] = []
     let start = firstQuarter + max(1, options.minimumTrainingQuarters)
     guard start <= lastQuarter else {
-        throw TimeError.invalidHorizon("backtest", reason: "the history has \(lastQuarter - firstQuarter + 1) quarters; a backtest needs more than \(options.minimumTrainingQuarters)")
+        throw ForecastError.historyTooShort(quarters: lastQuarter - firstQuarter + 1, needed: options.minimumTrainingQuarters)
     }
     for q in start...lastQuarter {
         options.progress?(q - start, lastQuarter - start + 1)
@@ -141,7 +141,7 @@ public func backtest(history: Dataset, formula: String, layout: PanelLayout, opt
         guard let lastTraining = trainingPanel.span?.last else { continue }
         let model: LinearModel
         do {
-            model = try LinearModel(fit(parsed, to: training, options: regression))
+            model = try fit(parsed, to: training, options: regression)
         } catch {
             notes.append("\(quarter): not forecast, the model could not be fitted on the history before it (\(error))")
             continue

@@ -28,10 +28,10 @@ public struct LeadingIndicatorScan: Sendable {
 ///
 /// - Parameters:
 ///   - controls: Extra terms in every regression, e.g. `season(period, 'quarter')`.
-public func scanLeadingIndicators(history: Dataset, response: String, activities: [String], maximumLag: Int,
+package func scanLeadingIndicators(history: Dataset, response: String, activities: [String], maximumLag: Int,
                                   layout: PanelLayout, controls: String? = nil) throws -> LeadingIndicatorScan
 {
-    guard maximumLag >= 0, maximumLag <= 60 else { throw TimeError.invalidHorizon("lags", reason: "the maximum lag must be from 0 to 60") }
+    guard maximumLag >= 0, maximumLag <= 60 else { throw ForecastError.maximumLagOutOfRange(maximumLag) }
     let panel = try Panel(data: history, layout: layout)
     let suffix = controls.map { " + " + $0 } ?? ""
     // The common rows: where the response, every activity at every lag, and the controls exist.
@@ -43,7 +43,7 @@ public func scanLeadingIndicators(history: Dataset, response: String, activities
     for activity in activities {
         for lag in 0...maximumLag {
             let formula = try Formula("`\(response)` ~ lag(`\(activity)`, \(lag))" + suffix)
-            let results = try fit(formula, to: history, panel: panel, only: only, options: RegressionOptions(panel: layout))
+            let results = try fit(formula, to: history, panel: panel, only: only, options: RegressionOptions())
             guard let j = results.columnNames.firstIndex(where: { $0.hasPrefix("lag(") }) else { continue }
             cells.append(LeadingIndicator(activity: activity, lag: lag, estimate: results.coefficients[j],
                                           standardError: results.standardErrors[j], tStatistic: results.tStatistics[j],

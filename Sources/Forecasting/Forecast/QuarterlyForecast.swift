@@ -1,22 +1,25 @@
-/// What a quarterly forecast run needs besides the history.
-public struct ForecastRequest: Sendable {
+/// What a quarterly forecast run needs besides the history and the model.
+package struct ForecastRequest: Sendable {
     /// The quarter to forecast, e.g. `2026-Q4`; it must end after the history's last period.
-    public var horizon: Period
+    package var horizon: Period
     /// Period, rep and (optionally) team columns.
-    public var layout: PanelLayout
+    package var layout: PanelLayout
     /// Planned activities per rep and period; `nil` projects them from history.
-    public var plan: Dataset?
+    package var plan: Dataset?
     /// How activities are projected where there is no plan.
-    public var projection: ActivityProjection
+    package var projection: ActivityProjection
     /// Confidence level of the intervals.
-    public var level: Double
+    package var level: Double
     /// Quotas by rep, team or `Total`, for the probability of reaching them.
-    public var quotas: [String: Double]
+    package var quotas: [String: Double]
+    /// Whether activity columns missing from the plan are projected from history (and said so) rather than refused.
+    package var projectMissingPlanColumns = false
 
     /// Creates a request.
-    public init(horizon: Period, layout: PanelLayout, plan: Dataset? = nil, projection: ActivityProjection = .runRate,
-                level: Double = 0.8, quotas: [String: Double] = [:])
+    package init(horizon: Period, layout: PanelLayout, plan: Dataset? = nil, projection: ActivityProjection = .runRate,
+                 level: Double = 0.8, quotas: [String: Double] = [:], projectMissingPlanColumns: Bool = false)
     {
+        self.projectMissingPlanColumns = projectMissingPlanColumns
         self.horizon = horizon
         self.layout = layout
         self.plan = plan
@@ -79,13 +82,13 @@ public struct QuarterlyForecast: Sendable {
 ///                               request: ForecastRequest(horizon: Period("2026-Q4")!, layout: .init(period: "period", entity: "rep", group: "team")))
 /// run.total.rollUp.mean; run.total.rollUp.interval
 /// ```
-public func forecastQuarter(history: Dataset, formula: String, options: RegressionOptions = .init(),
+package func forecastQuarter(history: Dataset, formula: String, options: RegressionOptions = .init(),
                             request: ForecastRequest) throws -> QuarterlyForecast
 {
     var options = options
     options.panel = request.layout
     let results = try fit(Formula(formula), to: history, options: options)
-    return try forecastQuarter(history: history, model: LinearModel(results), request: request)
+    return try forecastQuarter(history: history, model: results, request: request)
 }
 
 /// Forecasts the quarter `request.horizon` with a fitted model; `history` supplies the reps, their
@@ -107,32 +110,38 @@ struct PlanningFrame {
         } else if let plan = request.plan {
             try self.init(plan: plan, model: model, request: request)
         } else {
-            throw TimeError.invalidHorizon(request.horizon.description, reason: "give the history, a baseline plan, or both")
+            throw ForecastError.nothingToPlanFrom
         }
     }
 
     init(history: Dataset, model: LinearModel, request: ForecastRequest) throws {
         guard request.level > 0, request.level < 1 else { throw RegressionError.invalidLevel(request.level) }
         guard request.horizon.frequency == .quarter else {
-            throw TimeError.invalidHorizon(request.horizon.description, reason: "the horizon is a quarter, e.g. 2026-Q4")
+            throw TimeError.notAQuarter(request.horizon.description)
         }
         let panel = try Panel(data: history, layout: request.layout)
         guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
         let quarterPeriods = periods(of: request.horizon, frequency: panel.frequency)
         guard let firstInHorizon = quarterPeriods.first, let lastInHorizon = quarterPeriods.last, firstInHorizon > last else {
-            throw TimeError.invalidHorizon(request.horizon.description,
-                                           reason: "the history runs to \(last); forecast a quarter after it, e.g. \(last.advanced(by: 1).quarter)")
+            throw ForecastError.horizonNotAfterHistory(horizon: request.horizon.description, lastPeriod: last.description)
         }
         let activityColumns = try Self.activityColumns(of: model, in: history, layout: request.layout)
+        let missingFromPlan = try Self.checkPlanColumns(request: request, activityColumns: activityColumns)
         let allPeriods = (last.index + 1...lastInHorizon.index).map { Period(frequency: panel.frequency, index: $0) }
         let planPanel = try request.plan.map { try Panel(data: $0, layout: request.layout) }
-        let responseColumns = Set(model.formula.response?.expression.columns ?? [])
+        let responseColumns = Set((try model.requiredFormula).response?.expression.columns ?? [])
         let builder = FutureRows(history: history, panel: panel, layout: request.layout, activityColumns: activityColumns,
                                  response: responseColumns.count == 1 ? responseColumns.first : nil)
         var built = try builder.build(periods: allPeriods, plan: request.plan, planPanel: planPanel, projection: request.projection)
         if let plan = request.plan, let planPanel {
             built = try Self.addingNewHires(to: built, plan: plan, planPanel: planPanel, history: history, panel: panel,
                                             layout: request.layout, activityColumns: activityColumns, periods: allPeriods)
+        }
+        if !missingFromPlan.isEmpty {
+            built.warnings.append("the plan has no column \(missingFromPlan.map { "'\($0)'" }.joined(separator: ", ")): projected from history (\(request.projection.rawValue)) for every rep, as asked")
+        }
+        if lastInHorizon.index - last.index > 4 * max(1, quarterPeriods.count) {
+            built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and the intervals do not widen for it")
         }
         self.built = built
         self.history = history
@@ -154,6 +163,9 @@ struct PlanningFrame {
         self.model = model
         self.request = request
         self.activityColumns = try Self.activityColumns(of: model, in: plan, layout: request.layout)
+        for column in activityColumns where !plan.hasColumn(column) {
+            throw ForecastError.planMissingActivity(column, source: plan.source.name)
+        }
         var names: [String] = []
         var sources: [String: String] = [:]
         for row in 0..<plan.rowCount {
@@ -164,6 +176,31 @@ struct PlanningFrame {
         }
         self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
                                       futurePeriods: planPanel.periods, sources: sources, warnings: [])
+    }
+
+    /// The activity columns a plan lacks: refused by name, unless the request asks to project them.
+    static func checkPlanColumns(request: ForecastRequest, activityColumns: [String]) throws -> [String] {
+        guard let plan = request.plan else { return [] }
+        let missing = activityColumns.filter { !plan.hasColumn($0) }
+        if let first = missing.first, !request.projectMissingPlanColumns {
+            throw ForecastError.planMissingActivity(first, source: plan.source.name)
+        }
+        return missing
+    }
+
+    /// Predicts `data` (the history followed by future rows) with the model; a category level the model
+    /// never saw is reported in the plan's words: its file and line.
+    func predict(_ data: Dataset, only: [Bool]) throws -> Prediction {
+        do {
+            return try model.predict(data, level: request.level, only: only)
+        } catch RegressionError.unseenCategory(let term, let level, let source, let line, let known) {
+            guard let plan = request.plan else { throw RegressionError.unseenCategory(term: term, level: level, source: source, line: line, known: known) }
+            let planLine = plan.columns.lazy.compactMap { column -> Int? in
+                guard case .text(let text) = column else { return nil }
+                return (0..<plan.rowCount).first { text[$0] == level }.map { plan.source.line(ofRow: $0) }
+            }.first
+            throw ForecastError.unseenLevel(term: term, level: level, source: plan.source.name, line: planLine ?? 0, known: known)
+        }
     }
 
     /// Reps in the plan with no history at all (new hires): forecast from the pooled effects with the
@@ -224,10 +261,10 @@ struct PlanningFrame {
     /// Numeric columns the model reads, other than the period and rep columns: the activities.
     /// Refuses a model that uses the response as a predictor (forecasts need activities only).
     static func activityColumns(of model: LinearModel, in data: Dataset, layout: PanelLayout) throws -> [String] {
-        let responseColumns = Set(model.formula.response?.expression.columns ?? [])
-        let readColumns = Set(model.formula.terms.flatMap(\.factors).flatMap(\.expression.columns))
+        let responseColumns = Set((try model.requiredFormula).response?.expression.columns ?? [])
+        let readColumns = Set((try model.requiredFormula).terms.flatMap(\.factors).flatMap(\.expression.columns))
         if let column = readColumns.intersection(responseColumns).first {
-            throw TimeError.invalidHorizon("forecast", reason: "the model uses the response '\(column)' as a predictor; forecasts need activities only")
+            throw ForecastError.responseUsedAsPredictor(column)
         }
         var columns: [String] = []
         for column in readColumns.sorted() where column != layout.period && column != layout.entity {
@@ -263,10 +300,10 @@ struct PlanningFrame {
 
 /// Forecasts the quarter `request.horizon` with a fitted model; `history` supplies the reps, their
 /// last rows and the past activities that lags reach back to.
-public func forecastQuarter(history: Dataset, model: LinearModel, request: ForecastRequest) throws -> QuarterlyForecast {
+package func forecastQuarter(history: Dataset, model: LinearModel, request: ForecastRequest) throws -> QuarterlyForecast {
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let built = frame.built
-    let prediction = try model.predict(built.data, level: request.level, only: built.future)
+    let prediction = try frame.predict(built.data, only: built.future)
 
     // Positions in the prediction of each rep's horizon periods.
     let offset = history.rowCount
@@ -304,8 +341,8 @@ public func forecastQuarter(history: Dataset, model: LinearModel, request: Forec
         }
     }
     let total = line("total", "Total", repOrder.flatMap { byRep[$0] ?? [] })
-    return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: model.formula.response?.name ?? "y",
-                             formula: model.formula.text, activities: frame.activitiesDescription, level: request.level,
+    return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: (try model.requiredFormula).response?.name ?? "y",
+                             formula: (try model.requiredFormula).text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,
                              warnings: warnings, detail: detail)
 }

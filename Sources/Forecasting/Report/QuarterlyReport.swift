@@ -19,20 +19,20 @@ public struct QuarterlyReport: Sendable {
 ///                                  request: ForecastRequest(horizon: Period("2026-Q4")!, layout: layout))
 /// try AtomicFile.write(report.html(), to: "report.html")
 /// ```
-public func quarterlyReport(history: Dataset, formula: String, layout: PanelLayout, options: RegressionOptions = .init(),
+package func quarterlyReport(history: Dataset, formula: String, layout: PanelLayout, options: RegressionOptions = .init(),
                             request: ForecastRequest, scenarios: [Scenario] = [], funnel: [String] = []) throws -> QuarterlyReport
 {
     var fitOptions = options
     fitOptions.panel = layout
     let results = try fit(Formula(formula), to: history, options: fitOptions)
-    let model = try LinearModel(results)
+    let model = try results
     let forecast = try forecastQuarter(history: history, model: model, request: request)
     let drivers = try drivers(history: history, formula: formula, layout: layout, options: options, funnel: funnel)
     let backtest = try backtest(history: history, formula: formula, layout: layout, options: BacktestOptions(regression: options))
     let whatIf = scenarios.isEmpty ? nil : try whatIf(history: history, model: model, request: request, scenarios: scenarios)
     // Actual totals per quarter, per team and in total.
     let panel = try Panel(data: history, layout: layout)
-    let response = try history.numbers(model.formula.response?.expression.columns.first ?? "")
+    let response = try history.numbers((try model.requiredFormula).response?.expression.columns.first ?? "")
     var teams: [String?] = [String?](repeating: nil, count: history.rowCount)
     if let group = layout.group, case .text(let t) = try history.column(group) { teams = (0..<history.rowCount).map { t[$0] } }
     var totals: [String: [Int: Double]] = [:]

@@ -25,7 +25,7 @@ public struct GoalSeekResult: Sendable {
 ///
 /// - Throws: ``ScenarioError/unreachable(_:)`` when more of the activities does not raise the result,
 ///   or the target needs more than 100 times the baseline.
-public func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRequest, activities: [String],
+package func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRequest, activities: [String],
                      target: Double, confidence: Double? = nil) throws -> GoalSeekResult
 {
     let frame = try PlanningFrame(history: history, model: model, request: request)
@@ -44,7 +44,7 @@ public func goalSeek(history: Dataset?, model: LinearModel, request: ForecastReq
     let baseline = try total(1)
     let more = try total(2)
     guard more.mean > baseline.mean else {
-        throw ScenarioError.unreachable("more \(activities.joined(separator: " and ")) does not raise the expected \(model.formula.response?.name ?? "result") in this model, so no level of them reaches the target")
+        throw ScenarioError.unreachable("more \(activities.joined(separator: " and ")) does not raise the expected \((try model.requiredFormula).response?.name ?? "result") in this model, so no level of them reaches the target")
     }
     /// Bisection for the smallest s ≥ 0 with value(s) ≥ goal, value increasing in s.
     func solve(_ value: (Double) throws -> Double, _ goal: Double) throws -> Double {

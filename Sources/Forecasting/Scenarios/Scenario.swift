@@ -169,6 +169,8 @@ public enum ScenarioError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownActivity(String, known: [String])
     case unknownTarget(String)
     case unreachable(String)
+    /// No scenario was given to compare.
+    case empty
 
     public var description: String {
         switch self {
@@ -178,6 +180,7 @@ public enum ScenarioError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownActivity(name, known): "'\(name)' is not an activity the model uses (it uses: \(known.joined(separator: ", ")))"
         case let .unknownTarget(name): "no team or rep named '\(name)' in the plan"
         case let .unreachable(reason): "goal seek: \(reason)"
+        case .empty: "no scenario to compare with the baseline"
         }
     }
 }

@@ -116,3 +116,14 @@ extension GoalSeekResult {
         }
     }
 }
+
+extension WhatIfReport: CustomStringConvertible {}
+extension BacktestReport: CustomStringConvertible {}
+extension QuarterlyForecast: CustomStringConvertible {}
+
+extension ScenarioOutcome: CustomStringConvertible {
+    /// One line: the scenario, the baseline and the difference with its interval.
+    public var description: String {
+        "\(name): \(TextFormat.general(difference, digits: 6)) (\(TextFormat.general(differenceInterval.lower, digits: 6)) to \(TextFormat.general(differenceInterval.upper, digits: 6))) against a baseline of \(TextFormat.general(baseline, digits: 6))"
+    }
+}

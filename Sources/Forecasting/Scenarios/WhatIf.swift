@@ -40,13 +40,13 @@ public struct WhatIfReport: Sendable {
 ///                         scenarios: [Scenario(name: "More demos", changes: [try ActivityChange(parsing: "demos=+20%")])])
 /// report.outcomes[0].difference; report.outcomes[0].differenceInterval
 /// ```
-public func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequest, scenarios: [Scenario]) throws -> WhatIfReport {
+package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequest, scenarios: [Scenario]) throws -> WhatIfReport {
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let planner = ScenarioPlanner(frame: frame)
     let base = try planner.evaluate(Scenario(name: "Baseline"))
     let baselineTotal = base.prediction.total(base.horizonPositions, label: "Baseline")
     var outcomes: [ScenarioOutcome] = []
-    let q = StudentTDistribution(degreesOfFreedom: model.dfResidual).quantile(0.5 + request.level / 2)
+    let q = StudentTDistribution(degreesOfFreedom: model.inferenceDegreesOfFreedom).quantile(0.5 + request.level / 2)
     for scenario in scenarios {
         let run = try planner.evaluate(scenario)
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
@@ -65,7 +65,7 @@ public func whatIf(history: Dataset?, model: LinearModel, request: ForecastReque
             differenceInterval: (difference.mean - q * difference.standardError, difference.mean + q * difference.standardError),
             teams: teams, warnings: run.warnings))
     }
-    return WhatIfReport(horizon: request.horizon, response: model.formula.response?.name ?? "y", formula: model.formula.text,
+    return WhatIfReport(horizon: request.horizon, response: (try model.requiredFormula).response?.name ?? "y", formula: (try model.requiredFormula).text,
                         activities: frame.activitiesDescription, level: request.level, covarianceType: model.covarianceType,
                         baseline: baselineTotal, outcomes: outcomes, warnings: frame.built.warnings)
 }
@@ -202,7 +202,7 @@ struct ScenarioPlanner {
 
     func evaluate(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> Evaluation {
         let (data, only, reps, teams) = try apply(scenario, scale: scale)
-        let prediction = try frame.model.predict(data, level: frame.request.level, only: only)
+        let prediction = try frame.predict(data, only: only)
         var positions: [Int] = []
         var teamOf: [Int: String] = [:]
         let periodOf = try Panel(data: data, layout: frame.request.layout).periods

@@ -21,3 +21,8 @@ extension Report {
         }
     }
 }
+
+extension Report {
+    /// The readable text version, so `print(report)` shows it.
+    public var description: String { text() }
+}

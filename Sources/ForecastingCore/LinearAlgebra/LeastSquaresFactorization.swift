@@ -345,4 +345,19 @@ struct LeastSquaresFactorization: Sendable {
         }
         return result
     }
+
+    /// The sandwich covariance from a middle of scores, M = Σ sₖsₖᵀ with sₖ sums of uᵢ = aᵢeᵢ in the
+    /// design's own units (clusters, HAC): (AᵀA)⁻¹M(AᵀA)⁻¹. With A = A_s·D⁻¹ and A_s = QR, the middle in
+    /// the factor's coordinates is R⁻ᵀ·DMD·R⁻¹, which ``sandwich(meat:)`` then finishes, so every
+    /// robust covariance goes through the same triangular solves instead of forming (AᵀA)⁻¹.
+    func sandwich(scoreMeat meat: [Double]) throws(LinearAlgebraError) -> [Double] {
+        let p = columns
+        var x = [Double](repeating: 0, count: p * p)
+        for j in 0..<p { for i in 0..<p { x[i + j * p] = meat[i + j * p] * columnScale[i] * columnScale[j] } }
+        try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &x, rightHandSides: p, transposed: true)
+        var xt = [Double](repeating: 0, count: p * p)
+        for j in 0..<p { for i in 0..<p { xt[j + i * p] = x[i + j * p] } }
+        try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &xt, rightHandSides: p, transposed: true)
+        return try sandwich(meat: xt)
+    }
 }

@@ -5,7 +5,7 @@ public struct GroupFit: Sendable {
     /// The group's value in the `by` column.
     public var group: String
     /// The fit, when it succeeded.
-    public var results: RegressionResults?
+    public var results: LinearModel?
     /// The error's one-line description, when it failed (too few rows, a constant column, …).
     public var error: String?
 }

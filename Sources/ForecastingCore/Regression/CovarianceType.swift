@@ -91,7 +91,7 @@ public struct RegressionOptions: Sendable {
     /// columns are scaled to unit length. `nil` uses max(n, p)·ε, the convention of LAPACK and NumPy.
     public var rankTolerance: Double?
     /// The period and entity columns, needed by `lag`, `season`, `trend` and `adstock`.
-    public var panel: PanelLayout?
+    package var panel: PanelLayout?
     /// Clustered covariance: scale by G/(G − 1)·(n − 1)/(n − p) (statsmodels' `use_correction`, default true).
     public var clusterCorrection: Bool = true
     /// Clustered and panel-HAC covariance: t and F on G − 1 degrees of freedom (statsmodels'
@@ -100,13 +100,20 @@ public struct RegressionOptions: Sendable {
 
     /// Creates fit options.
     public init(weights: String? = nil, covariance: CovarianceType = .nonrobust, ridge: Double? = nil,
-                missing: MissingValuePolicy = .drop, rankTolerance: Double? = nil, panel: PanelLayout? = nil)
+                missing: MissingValuePolicy = .drop, rankTolerance: Double? = nil)
     {
-        self.panel = panel
         self.weights = weights
         self.covariance = covariance
         self.ridge = ridge
         self.missing = missing
         self.rankTolerance = rankTolerance
+    }
+}
+
+extension RegressionOptions {
+    /// The columns a clustered covariance groups by (none for other types).
+    var clusterColumns: [String] {
+        if case .cluster(let columns) = covariance { return columns }
+        return []
     }
 }

@@ -15,14 +15,14 @@ import Foundation
 /// - Returns: The estimates and their inference.
 /// - Throws: ``FormulaError``, ``DataError`` or ``RegressionError`` (for example
 ///   ``RegressionError/collinear(_:)`` naming the columns that depend on others).
-public func fit(_ formula: Formula, to data: Dataset, options: RegressionOptions = .init()) throws -> RegressionResults {
+public func fit(_ formula: Formula, to data: Dataset, options: RegressionOptions = .init()) throws -> LinearModel {
     let panel = try options.panel.map { try Panel(data: data, layout: $0) }
     return try fit(formula, to: data, panel: panel, only: nil, options: options)
 }
 
 /// Fits on the rows marked in `only` (all when `nil`), with `panel` giving periods and entities.
 /// Rows outside `only` still serve as history for `lag` and `adstock`.
-package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> RegressionResults {
+package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> LinearModel {
     if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
         throw TimeError.noPeriodColumn(term: term.name)
     }
@@ -30,45 +30,21 @@ package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Boo
                                   missing: options.missing, panel: panel, only: only)
     let weights = try design.weights(options.weights, in: data)
     guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
-    var results = try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
-                                       hasIntercept: design.hasIntercept, options: options)
-    results.formula = formula.text
-    results.responseName = design.responseName ?? "y"
-    results.weightsColumn = options.weights
-    results.droppedRows = design.droppedRows
-    results.rowsWithoutHistory = design.rowsWithoutHistory
-    results.panel = panel?.layout
-    results.gapSummary = panel?.gapSummary
-    results.fittedRows = design.rows
+    for column in options.clusterColumns { _ = try data.column(column) }
+    var provenance = FitProvenance(formula: formula, responseName: design.responseName ?? "y", weightsColumn: options.weights,
+                                   droppedRows: design.droppedRows, rowsWithoutHistory: design.rowsWithoutHistory,
+                                   panel: panel?.layout, gapSummary: panel?.gapSummary, fittedRows: design.rows,
+                                   rowLines: design.rows.map { data.source.line(ofRow: $0) }, encodings: design.encodings,
+                                   sourceData: data, sourcePanel: panel,
+                                   clusterCorrection: options.clusterCorrection, clusterDegreesOfFreedom: options.clusterDegreesOfFreedom)
     // The range of every numeric column the model reads, over the rows fitted, to flag extrapolation later.
-    var ranges: [String: [Double]] = [:]
     for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) {
         guard case .numeric(let values) = try data.column(column) else { continue }
         let used = design.rows.map { values[$0] }.filter { !$0.isNaN }
-        if let low = used.min(), let high = used.max() { ranges[column] = [low, high] }
+        if let low = used.min(), let high = used.max() { provenance.ranges[column] = [low, high] }
     }
-    results.ranges = ranges
-    results.sourceData = data
-    results.sourcePanel = panel
-    results.clusterCorrection = options.clusterCorrection
-    results.clusterDegreesOfFreedom = options.clusterDegreesOfFreedom
-    switch options.covariance {
-    case .cluster(let columns):
-        for column in columns { _ = try data.column(column) }
-        results = try results.withCovariance(options.covariance)
-    case .hac:
-        results = try results.withCovariance(options.covariance)
-    default:
-        break
-    }
-    if let panel, panel.layout.entity != nil {
-        results.withinEntityCorrelation = withinEntityCorrelation(residuals: results.weightedResiduals,
-                                                                  entities: design.rows.map { panel.entities[$0] },
-                                                                  scale: results.scale)
-    }
-    results.rowLines = design.rows.map { data.source.line(ofRow: $0) }
-    results.encodings = design.encodings
-    return results
+    return try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
+                                hasIntercept: design.hasIntercept, options: options, provenance: provenance)
 }
 
 extension DesignMatrix {
@@ -86,7 +62,7 @@ extension DesignMatrix {
 }
 
 /// Parses `formula` and fits it; see ``fit(_:to:options:)``.
-public func fit(_ formula: String, to data: Dataset, options: RegressionOptions = .init()) throws -> RegressionResults {
+public func fit(_ formula: String, to data: Dataset, options: RegressionOptions = .init()) throws -> LinearModel {
     try fit(Formula(formula), to: data, options: options)
 }
 
@@ -102,8 +78,16 @@ public enum LeastSquares {
     ///   - hasIntercept: Whether the first column is an explicit intercept.
     ///   - options: Covariance type, ridge penalty and rank tolerance (weights and missing are ignored here).
     public static func fit(_ design: Matrix, response: [Double], weights: [Double]? = nil, columnNames: [String],
-                           hasIntercept: Bool, options: RegressionOptions = .init()) throws -> RegressionResults
+                           hasIntercept: Bool, options: RegressionOptions = .init()) throws -> LinearModel
     {
+        try fit(design, response: response, weights: weights, columnNames: columnNames, hasIntercept: hasIntercept,
+                options: options, provenance: FitProvenance())
+    }
+
+    static func fit(_ design: Matrix, response: [Double], weights: [Double]?, columnNames: [String],
+                    hasIntercept: Bool, options: RegressionOptions, provenance: FitProvenance) throws -> LinearModel
+    {
+        var provenance = provenance
         let n = design.rows, p = design.columns
         guard p > 0 else { throw RegressionError.emptyModel }
         guard n > 0 else { throw RegressionError.noRows(dropped: 0) }
@@ -133,7 +117,8 @@ public enum LeastSquares {
         do {
             if let lambda = ridge {
                 return try fitRidge(a: a, b: b, design: design, response: response, weights: weights, root: root,
-                                    lambda: lambda, columnNames: columnNames, hasIntercept: hasIntercept, options: options)
+                                    lambda: lambda, columnNames: columnNames, hasIntercept: hasIntercept, options: options,
+                                    provenance: provenance)
             }
             let factorization = try LeastSquaresFactorization(design: a, rows: n, columns: p)
             let scaled = try factorization.scaledSingularValues()
@@ -147,13 +132,12 @@ public enum LeastSquares {
             let (beta, weightedResiduals, steps) = try factorization.solve(b)
             let scaledCondition = largest / (scaled.last ?? largest)
             let inverse = try factorization.inverseGram(refined: scaledCondition > 1e4)
-            var results = try RegressionResults(
+            provenance.refinementSteps = steps
+            return try LinearModel(
                 design: design, response: response, weights: weights, root: root, coefficients: beta,
                 weightedResiduals: weightedResiduals, normalizedCovariance: inverse, factorization: factorization,
                 singularValues: try factorization.singularValues(),
-                columnNames: columnNames, hasIntercept: hasIntercept, options: options)
-            results.refinementSteps = steps
-            return results
+                columnNames: columnNames, hasIntercept: hasIntercept, options: options, provenance: provenance)
         } catch let error as LinearAlgebraError {
             throw RegressionError.numerical(error)
         }
@@ -196,8 +180,10 @@ public enum LeastSquares {
 
     /// Ridge: least squares on A augmented with the rows diag(√(λ·SSⱼ)), refined like any other fit.
     static func fitRidge(a: [Double], b: [Double], design: Matrix, response: [Double], weights: [Double]?, root: [Double]?,
-                         lambda: Double, columnNames: [String], hasIntercept: Bool, options: RegressionOptions) throws -> RegressionResults
+                         lambda: Double, columnNames: [String], hasIntercept: Bool, options: RegressionOptions,
+                         provenance: FitProvenance) throws -> LinearModel
     {
+        var provenance = provenance
         let n = design.rows, p = design.columns
         var penalty = [Double](repeating: 0, count: p)
         let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
@@ -231,32 +217,12 @@ public enum LeastSquares {
         let fitted = try LAPACK.multiply(a, rows: n, columns: p, vector: beta)
         let weightedResiduals = (0..<n).map { b[$0] - fitted[$0] }
         let plain = try LeastSquaresFactorization(design: a, rows: n, columns: p)
-        var results = try RegressionResults(
+        provenance.refinementSteps = steps
+        return try LinearModel(
             design: design, response: response, weights: weights, root: root, coefficients: beta,
             weightedResiduals: weightedResiduals, normalizedCovariance: normalized, factorization: factorization,
             singularValues: try plain.singularValues(),
             columnNames: columnNames, hasIntercept: hasIntercept, options: options,
-            ridge: (lambda, effectiveParameters))
-        results.refinementSteps = steps
-        return results
+            ridge: (lambda, effectiveParameters), provenance: provenance)
     }
-}
-
-/// The exchangeable correlation of residuals within an entity (a rep), by the moment estimator GEE uses:
-/// ρ̂ = Σₑ Σ_{s≠t} eₛeₜ / (σ̂² Σₑ nₑ(nₑ − 1)), clipped to [0, 1). A rep's persistent over- or
-/// under-performance makes its periods' errors move together, so the total of a rep's quarter varies
-/// more than independent periods would; roll-ups use ρ̂ to say so.
-func withinEntityCorrelation(residuals: [Double], entities: [Int32], scale: Double) -> Double? {
-    var sums: [Int32: (sum: Double, squares: Double, count: Int)] = [:]
-    for (e, r) in zip(entities, residuals) where e >= 0 {
-        let entry = sums[e] ?? (0, 0, 0)
-        sums[e] = (entry.sum + r, entry.squares + r * r, entry.count + 1)
-    }
-    var cross = 0.0, pairs = 0.0
-    for entry in sums.values where entry.count > 1 {
-        cross += entry.sum * entry.sum - entry.squares
-        pairs += Double(entry.count) * Double(entry.count - 1)
-    }
-    guard pairs > 0, scale > 0, scale.isFinite else { return nil }
-    return min(0.999, max(0, cross / pairs / scale))
 }

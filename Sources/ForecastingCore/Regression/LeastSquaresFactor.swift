@@ -233,7 +233,7 @@ extension LeastSquaresFactor {
         // JSONDecoder reads numbers exactly (JSONSerialization may be an ulp off on Linux).
         let document: Document
         do { document = try JSONDecoder().decode(Document.self, from: data) } catch let error as DecodingError {
-            throw .invalid(path: path, reason: SavedModel.describe(error))
+            throw .invalid(path: path, reason: ModelFile.describe(error))
         } catch {
             throw .invalid(path: path, reason: "\(error)")
         }

@@ -1,239 +1,296 @@
-/// A fitted linear model reduced to what prediction needs: from a fit in memory or a saved file.
+import Foundation
+
+/// A fitted linear model: the one model type of the library.
+///
+/// It carries its parsed formula, the category levels and transform statistics learned from the data,
+/// the panel layout, the estimates with their covariance, and every statistic derived from them. It
+/// predicts new rows (``predict(_:level:only:weights:)``), forecasts, runs scenarios, and is saved as
+/// is: it is `Codable`, and its JSON is the model file `salesforecast fit --save` writes.
+///
+/// Definitions follow statsmodels' `RegressionResults` (and agree with R's `lm`): quantities that take
+/// no input are properties, anything with a parameter is a method.
 ///
 /// ```swift
-/// let model = try LinearModel(SavedModel.load(path: "model.json"))
-/// let prediction = try model.predict(newRows, level: 0.9)
-/// prediction.mean; prediction.observationLower
+/// let model = try history.fit("revenue ~ demos + C(team)")
+/// model.coefficients            // β̂, in `columnNames` order
+/// model.standardErrors          // with the covariance chosen when fitting
+/// model.confidenceIntervals(level: 0.9)
+/// print(model.summary())
 /// ```
 public struct LinearModel: Sendable {
-    /// The model formula.
-    public let formula: Formula
-    /// Coefficient names.
+    /// Where the rows came from and what was learned from them besides the estimates.
+    let provenance: FitProvenance
+    /// Coefficient names in patsy's convention (`Intercept`, `x`, `C(team)[T.SMB]`, `a:b`).
     public let columnNames: [String]
-    /// β̂.
+    /// The estimates β̂.
     public let coefficients: [Double]
-    /// The covariance of β̂ used for every interval (of ``covarianceType``).
-    public let covariance: Matrix
-    /// The covariance type.
-    public let covarianceType: CovarianceType
-    /// σ̂², the variance of one new observation's noise (of weight 1).
-    public let scale: Double
-    /// Degrees of freedom of Student's t for intervals: the fit's residual degrees of freedom, or
-    /// clusters − 1 for a clustered or panel-HAC covariance.
-    public let dfResidual: Double
-    /// Category levels and transform statistics from the fit.
-    public let encodings: [String: FactorEncoding]
-    /// The period and entity columns, when the formula has time terms.
-    public let panel: PanelLayout?
-    /// [minimum, maximum] of each numeric column over the rows fitted.
-    public let ranges: [String: [Double]]
-    /// The exchangeable correlation of residuals within a rep, when the fit had a rep column.
+    /// (XᵀWX)⁻¹: the covariance of β̂ divided by σ² (statsmodels' `normalized_cov_params`).
+    /// For a ridge fit, G⁻¹XᵀWXG⁻¹ with G = XᵀWX + Γ.
+    public let normalizedCovariance: Matrix
+    /// The covariance type behind ``covariance`` and every test and interval.
+    public internal(set) var covarianceType: CovarianceType
+    /// The covariance of β̂ of ``covarianceType``.
+    public internal(set) var covariance: Matrix
+    /// Degrees of freedom of the t and F tests: ``dfResidual``, or G − 1 for clustered and panel-HAC
+    /// covariances (statsmodels' `df_resid_inference`).
+    public internal(set) var inferenceDegreesOfFreedom: Double
+    /// yᵢ − xᵢβ̂ (empty for a model read from a file or fitted a block of rows at a time).
+    public let residuals: [Double]
+    /// √wᵢ·(yᵢ − xᵢβ̂): the residuals of the weighted problem (equal to ``residuals`` without weights).
+    public let weightedResiduals: [Double]
+    /// xᵢβ̂.
+    public let fittedValues: [Double]
+    /// The response values fitted.
+    public let response: [Double]
+    /// The weights, for weighted least squares (empty for a fit made a block of rows at a time).
+    public let weights: [Double]?
+    /// Σ log wᵢ for weighted least squares, `nil` without weights.
+    let weightLogSum: Double?
+    /// The number of rows fitted.
+    public let observationCount: Int
+    /// Whether the first column is an explicit intercept.
+    public let hasIntercept: Bool
+    /// Whether a constant lies in the column space (an intercept, or e.g. a full set of dummies):
+    /// statsmodels' `k_constant`. It decides centred or uncentred R² and the F test.
+    public let hasConstant: Bool
+    /// Diagonal of the hat matrix W^½X(XᵀWX)⁻¹XᵀW^½.
+    public let leverage: [Double]
+    /// Singular values of the (weighted) design matrix, largest first.
+    public let singularValues: [Double]
+    /// Variance inflation factor per column (`nil` for the intercept): 1/(1 − R²ⱼ) from regressing
+    /// column j on the others, as statsmodels' `variance_inflation_factor(exog, j)`.
+    public let varianceInflationFactors: [Double?]
+    /// Σ wᵢ·eᵢ²: the residual sum of squares (statsmodels' `ssr`).
+    public let residualSumOfSquares: Double
+    /// Σ wᵢ(yᵢ − ȳ)² with a constant, Σ wᵢyᵢ² without (`centered_tss` or `uncentered_tss`).
+    public let totalSumOfSquares: Double
+    /// The explained sum of squares, Σ wᵢ(ŷᵢ − ȳ)² (or Σ wᵢŷᵢ² without a constant), computed directly
+    /// rather than as TSS − SSR so a poor fit keeps its digits.
+    public let explainedSumOfSquares: Double
+    /// The ridge penalty λ, for a ridge fit.
+    public let ridgePenalty: Double?
+    /// Effective number of parameters, tr(H): p for least squares, less for ridge.
+    public let effectiveParameters: Double
+    /// The exchangeable correlation of residuals within a rep (for panels with an entity column);
+    /// used by roll-ups so a rep's quarter is not treated as independent months.
     public let withinEntityCorrelation: Double?
+    /// The factorization of the weighted design (`nil` for a model read from a file).
+    let factorization: LeastSquaresFactorization?
 
-    /// The model of a fit in memory.
-    public init(_ results: RegressionResults) throws {
-        formula = try Formula(results.formula ?? "")
-        columnNames = results.columnNames
-        coefficients = results.coefficients
-        covariance = results.covariance
-        covarianceType = results.covarianceType
-        scale = results.scale
-        dfResidual = results.inferenceDegreesOfFreedom
-        encodings = results.encodings
-        panel = results.panel
-        ranges = results.ranges
-        withinEntityCorrelation = results.withinEntityCorrelation
-    }
-
-    /// The model in a saved file.
-    public init(_ saved: SavedModel) throws {
-        formula = try Formula(saved.formula)
-        columnNames = saved.columns
-        coefficients = saved.coefficients
-        let p = saved.columns.count
-        covariance = Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in saved.covariance[i][j] ?? .nan } })
-        covarianceType = CovarianceType(rawValue: saved.covarianceType) ?? .nonrobust
-        scale = saved.scale ?? .nan
-        dfResidual = saved.dfInference ?? saved.dfResidual
-        encodings = saved.encodings
-        panel = saved.panel
-        ranges = saved.ranges ?? [:]
-        withinEntityCorrelation = saved.withinEntityCorrelation
-    }
-
-    /// Predicts the response on the rows of `data` (those marked in `only`, or all), with standard
-    /// errors and intervals named as statsmodels' `get_prediction().summary_frame()` names them.
-    ///
-    /// - Parameters:
-    ///   - data: Rows with the columns the formula uses (the response is not needed). With time terms,
-    ///     earlier rows of each rep serve as history for `lag` even when not predicted.
-    ///   - level: Confidence level of the intervals.
-    ///   - only: Rows to predict; `nil` for all.
-    ///   - weights: The weight each new observation would have (its noise variance is σ²/w); `nil` for 1.
-    /// - Throws: ``RegressionError/unseenCategory(term:level:source:line:known:)``, a missing column, or
-    ///   ``RegressionError/columnsDoNotMatch(expected:found:)``.
-    public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
-        guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
-        for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) where !data.hasColumn(column) {
-            throw RegressionError.missingColumn(column)
-        }
-        let panelValue = try panel.map { try Panel(data: data, layout: $0) }
-        let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
-                                      panel: panelValue, only: only)
-        guard design.columnNames == columnNames else {
-            throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
-        }
-        var prediction = try Prediction(model: self, design: design.matrix, rows: design.rows,
-                                        weights: weights.map { w in design.rows.map { w[$0] } }, level: level)
-        if let correlation = withinEntityCorrelation, correlation > 0, let panelValue, panelValue.layout.entity != nil {
-            prediction.entities = design.rows.map { panelValue.entities[$0] }
-            prediction.withinEntityCorrelation = correlation
-        }
-        return prediction
-    }
-}
-
-/// Predictions for a set of rows: the mean, its standard error, and confidence and prediction intervals.
-public struct Prediction: Sendable {
-    /// The dataset rows predicted, in order.
-    public let rows: [Int]
-    /// The predicted mean, xβ̂ (statsmodels' `mean`).
-    public let mean: [Double]
-    /// The standard error of the mean, √(xVxᵀ) (`mean_se`).
-    public let meanSE: [Double]
-    /// The confidence interval of the mean (`mean_ci_lower`, `mean_ci_upper`).
-    public let meanLower: [Double], meanUpper: [Double]
-    /// The prediction interval of a new observation (`obs_ci_lower`, `obs_ci_upper`), from
-    /// √(mean_se² + σ²/w).
-    public let observationLower: [Double], observationUpper: [Double]
-    /// The confidence level.
-    public let level: Double
-
-    let design: Matrix
-    let covariance: Matrix
-    let noiseVariance: [Double]
-    let dfResidual: Double
-    /// Each row's entity and the within-entity correlation of the noise, when the model has them.
-    var entities: [Int32]?
-    var withinEntityCorrelation: Double = 0
-
-    init(model: LinearModel, design: Matrix, rows: [Int], weights: [Double]?, level: Double) throws {
-        let n = design.rows, p = design.columns
-        let beta = model.coefficients
-        var mean = [Double](repeating: 0, count: n), se = mean
-        for i in 0..<n {
-            var m = CompensatedSum()
-            for j in 0..<p { m.addProduct(design[i, j], beta[j]) }
-            mean[i] = m.value
-            var v = 0.0
-            for a in 0..<p {
-                let xa = design[i, a]
-                if xa == 0 { continue }
-                var inner = 0.0
-                for b in 0..<p { inner += model.covariance[a, b] * design[i, b] }
-                v += xa * inner
-            }
-            se[i] = max(0, v).squareRoot()
-        }
-        let noise = (0..<n).map { model.scale / (weights?[$0] ?? 1) }
-        let q = StudentTDistribution(degreesOfFreedom: model.dfResidual).quantile(0.5 + level / 2)
-        self.rows = rows
-        self.mean = mean
-        self.meanSE = se
-        self.meanLower = (0..<n).map { mean[$0] - q * se[$0] }
-        self.meanUpper = (0..<n).map { mean[$0] + q * se[$0] }
-        let obs = (0..<n).map { (se[$0] * se[$0] + noise[$0]).squareRoot() }
-        self.observationLower = (0..<n).map { mean[$0] - q * obs[$0] }
-        self.observationUpper = (0..<n).map { mean[$0] + q * obs[$0] }
-        self.level = level
-        self.design = design
-        self.covariance = model.covariance
-        self.noiseVariance = noise
-        self.dfResidual = model.dfResidual
-    }
-
-    /// The sum of the predictions at `positions` (indices into ``rows``) with intervals that account for
-    /// the covariance of the estimates across the rows: Var(Σŷ) = cᵀVc with c = Σxᵢ, plus the new
-    /// observations' noise: Σσ²/wᵢ, and, for a model fitted on a panel of reps, ρ̂·Σ_{i≠j, same rep}
-    /// √(vᵢvⱼ) for the correlation ρ̂ of a rep's errors across periods. Not a sum of per-row intervals.
-    public func total(_ positions: [Int], label: String) -> RollUp {
-        let p = design.columns
-        var c = [Double](repeating: 0, count: p)
-        var total = CompensatedSum(), noise = 0.0
-        for i in positions {
-            for j in 0..<p { c[j] += design[i, j] }
-            total.add(mean[i])
-            noise += noiseVariance[i]
-        }
-        var v = 0.0
-        for a in 0..<p { for b in 0..<p { v += c[a] * covariance[a, b] * c[b] } }
-        if let entities, withinEntityCorrelation > 0 {
-            // Σ over pairs within an entity of √(vᵢvⱼ) = ((Σ√vᵢ)² − Σvᵢ) per entity.
-            var roots: [Int32: (sum: Double, squares: Double)] = [:]
-            for i in positions where entities[i] >= 0 {
-                let entry = roots[entities[i]] ?? (0, 0)
-                roots[entities[i]] = (entry.sum + noiseVariance[i].squareRoot(), entry.squares + noiseVariance[i])
-            }
-            noise += withinEntityCorrelation * roots.values.reduce(0) { $0 + $1.sum * $1.sum - $1.squares }
-        }
-        return RollUp(label: label, count: positions.count, mean: total.value, meanSE: max(0, v).squareRoot(),
-                      observationSE: (max(0, v) + noise).squareRoot(), dfResidual: dfResidual, level: level)
-    }
-}
-
-extension Prediction {
-    /// The difference of two totals from the same model, Σ_b ŷ − Σ_a ŷ, and its standard error from the
-    /// uncertainty of the estimates alone: √(dᵀVd) with d = Σ_b x − Σ_a x. The noise of the observations
-    /// is left out: comparing plans for the same reps and periods, it is the same in both and cancels.
-    public static func difference(from a: Prediction, _ aPositions: [Int], to b: Prediction, _ bPositions: [Int])
-        -> (mean: Double, standardError: Double)
+    init(design: Matrix, response: [Double], weights: [Double]?, root: [Double]?, coefficients: [Double],
+         weightedResiduals: [Double], normalizedCovariance: [Double], factorization: LeastSquaresFactorization,
+         singularValues: [Double], columnNames: [String], hasIntercept: Bool, options: RegressionOptions,
+         ridge: (lambda: Double, parameters: Double)? = nil, provenance: FitProvenance) throws
     {
-        let p = a.design.columns
-        var d = [Double](repeating: 0, count: p)
-        var mean = CompensatedSum()
-        for i in bPositions { for j in 0..<p { d[j] += b.design[i, j] }; mean.add(b.mean[i]) }
-        for i in aPositions { for j in 0..<p { d[j] -= a.design[i, j] }; mean.add(-a.mean[i]) }
-        var v = 0.0
-        for i in 0..<p { for j in 0..<p { v += d[i] * a.covariance[i, j] * d[j] } }
-        return (mean.value, max(0, v).squareRoot())
+        let n = design.rows, p = design.columns
+        self.provenance = provenance
+        self.columnNames = columnNames
+        self.coefficients = coefficients
+        self.response = response
+        self.weights = weights
+        self.weightLogSum = weights.map { $0.reduce(0) { $0 + Foundation.log($1) } }
+        self.observationCount = n
+        self.hasIntercept = hasIntercept
+        self.factorization = factorization
+        self.singularValues = singularValues
+        self.ridgePenalty = ridge?.lambda
+        self.effectiveParameters = ridge?.parameters ?? Double(p)
+        self.normalizedCovariance = Matrix(rows: p, columns: p, values: normalizedCovariance)
+        self.weightedResiduals = weightedResiduals
+        let residuals = root.map { root in (0..<n).map { weightedResiduals[$0] / root[$0] } } ?? weightedResiduals
+        self.residuals = residuals
+        self.fittedValues = (0..<n).map { response[$0] - residuals[$0] }
+
+        // A constant in the column space: explicit, or implicit (regress a column of ones on X).
+        var constantCombination: [Double]?
+        if hasIntercept {
+            constantCombination = [1] + [Double](repeating: 0, count: p - 1)
+        } else if ridge == nil {
+            let plain = try LeastSquaresFactorization(design: design.values, rows: n, columns: p)
+            let (c, r, _) = try plain.solve([Double](repeating: 1, count: n))
+            if Compensated.sumOfSquares(r) <= 1e-20 * Double(n) { constantCombination = c }
+        }
+        self.hasConstant = constantCombination != nil
+
+        // Sums of squares, each with compensated sums so R² keeps its digits when it is tiny.
+        let totalWeight = weights.map { Compensated.sum($0) } ?? Double(n)
+        var weightedMean = CompensatedSum()
+        for i in 0..<n { weightedMean.addProduct(weights?[i] ?? 1, response[i]) }
+        let mean = hasConstant ? weightedMean.value / totalWeight : 0
+        let ssr = Compensated.sumOfSquares(weightedResiduals)
+        let tss = Compensated.weightedSumOfSquares(response.map { $0 - mean }, weights: weights)
+        self.residualSumOfSquares = ssr
+        self.totalSumOfSquares = tss
+        self.explainedSumOfSquares = ridge == nil
+            ? Compensated.weightedSumOfSquares(fittedValues.map { $0 - mean }, weights: weights)
+            : tss - ssr
+
+        // Leverage, and the robust covariance's middle term if one is asked for.
+        let dfResidual = Double(n) - effectiveParameters
+        let scale = ssr / dfResidual
+        // Leverage and, for HC0–HC3, the sandwich's middle in the same pass over the rows.
+        let heteroskedastic = CovarianceType.heteroskedasticityConsistent.contains(options.covariance) && options.covariance != .nonrobust
+        let e2 = weightedResiduals.map { $0 * $0 }
+        let type = options.covariance
+        let (leverage, meat) = try factorization.leverageAndMeat(dataRows: n, meatWeights: heteroskedastic ? {
+            row, h in CovarianceMiddle.heteroskedasticWeight(type, e2[row], h)
+        } : nil)
+        self.leverage = leverage
+        self.covarianceType = .nonrobust
+        self.covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.map { $0 * scale })
+        self.inferenceDegreesOfFreedom = dfResidual
+
+        // VIF_j = (XᵀX)⁻¹ⱼⱼ · TSSⱼ, with TSSⱼ centred when the other columns span a constant:
+        // the same as 1/(1 − R²ⱼ) of the auxiliary regression, without p extra fits.
+        var unweightedInverse = normalizedCovariance
+        if weights != nil || ridge != nil {
+            let plain = try LeastSquaresFactorization(design: design.values, rows: n, columns: p)
+            let scaled = try plain.scaledSingularValues()
+            unweightedInverse = (scaled.last ?? 0) > Double(max(n, p)) * .ulpOfOne * (scaled.first ?? 0)
+                ? try plain.inverseGram(refined: false) : [Double](repeating: .nan, count: p * p)
+        }
+        self.varianceInflationFactors = design.values.withUnsafeBufferPointer { values in
+            (0..<p).map { j -> Double? in
+                if hasIntercept && j == 0 { return nil }
+                let column = UnsafeBufferPointer(rebasing: values[(j * n)..<((j + 1) * n)])
+                let othersSpanConstant = constantCombination.map { abs($0[j]) < 1e-9 } ?? false
+                let centre = othersSpanConstant ? Compensated.sum(column) / Double(n) : 0
+                return unweightedInverse[j + j * p] * Compensated.centredSumOfSquares(column, centre: centre)
+            }
+        }
+        self.withinEntityCorrelation = provenance.sourcePanel.flatMap { panel in
+            panel.layout.entity == nil ? nil : Self.withinEntityCorrelation(
+                residuals: weightedResiduals, entities: provenance.fittedRows.map { panel.entities[$0] }, scale: scale)
+        }
+
+        // The covariance asked for, from the one estimator every way of fitting uses.
+        if type != .nonrobust {
+            let middle = try meat.map { CovarianceMiddle.heteroskedastic(type, meat: $0) } ?? self.middle(of: type)
+            try adoptCovariance(type, middle: middle)
+        }
     }
-}
 
-/// A forecast total over several rows (a rep's quarter, a team, everyone) with its intervals.
-public struct RollUp: Sendable {
-    /// What was summed, e.g. a rep's name, a team, or `Total`.
-    public var label: String
-    /// How many rows were summed.
-    public var count: Int
-    /// The expected total.
-    public var mean: Double
-    /// Standard error of the expected total (estimation uncertainty only).
-    public var meanSE: Double
-    /// Standard error of the realized total (estimation uncertainty plus noise).
-    public var observationSE: Double
-    /// Degrees of freedom of Student's t for the intervals.
-    public var dfResidual: Double
-    /// The confidence level of ``interval`` and ``meanInterval``.
-    public var level: Double
+    // MARK: Degrees of freedom and scale
 
-    /// The prediction interval of the realized total.
-    public var interval: (lower: Double, upper: Double) { interval(level: level) }
-    /// The confidence interval of the expected total.
-    public var meanInterval: (lower: Double, upper: Double) {
-        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
-        return (mean - q * meanSE, mean + q * meanSE)
+    /// The number of columns fitted.
+    public var parameterCount: Int { coefficients.count }
+    /// n − p (n − tr(H) for ridge): statsmodels' `df_resid`.
+    public var dfResidual: Double { Double(observationCount) - effectiveParameters }
+    /// p − 1 with a constant, p without (statsmodels' `df_model`).
+    public var dfModel: Double { effectiveParameters - (hasConstant ? 1 : 0) }
+    /// σ̂² = SSR / df_resid (statsmodels' `scale` and `mse_resid`).
+    public var scale: Double { residualSumOfSquares / dfResidual }
+    /// The residual standard error σ̂.
+    public var residualStandardError: Double { scale.squareRoot() }
+
+    // MARK: Coefficient inference
+
+    /// Standard errors: square roots of the diagonal of ``covariance``.
+    public var standardErrors: [Double] { covariance.diagonal.map { $0.squareRoot() } }
+    /// t statistics, β̂ⱼ / se(β̂ⱼ).
+    public var tStatistics: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
+    /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom.
+    public var pValues: [Double] {
+        let t = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom)
+        return tStatistics.map { t.twoSidedPValue($0) }
     }
 
-    /// The prediction interval of the realized total at another level.
-    public func interval(level: Double) -> (lower: Double, upper: Double) {
-        let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
-        return (mean - q * observationSE, mean + q * observationSE)
+    /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95).
+    /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
+    public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [(lower: Double, upper: Double)] {
+        guard level > 0, level < 1 else { throw .invalidLevel(level) }
+        let q = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
+        return zip(coefficients, standardErrors).map { ($0 - q * $1, $0 + q * $1) }
     }
 
-    /// The probability that the realized total reaches `target` under the predictive distribution
-    /// (Student's t around the mean with the observation standard error).
-    public func probability(ofReaching target: Double) -> Double {
-        guard observationSE > 0 else { return mean >= target ? 1 : 0 }
-        return StudentTDistribution(degreesOfFreedom: dfResidual).survival((target - mean) / observationSE)
+    // MARK: Goodness of fit
+
+    /// R² = ESS/TSS, centred with a constant and uncentred without (as statsmodels and NIST define it).
+    public var rSquared: Double {
+        ridgePenalty == nil ? explainedSumOfSquares / totalSumOfSquares : 1 - residualSumOfSquares / totalSumOfSquares
+    }
+    /// 1 − (n − k₀)/df_resid·(1 − R²), with k₀ = 1 with a constant, 0 without.
+    public var adjustedRSquared: Double {
+        1 - (Double(observationCount) - (hasConstant ? 1 : 0)) / dfResidual * (1 - rSquared)
+    }
+
+    /// The F statistic that every coefficient but the constant is zero. With a robust covariance it is
+    /// the Wald F of that hypothesis (statsmodels does the same); `nan` when undefined.
+    public var fStatistic: Double { overallTest.statistic }
+    /// The p-value of ``fStatistic``.
+    public var fPValue: Double { overallTest.pValue }
+
+    var overallTest: (statistic: Double, pValue: Double) {
+        if ridgePenalty != nil || dfModel <= 0 { return (.nan, .nan) }
+        if covarianceType == .nonrobust {
+            let f = (explainedSumOfSquares / dfModel) / scale
+            return (f, FDistribution(numeratorDegreesOfFreedom: dfModel, denominatorDegreesOfFreedom: dfResidual).survival(f))
+        }
+        // statsmodels returns nan here when the constant is implicit (statsmodels issue #2444).
+        guard hasIntercept || !hasConstant else { return (.nan, .nan) }
+        let tested = Array((hasIntercept ? 1 : 0)..<parameterCount)
+        guard let test = try? waldTest(columns: tested) else { return (.nan, .nan) }
+        return (test.statistic, test.pValue)
+    }
+
+    /// The Wald F test that the coefficients of `columns` are all zero, with ``covariance``:
+    /// F = β̂ₛᵀ(Vₛₛ)⁻¹β̂ₛ / q on (q, df_resid) degrees of freedom.
+    /// - Parameter columns: Indices into ``columnNames``.
+    public func waldTest(columns: [Int]) throws -> (statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double) {
+        let q = columns.count
+        var v = [Double](repeating: 0, count: q * q)
+        for (a, i) in columns.enumerated() { for (b, j) in columns.enumerated() { v[a + b * q] = covariance[i, j] } }
+        let beta = columns.map { coefficients[$0] }
+        var solution = beta
+        try LAPACK.solvePositiveDefinite(v, order: q, &solution, rightHandSides: 1)
+        let f = zip(beta, solution).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
+        let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: inferenceDegreesOfFreedom)
+        return (f, distribution.survival(f), Double(q), inferenceDegreesOfFreedom)
+    }
+
+    /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
+    public var logLikelihood: Double {
+        let n = Double(observationCount)
+        var value = -n / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(residualSumOfSquares / n) + 1)
+        if let weightLogSum { value += 0.5 * weightLogSum }
+        return value
+    }
+    /// Akaike's information criterion, −2ℓ + 2k with k the number of parameters.
+    public var aic: Double { -2 * logLikelihood + 2 * effectiveParameters }
+    /// Schwarz's Bayesian information criterion, −2ℓ + k·log n.
+    public var bic: Double { -2 * logLikelihood + Foundation.log(Double(observationCount)) * effectiveParameters }
+
+    /// The condition number of the (weighted) design, σₘₐₓ/σₘᵢₙ (statsmodels' `condition_number`).
+    /// Large values (over about 1e3 for scaled data) mean collinear activities.
+    public var conditionNumber: Double { (singularValues.first ?? .nan) / (singularValues.last ?? .nan) }
+
+    // MARK: Residual diagnostics
+
+    /// The Durbin–Watson statistic of the weighted residuals in row order; near 2 when successive
+    /// residuals are uncorrelated, toward 0 when they trend together.
+    public var durbinWatson: Double { residualSummary?.durbinWatson ?? Diagnostics.durbinWatson(weightedResiduals) }
+
+    /// Cook's distance per row: eᵢ²hᵢ / (p·σ̂²·(1 − hᵢ)²), with weighted residuals.
+    public var cooksDistance: [Double] {
+        let p = effectiveParameters, s2 = scale
+        return zip(weightedResiduals, leverage).map { e, h in e * e * h / (p * s2 * (1 - h) * (1 - h)) }
+    }
+
+    /// Jarque–Bera normality test of the weighted residuals, with their skewness and kurtosis.
+    public var jarqueBera: (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
+        if let residualSummary {
+            let (s, k) = residualSummary.skewnessAndKurtosis
+            return Diagnostics.jarqueBera(count: residualSummary.count, skewness: s, kurtosis: k)
+        }
+        return Diagnostics.jarqueBera(weightedResiduals)
+    }
+
+    /// D'Agostino–Pearson omnibus normality test of the weighted residuals (statsmodels' `Omnibus`).
+    public var omnibus: (statistic: Double, pValue: Double) {
+        if let residualSummary {
+            let (s, k) = residualSummary.skewnessAndKurtosis
+            return Diagnostics.omnibus(count: residualSummary.count, skewness: s, kurtosis: k)
+        }
+        return Diagnostics.omnibus(weightedResiduals)
     }
 }

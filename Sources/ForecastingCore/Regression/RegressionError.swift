@@ -40,6 +40,10 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     /// A block of a file read in blocks builds other model columns than the blocks before it
     /// (a column that is numbers in one part of the file and text in another).
     case blockColumnsDiffer(source: String, line: Int, expected: [String], found: [String])
+    /// The model was fitted on a design matrix, not a formula, so it cannot build new rows from data.
+    case noFormula
+    /// The response appears among the predictors (`revenue ~ revenue + demos`).
+    case responseOnBothSides(String)
 
     /// One column that depends on others.
     public struct Collinearity: Equatable, Sendable {
@@ -101,11 +105,15 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
         case let .unknownTerm(term, known):
             return "the model has no term '\(term)' (its columns: \(known.prefix(12).joined(separator: ", ")))"
         case let .covarianceNeedsData(type):
-            return "the \(type) covariance needs the data's columns: fit with a formula on a dataset"
+            return "the \(type) covariance needs the rows and columns of the data, which this model does not keep (a model read from a file, fitted from a matrix or a block of rows at a time)"
         case let .numerical(error):
             return error.description
         case let .notAvailableInBlocks(feature, reason):
             return "\(feature) is not available when fitting a block of rows at a time: \(reason)"
+        case .noFormula:
+            return "the model was fitted on a design matrix, not a formula: it cannot build rows from data to predict"
+        case let .responseOnBothSides(name):
+            return "'\(name)' is both the response and a predictor: a model cannot explain a column by itself"
         case let .blockColumnsDiffer(source, line, expected, found):
             let missing = expected.filter { !found.contains($0) }, extra = found.filter { !expected.contains($0) }
             let detail = (missing.map { "no '\($0)'" } + extra.map { "a new column '\($0)'" }).prefix(4).joined(separator: ", ")

@@ -13,7 +13,7 @@ import Foundation
 ///    the estimates (corrected seminormal equations, with residuals in twice the working precision).
 ///
 /// The results equal those of ``fit(_:to:options:)`` on the whole file to about 1e-12 relative for
-/// a well-conditioned model; they carry no per-row arrays (``RegressionResults/residuals`` is empty).
+/// a well-conditioned model; they carry no per-row arrays (``LinearModel/residuals`` is empty).
 ///
 /// - Parameters:
 ///   - formula: The model. Terms that need the whole panel in memory (`lag`, `adstock`, `season`,
@@ -27,7 +27,7 @@ import Foundation
 /// - Throws: ``CSVError``, ``FormulaError``, ``DataError`` or ``RegressionError`` naming the line.
 public func fitStreaming(_ formula: Formula, csvPath: String, options: RegressionOptions = .init(),
                          readOptions: CSVReadOptions = .init(), blockBytes: Int = 8 << 20,
-                         progress: ((_ pass: Int, _ passes: Int, _ bytesRead: Int) -> Void)? = nil) throws -> RegressionResults
+                         progress: ((_ pass: Int, _ passes: Int, _ bytesRead: Int) -> Void)? = nil) throws -> LinearModel
 {
     try StreamingFit(formula: formula, path: csvPath, options: options, readOptions: readOptions,
                      blockBytes: blockBytes, progress: progress).run()
@@ -59,14 +59,14 @@ private struct StreamingFit {
     func checkSupported() throws {
         if let factor = factors.first(where: { $0.expression.usesTime }) ?? (formula.response?.expression.usesTime == true ? formula.response : nil) {
             throw RegressionError.notAvailableInBlocks(feature: "'\(factor.name)'",
-                                                       reason: "lags, adstock, seasons and trends need each rep's whole history in memory; fit without --stream")
+                                                       reason: "lags, adstock, seasons and trends need each rep's whole history in memory")
         }
         if let factor = (factors + (formula.response.map { [$0] } ?? [])).first(where: { $0.expression.usesDataStatistics }) {
             throw RegressionError.notAvailableInBlocks(feature: "'\(factor.name)'",
                                                        reason: "center() and standardize() need the whole column's mean first; center the column in the file")
         }
         if let ridge = options.ridge, ridge > 0 {
-            throw RegressionError.notAvailableInBlocks(feature: "a ridge penalty", reason: "fit without --stream")
+            throw RegressionError.notAvailableInBlocks(feature: "a ridge penalty", reason: "its penalty needs the columns' standard deviations before the first block")
         }
         if case .hac = options.covariance {
             throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep; use --cluster rep instead")
@@ -76,7 +76,7 @@ private struct StreamingFit {
         }
     }
 
-    func run() throws -> RegressionResults {
+    func run() throws -> LinearModel {
         try checkSupported()
         let reader = try CSVChunkReader(path: path, options: readOptions, blockBytes: blockBytes)
         for column in Set(factors.flatMap(\.expression.columns) + (formula.response?.expression.columns ?? []) + (options.weights.map { [$0] } ?? []))
@@ -106,21 +106,15 @@ private struct StreamingFit {
         let reduction = zip(delta, gradient).reduce(0) { $0 + $1.0 * $1.1 }
         let ssr = max(0, pass.summary.squares.value - reduction)
 
-        var results = try RegressionResults(factor: factor, solver: solver, coefficients: refined, residualSumOfSquares: ssr,
-                                            normalizedCovariance: inverse, options: options)
-        results.residualSummary = pass.summary
-        results.leastSquaresFactor = factor
-        results.formula = formula.text
-        results.responseName = factor.responseName
-        results.weightsColumn = options.weights
-        results.droppedRows = dropped
-        results.encodings = encodings
-        results.ranges = ranges
-        results.refinementSteps = steps + 1
-        results.clusterCorrection = options.clusterCorrection
-        results.clusterDegreesOfFreedom = options.clusterDegreesOfFreedom
-        try results.applyCovariance(options.covariance, pass: pass)
-        results.extraNotes.append("Fitted a block of rows at a time in \(passes) passes over the file; per-row residuals are not kept.")
+        let provenance = FitProvenance(
+            formula: formula, responseName: factor.responseName, weightsColumn: options.weights, droppedRows: dropped,
+            ranges: ranges, encodings: encodings, refinementSteps: steps + 1,
+            clusterCorrection: options.clusterCorrection, clusterDegreesOfFreedom: options.clusterDegreesOfFreedom,
+            notes: ["Fitted a block of rows at a time in \(passes) passes over the file; per-row residuals are not kept."],
+            residualSummary: pass.summary, leastSquaresFactor: factor)
+        var results = try LinearModel(factor: factor, solver: solver, coefficients: refined, residualSumOfSquares: ssr,
+                                      normalizedCovariance: inverse, provenance: provenance)
+        if options.covariance != .nonrobust { try results.adoptCovariance(options.covariance, middle: pass.middle()) }
         return results
     }
 
@@ -339,7 +333,7 @@ struct ResidualPass {
         let type = covariance
         let (leverage, blockMeat) = try a.withUnsafeBufferPointer { a in
             try solver.leverageAndMeat(of: a, rows: m, stride: m, meatWeights: meat == nil ? nil : { row, h in
-                RegressionResults.heteroskedasticWeight(type, e[row] * e[row], h)
+                CovarianceMiddle.heteroskedasticWeight(type, e[row] * e[row], h)
             })
         }
         if let blockMeat, meat != nil { for k in 0..<(p * p) { meat?[k] += blockMeat[k] } }
@@ -368,9 +362,15 @@ struct ResidualPass {
         }
     }
 
-    /// Σ_g s_g s_gᵀ and the number of groups, per way.
-    var clusterMeats: [(meat: [Double], groups: Int)] {
-        clusters.map { (RegressionResults.outerProductSum(Array($0.values), order: parameters), $0.count) }
+    /// The covariance's middle gathered in the pass.
+    func middle() throws -> CovarianceMiddle {
+        switch covariance {
+        case .nonrobust, .hc0, .hc1, .hc2, .hc3: return .heteroskedastic(covariance, meat: meat ?? [])
+        case .cluster:
+            return .clustered(clusters.map { (CovarianceMiddle.outerProductSum(Array($0.values), order: parameters), $0.count) })
+        case .hac:
+            throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep")
+        }
     }
 }
 
@@ -382,17 +382,15 @@ extension LeastSquaresFactor {
     /// `nan` here (``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)`` computes them).
     /// - Parameter options: The rank tolerance (covariance types other than nonrobust are refused).
     /// - Throws: ``RegressionError`` for too few rows, a zero column or collinear columns.
-    public func results(options: RegressionOptions = .init()) throws -> RegressionResults {
+    public func results(options: RegressionOptions = .init()) throws -> LinearModel {
         guard options.covariance == .nonrobust else {
             throw RegressionError.covarianceNeedsData(options.covariance.rawValue)
         }
         let (solver, beta, inverse, steps) = try solve(options: options)
-        var results = try RegressionResults(factor: self, solver: solver, coefficients: beta, residualSumOfSquares: residualSumOfSquares,
-                                            normalizedCovariance: inverse, options: options)
-        results.responseName = responseName
-        results.refinementSteps = steps
-        results.extraNotes.append("Fitted from a triangular factor: residual diagnostics need the rows and are not available.")
-        return results
+        return try LinearModel(factor: self, solver: solver, coefficients: beta, residualSumOfSquares: residualSumOfSquares,
+                               normalizedCovariance: inverse, provenance: FitProvenance(
+                                   responseName: responseName, refinementSteps: steps,
+                                   notes: ["Fitted from a triangular factor: residual diagnostics need the rows and are not available."]))
     }
 
     /// The estimates from R alone, with the same rank test and collinearity report as an in-memory fit.
@@ -423,13 +421,14 @@ extension LeastSquaresFactor {
     }
 }
 
-extension RegressionResults {
+extension LinearModel {
     /// Results from a ``LeastSquaresFactor``: every statistic R and the factor's sums determine.
     /// Residual diagnostics come from a residual pass when there was one (``residualSummary``).
     init(factor: LeastSquaresFactor, solver: LeastSquaresFactorization, coefficients: [Double], residualSumOfSquares ssr: Double,
-         normalizedCovariance: [Double], options: RegressionOptions) throws
+         normalizedCovariance: [Double], provenance: FitProvenance) throws
     {
         let n = factor.rowCount, p = factor.columnCount
+        var provenance = provenance
         self.columnNames = factor.columnNames
         self.coefficients = coefficients
         self.response = []
@@ -446,7 +445,7 @@ extension RegressionResults {
         self.residuals = []
         self.fittedValues = []
         self.leverage = []
-        self.rowLines = []
+        self.withinEntityCorrelation = nil
 
         // A constant lies in the span when √w is: its distance² from the span is Σw − ‖R⁻ᵀs‖², s = Σwᵢxᵢ;
         // the combination is R⁻¹R⁻ᵀs.
@@ -491,26 +490,8 @@ extension RegressionResults {
                 return normalizedCovariance[j + j * p] * centred
             }
         }
-        if factor.isWeighted { extraNotes.append("VIF is not computed for a weighted fit made a block of rows at a time.") }
-    }
-
-    /// Sets the covariance asked for from the residual pass's middles.
-    mutating func applyCovariance(_ type: CovarianceType, pass: ResidualPass) throws {
-        let n = Double(observationCount), p = parameterCount
-        switch type {
-        case .nonrobust:
-            covariance = Matrix(rows: p, columns: p, values: normalizedCovariance.values.map { $0 * scale })
-        case .hc0, .hc1, .hc2, .hc3:
-            var sandwich = try factorization.sandwich(meat: pass.meat ?? [])
-            if type == .hc1 { sandwich = sandwich.map { $0 * n / dfResidual } }
-            covariance = Matrix(rows: p, columns: p, values: sandwich)
-        case .cluster:
-            let (matrix, df) = clusterCovariance(meats: pass.clusterMeats)
-            covariance = matrix
-            if let df { inferenceDegreesOfFreedom = df }
-        case .hac:
-            throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep")
-        }
-        covarianceType = type
+        if factor.isWeighted { provenance.notes.append("VIF is not computed for a weighted fit made a block of rows at a time.") }
+        provenance.rowLines = []
+        self.provenance = provenance
     }
 }

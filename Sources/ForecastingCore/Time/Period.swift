@@ -185,3 +185,12 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         return (y, week)
     }
 }
+
+extension Period {
+    /// Parses a quarter such as `2026-Q4`.
+    /// - Throws: ``TimeError/notAQuarter(_:)`` for anything else.
+    public init(quarter text: String) throws(TimeError) {
+        guard let period = Period(text), period.frequency == .quarter else { throw .notAQuarter(text) }
+        self = period
+    }
+}

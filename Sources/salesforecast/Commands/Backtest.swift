@@ -35,6 +35,7 @@ extension SalesForecast {
         @OptionGroup var covariance: CovarianceOptions
 
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
 
         enum ActivityChoice: String, ExpressibleByArgument { case known, projected, both }
@@ -44,17 +45,17 @@ extension SalesForecast {
         }
 
         func run() throws {
-            let data = try CSVReader.read(path: history)
+            let past = try panel.history(at: history, reading: reading)
             let modes: [ActivityMode] = switch activities {
             case .both: [.known, .projected]
             case .known: [.known]
             case .projected: [.projected]
             }
             var options = BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
-                                          regression: covariance.options())
+                                          regression: covariance.options(missing: reading.missing))
             options.progress = output.progress("backtest: quarters")
             let report = try output.timed("backtest") {
-                try Forecasting.backtest(history: data, formula: formula, layout: panel.layout(for: data), options: options)
+                try past.backtest(formula, options: options)
             }
             try output.emit(report.formatted(output.format))
         }

@@ -30,6 +30,7 @@ extension SalesForecast {
         @OptionGroup var covariance: CovarianceOptions
 
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -37,10 +38,9 @@ extension SalesForecast {
         }
 
         func run() throws {
-            let data = try CSVReader.read(path: history)
+            let past = try panel.history(at: history, reading: reading)
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try Forecasting.drivers(history: data, formula: formula, layout: panel.layout(for: data),
-                                                 options: covariance.options(), level: level, funnel: stages)
+            let report = try past.drivers(formula, options: covariance.options(missing: reading.missing), level: level, funnel: stages)
             try output.emit(report.formatted(output.format))
         }
     }

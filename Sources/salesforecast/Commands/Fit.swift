@@ -69,49 +69,35 @@ extension SalesForecast {
 
         func run() throws {
             let parsed = try Formula(formula)
-            if stream || shouldStream(parsed) { return try runStreaming(parsed) }
-            let data = try input.read()
-            // Periods matter to time terms and to HAC on a panel; a plain regression needs none.
-            let layout = parsed.usesTime || (covariance.hac != nil && data.hasColumn(panel.period)) ? panel.layout(for: data) : nil
-            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: layout)
+            let options = covariance.options(weights: weights, ridge: ridge, missing: input.reading.missing)
+            if stream || (!inMemory && by == nil && SalesHistory.fitsInBlocks(csvPath: input.data, formula: parsed, options: options)) {
+                return try runStreaming(parsed, options: options)
+            }
+            let history = try SalesHistory.forFitting(input.read(), formula: parsed, covariance: options.covariance,
+                                                      period: panel.period, rep: panel.entity, team: panel.group)
             if let by {
-                let fits = try output.timed("batch fit") { try Forecasting.fit(parsed, to: data, by: by, options: options) }
+                let fits = try output.timed("batch fit") { try Forecasting.fit(parsed, to: history.data, by: by, options: options) }
                 try output.emit(BatchFitReport(formula: formula, by: by, fits: fits, level: level).formatted(output.format))
                 return
             }
-            try report(Forecasting.fit(parsed, to: data, options: options))
+            try report(history.fit(parsed, options: options))
         }
 
-        /// Prints the fit (with any joint tests) and saves the model when asked.
-        func report(_ results: RegressionResults) throws {
+        func report(_ results: LinearModel) throws {
             var text = try results.formatted(output.format, level: level)
             if !test.isEmpty {
                 let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
                 text = try results.formatted(output.format, level: level, tests: tests)
             }
             try output.emit(text)
-            if let save { try results.savedModel().write(to: save) }
+            if let save { try results.write(to: save) }
         }
 
-        /// Files this large are fitted a block at a time when the model allows: holding the columns,
-        /// the design matrix and its factor would take several times the file's numeric data.
-        static let streamingThreshold = 32 << 20
-
-        func shouldStream(_ parsed: Formula) -> Bool {
-            guard !inMemory, by == nil, input.data != "-",
-                  let size = try? FileManager.default.attributesOfItem(atPath: input.data)[.size] as? Int,
-                  size >= Self.streamingThreshold else { return false }
-            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: nil)
-            return canFitStreaming(parsed, options: options)
-        }
-
-        /// `--stream`: the same report from a fit made a block of rows at a time.
-        func runStreaming(_ parsed: Formula) throws {
-            let options = covariance.options(weights: weights, ridge: ridge, missing: input.missing, panel: nil)
+        func runStreaming(_ parsed: Formula, options: RegressionOptions) throws {
             let size = (try? FileManager.default.attributesOfItem(atPath: input.data)[.size] as? Int) ?? 0
             let progress = output.progress("reading")
             let results = try output.timed("streaming fit") {
-                try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.readOptions,
+                try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.reading.csv,
                                  blockBytes: blockMB << 20) { pass, passes, bytes in
                     progress?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
                 }
@@ -121,4 +107,3 @@ extension SalesForecast {
         }
     }
 }
-

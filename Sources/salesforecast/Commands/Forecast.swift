@@ -20,14 +20,10 @@ extension SalesForecast {
         @Option(help: "The history CSV: one row per rep and period, activities and results.")
         var history: String
 
-        @Option(name: [.short, .long], help: "The model to fit on the history (or use --model).")
-        var formula: String?
+        @OptionGroup var source: ModelSource
 
-        @Option(help: "A model saved by 'fit --save' instead of --formula.")
-        var model: String?
-
-        @Option(help: "The quarter to forecast, e.g. 2026-Q4.")
-        var horizon: String
+        @Option(help: "The quarter to forecast, e.g. 2026-Q4 (default: the quarter after the history).")
+        var horizon: String?
 
         @Option(help: "Planned activities per rep and period (CSV with the period and rep columns).")
         var plan: String?
@@ -38,36 +34,27 @@ extension SalesForecast {
         @Option(help: "How to project activities without a plan: run-rate or last-year.")
         var projection: ActivityProjection = .runRate
 
+        @Flag(help: "Project activity columns the plan lacks from history (said in the output) instead of refusing the plan.")
+        var projectMissing = false
+
         @Option(help: "Confidence level of the prediction intervals.")
         var level: Double = 0.8
 
-        @OptionGroup var covariance: CovarianceOptions
-
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard (formula == nil) != (model == nil) else { throw ValidationError("give either --formula or --model") }
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.8") }
-            guard let period = Period(horizon), period.frequency == .quarter else {
-                throw ValidationError("--horizon must be a quarter such as 2026-Q4, not '\(horizon)'")
-            }
-            _ = period
         }
 
         func run() throws {
-            let data = try CSVReader.read(path: history)
-            let layout = panel.layout(for: data)
-            var request = ForecastRequest(horizon: Period(horizon) ?? Period(frequency: .quarter, index: 0), layout: layout,
-                                          plan: try plan.map { try CSVReader.read(path: $0) }, projection: projection, level: level)
-            if let quota { request.quotas = try Quotas.read(path: quota) }
-            let run: QuarterlyForecast
-            if let model {
-                run = try forecastQuarter(history: data, model: LinearModel(SavedModel.load(path: model)), request: request)
-            } else {
-                run = try forecastQuarter(history: data, formula: formula ?? "",
-                                          options: covariance.options(), request: request)
-            }
+            let past = try panel.history(at: history, reading: reading)
+            let model = try source.load(fittingOn: past, missing: reading.missing)
+            let quarter = try horizon.map { try Period(quarter: $0) } ?? model.nextQuarter(history: past)
+            let run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
+                                         projectMissingPlanColumns: projectMissing, level: level,
+                                         quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
             try output.emit(run.formatted(output.format))
         }
     }

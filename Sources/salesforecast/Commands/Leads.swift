@@ -30,6 +30,7 @@ extension SalesForecast {
         var controls: String?
 
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -42,9 +43,8 @@ extension SalesForecast {
         }
 
         func run() throws {
-            let data = try CSVReader.read(path: history)
-            let scan = try scanLeadingIndicators(history: data, response: response, activities: activityList, maximumLag: maxLag,
-                                                 layout: panel.layout(for: data), controls: controls)
+            let scan = try panel.history(at: history, reading: reading)
+                .leadingIndicators(of: response, activities: activityList, maximumLag: maxLag, controls: controls)
             try output.emit(scan.formatted(output.format))
         }
     }

@@ -18,14 +18,10 @@ extension SalesForecast {
         @Argument(help: "The rows to predict (CSV). With lag terms, include the earlier rows they reach back to.")
         var data: String
 
-        @Option(help: "A model saved by 'fit --save'.")
-        var model: String?
+        @OptionGroup var source: ModelSource
 
         @Option(help: "History to fit --formula on, instead of --model.")
         var history: String?
-
-        @Option(name: [.short, .long], help: "The formula to fit on --history.")
-        var formula: String?
 
         @Option(help: "Confidence level of the intervals.")
         var level: Double = 0.95
@@ -34,28 +30,19 @@ extension SalesForecast {
         var predictWeights: String?
 
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard (model != nil) != (history != nil && formula != nil) else {
-                throw ValidationError("give --model, or --history with --formula")
-            }
+            if source.formula != nil, history == nil { throw ValidationError("--formula needs --history to fit on") }
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         }
 
         func run() throws {
-            let rows = try CSVReader.read(path: data)
-            let linear: LinearModel
-            if let model {
-                linear = try LinearModel(SavedModel.load(path: model))
-            } else {
-                let past = try CSVReader.read(path: history ?? "")
-                let parsed = try Formula(formula ?? "")
-                linear = try LinearModel(Forecasting.fit(parsed, to: past,
-                                                         options: RegressionOptions(panel: parsed.usesTime ? panel.layout(for: past) : nil)))
-            }
+            let rows = try reading.read(data)
+            let model = try source.load(fittingOn: history.map { try panel.history(at: $0, reading: reading) }, missing: reading.missing)
             let weights = try predictWeights.map { try rows.numbers($0) }
-            let prediction = try linear.predict(rows, level: level, weights: weights)
+            let prediction = try model.predict(rows, level: level, weights: weights)
             try output.emit(prediction.formatted(output.format, source: rows.source))
         }
     }

@@ -49,24 +49,21 @@ extension SalesForecast {
         var output: String?
 
         @OptionGroup var panel: PanelOptions
+        @OptionGroup var reading: ReadingOptions
         @OptionGroup var covariance: CovarianceOptions
 
         func validate() throws {
-            if let horizon { guard Period(horizon)?.frequency == .quarter else { throw ValidationError("--horizon must be a quarter such as 2026-Q4") } }
+            if let horizon { _ = try Period(quarter: horizon) }
         }
 
         func run() throws {
-            let data = try CSVReader.read(path: history)
-            let layout = panel.layout(for: data)
-            let quarter = try horizon.flatMap { Period($0) } ?? (Panel(data: data, layout: layout).span?.last.advanced(by: 1).quarter)
-            guard let quarter else { throw ValidationError("--horizon is needed") }
-            var request = ForecastRequest(horizon: quarter, layout: layout, plan: try plan.map { try CSVReader.read(path: $0) })
-            if let quota { request.quotas = try Quotas.read(path: quota) }
+            let past = try panel.history(at: history, reading: reading)
             var list = try scenarios.map { try Scenario.load(path: $0) } ?? []
             if !changes.isEmpty { list.insert(Scenario(name: "Scenario", changes: try changes.map { try ActivityChange(parsing: $0) }), at: 0) }
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try quarterlyReport(history: data, formula: formula, layout: layout, options: covariance.options(),
-                                             request: request, scenarios: list, funnel: stages)
+            let report = try past.report(formula, quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
+                                         options: covariance.options(missing: reading.missing),
+                                         quotas: quota.map { try Quotas.read(path: $0) } ?? [:], scenarios: list, funnel: stages)
             let text = markdown ? report.markdown() : report.html()
             if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
         }

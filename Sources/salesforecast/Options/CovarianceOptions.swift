@@ -31,8 +31,8 @@ struct CovarianceOptions: ParsableArguments {
     }
 
     /// Regression options carrying the covariance choice.
-    func options(weights: String? = nil, ridge: Double? = nil, missing: MissingValuePolicy = .drop, panel: PanelLayout? = nil) -> RegressionOptions {
-        var options = RegressionOptions(weights: weights, covariance: type, ridge: ridge, missing: missing, panel: panel)
+    func options(weights: String? = nil, ridge: Double? = nil, missing: MissingValuePolicy = .drop) -> RegressionOptions {
+        var options = RegressionOptions(weights: weights, covariance: type, ridge: ridge, missing: missing)
         options.clusterCorrection = !noClusterCorrection
         options.clusterDegreesOfFreedom = !noClusterDF
         return options

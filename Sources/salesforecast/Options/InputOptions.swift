@@ -1,11 +1,8 @@
 import ArgumentParser
 import Forecasting
 
-/// Where the data comes from and how to read it.
-struct InputOptions: ParsableArguments {
-    @Argument(help: "The CSV file of history, one row per rep and period ('-' reads standard input).")
-    var data: String
-
+/// How every CSV a command reads is read: delimiter, number parsing and missing values.
+struct ReadingOptions: ParsableArguments {
     @Option(help: "The field delimiter: one character, or 'tab'.")
     var delimiter: String = ","
 
@@ -27,15 +24,26 @@ struct InputOptions: ParsableArguments {
         return byte
     }
 
-    func read() throws -> Dataset {
-        try CSVReader.read(path: data, options: readOptions)
-    }
-
-    var readOptions: CSVReadOptions {
+    var csv: CSVReadOptions {
         var options = CSVReadOptions(delimiter: delimiterByte ?? UInt8(ascii: ","))
         options.lenientNumbers = lenientNumbers
         return options
     }
+
+    /// Reads a CSV file ('-' is standard input).
+    func read(_ path: String) throws -> Dataset {
+        try CSVReader.read(path: path, options: csv)
+    }
+}
+
+/// The data file given as the first argument, and how to read it.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "The CSV file of history, one row per rep and period ('-' reads standard input).")
+    var data: String
+
+    @OptionGroup var reading: ReadingOptions
+
+    func read() throws -> Dataset { try reading.read(data) }
 }
 
 extension MissingValuePolicy: ExpressibleByArgument {}

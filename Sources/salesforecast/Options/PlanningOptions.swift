@@ -4,14 +4,10 @@ import Forecasting
 
 /// What a what-if or goal-seek run starts from: a model, history and/or a baseline plan, and a quarter.
 struct PlanningOptions: ParsableArguments {
-    @Option(help: "A model saved by 'fit --save'.")
-    var model: String?
-
     @Option(help: "The history CSV (reps, their last rows, and the activities lags reach back to).")
     var history: String?
 
-    @Option(name: [.short, .long], help: "A formula to fit on --history instead of --model.")
-    var formula: String?
+    @OptionGroup var source: ModelSource
 
     @Option(help: "The baseline plan: activities per rep and period (default: projected from --history).")
     var baseline: String?
@@ -23,34 +19,37 @@ struct PlanningOptions: ParsableArguments {
     var level: Double = 0.8
 
     @OptionGroup var panel: PanelOptions
-    @OptionGroup var covariance: CovarianceOptions
+    @OptionGroup var reading: ReadingOptions
 
     func validate() throws {
-        guard (model == nil) != (formula == nil) else { throw ValidationError("give either --model or --formula") }
-        if formula != nil, history == nil { throw ValidationError("--formula needs --history to fit on") }
+        if source.formula != nil, history == nil { throw ValidationError("--formula needs --history to fit on") }
         guard history != nil || baseline != nil else { throw ValidationError("give --history, --baseline, or both") }
         guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1") }
-        if let horizon { guard Period(horizon)?.frequency == .quarter else { throw ValidationError("--horizon must be a quarter such as 2026-Q4") } }
+        if let horizon { _ = try Period(quarter: horizon) }
     }
 
-    /// Loads everything: the model, the history, and the request.
-    func load() throws -> (history: Dataset?, model: LinearModel, request: ForecastRequest) {
-        let past = try history.map { try CSVReader.read(path: $0) }
-        let plan = try baseline.map { try CSVReader.read(path: $0) }
-        guard let reference = past ?? plan else { throw ValidationError("give --history or --baseline") }
-        let layout = panel.layout(for: reference)
-        let linear: LinearModel
-        if let model {
-            linear = try LinearModel(SavedModel.load(path: model))
+    /// The history, model, baseline plan and quarter.
+    struct Inputs {
+        var history: SalesHistory?
+        var model: LinearModel
+        var baseline: Dataset?
+        var quarter: Period
+    }
+
+    func load() throws -> Inputs {
+        let past = try history.map { try panel.history(at: $0, reading: reading) }
+        let plan = try baseline.map { try reading.read($0) }
+        let model = try source.load(fittingOn: past, missing: reading.missing)
+        let quarter: Period
+        if let horizon {
+            quarter = try Period(quarter: horizon)
+        } else if let past {
+            quarter = try model.nextQuarter(history: past)
+        } else if let plan, let first = try panel.history(plan).panel?.span?.first {
+            quarter = first.quarter
         } else {
-            linear = try LinearModel(Forecasting.fit(Formula(formula ?? ""), to: reference, options: covariance.options(panel: layout)))
+            throw ValidationError("--horizon is needed")
         }
-        var quarter = horizon.flatMap { Period($0) }
-        if quarter == nil {
-            let span = try Panel(data: reference, layout: layout).span
-            quarter = past != nil ? span?.last.advanced(by: 1).quarter : span?.first.quarter
-        }
-        guard let quarter else { throw ValidationError("--horizon is needed") }
-        return (past, linear, ForecastRequest(horizon: quarter, layout: layout, plan: plan, level: level))
+        return Inputs(history: past, model: model, baseline: plan, quarter: quarter)
     }
 }

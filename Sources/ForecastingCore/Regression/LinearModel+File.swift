@@ -1,53 +1,51 @@
 import Foundation
 
-/// A fitted model as stored on disk by `salesforecast fit --save`: everything needed to predict
-/// without the training data.
-///
-/// The file is JSON with `"format": "salesforecast.model"` and an integer `"version"` (currently 1).
-/// Readers refuse other formats and versions newer than they know.
-public struct SavedModel: Codable, Sendable, Equatable {
+/// The model file's fields (`"format": "salesforecast.model"`, `"version"` 1): the on-disk form of a
+/// ``LinearModel``, everything prediction needs without the training data. Readers refuse other
+/// formats and versions newer than they know.
+struct ModelFile: Codable, Sendable, Equatable {
     /// The format name, always `salesforecast.model`.
-    public var format: String
+    var format: String
     /// The format version (1).
-    public var version: Int
+    var version: Int
     /// The program that wrote the file.
-    public var generator: String
-    public var formula: String
-    public var dependent: String
-    public var method: String
-    public var weightsColumn: String?
-    public var hasIntercept: Bool
-    public var hasConstant: Bool
+    var generator: String
+    var formula: String
+    var dependent: String
+    var method: String
+    var weightsColumn: String?
+    var hasIntercept: Bool
+    var hasConstant: Bool
     /// Column names in coefficient order.
-    public var columns: [String]
-    public var coefficients: [Double]
+    var columns: [String]
+    var coefficients: [Double]
     /// The covariance type of `covariance`.
-    public var covarianceType: String
+    var covarianceType: String
     /// Covariance of the coefficients (rows), of `covarianceType`.
-    public var covariance: [[Double?]]
+    var covariance: [[Double?]]
     /// (XᵀWX)⁻¹, rows.
-    public var normalizedCovariance: [[Double?]]
+    var normalizedCovariance: [[Double?]]
     /// σ̂², the residual variance.
-    public var scale: Double?
-    public var dfResidual: Double
+    var scale: Double?
+    var dfResidual: Double
     /// Degrees of freedom for t and F with the saved covariance (clusters − 1 when clustered).
-    public var dfInference: Double?
-    public var dfModel: Double
-    public var nObservations: Int
-    public var ridgePenalty: Double?
+    var dfInference: Double?
+    var dfModel: Double
+    var nObservations: Int
+    var ridgePenalty: Double?
     /// Levels of categorical factors and statistics of `center`/`standardize`, keyed by factor name.
-    public var encodings: [String: FactorEncoding]
-    public var rSquared: Double?
-    public var sigma: Double?
+    var encodings: [String: FactorEncoding]
+    var rSquared: Double?
+    var sigma: Double?
     /// The period, entity and group columns, for models with time terms or roll-ups.
-    public var panel: PanelLayout?
+    var panel: PanelLayout?
     /// [minimum, maximum] of each numeric column over the rows fitted, for extrapolation warnings.
-    public var ranges: [String: [Double]]?
+    var ranges: [String: [Double]]?
     /// The exchangeable correlation of residuals within a rep, for roll-up intervals.
-    public var withinEntityCorrelation: Double?
+    var withinEntityCorrelation: Double?
 
     /// The current format version.
-    public static let currentVersion = 1
+    static let currentVersion = 1
     static let formatName = "salesforecast.model"
 
     enum CodingKeys: String, CodingKey {
@@ -60,7 +58,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
     }
 
     /// The model file's JSON text (stable key order, full-precision numbers).
-    public func jsonText() -> String {
+    func jsonText() -> String {
         func matrix(_ rows: [[Double?]]) -> JSONValue { .array(rows.map { .array($0.map { JSONValue.finite($0) }) }) }
         let encodingValues: [(String, JSONValue)] = encodings.keys.sorted().map { key in
             let e = encodings[key] ?? FactorEncoding()
@@ -103,24 +101,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
         return .object(members)
     }
 
-    /// Writes the model atomically to `path`.
-    public func write(to path: String) throws(OutputError) {
-        try AtomicFile.write(jsonText(), to: path)
-    }
-
-    /// Reads and checks a model file.
-    /// - Throws: ``ModelFileError`` when the file is missing, not JSON, not a model, from a newer
-    ///   version, or internally inconsistent (for example a truncated coefficient list).
-    public static func load(path: String) throws(ModelFileError) -> SavedModel {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileManager.default.fileExists(atPath: path) ? .unreadable(path: path) : .notFound(path: path)
-        }
-        return try decode(data, path: path)
-    }
-
     /// Decodes and checks a model document.
-    public static func decode(_ data: Data, path: String) throws(ModelFileError) -> SavedModel {
+    static func decode(_ data: Data, path: String) throws(ModelFileError) -> ModelFile {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .notJSON(path: path)
         }
@@ -129,8 +111,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
         guard version <= currentVersion, version >= 1 else {
             throw .unsupportedVersion(path: path, found: version, supported: currentVersion)
         }
-        let model: SavedModel
-        do { model = try JSONDecoder().decode(SavedModel.self, from: data) } catch let error as DecodingError {
+        let model: ModelFile
+        do { model = try JSONDecoder().decode(ModelFile.self, from: data) } catch let error as DecodingError {
             throw .invalid(path: path, reason: Self.describe(error))
         } catch {
             throw .invalid(path: path, reason: "\(error)")
@@ -179,21 +161,105 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
     }
 }
 
-extension RegressionResults {
-    /// The fit as a ``SavedModel`` for `fit --save`.
-    public func savedModel(generator: String = "salesforecast \(ForecastingVersion.current)") -> SavedModel {
-        let p = parameterCount
+extension ModelFile {
+    /// The file form of a model.
+    init(_ model: LinearModel, generator: String) {
+        let p = model.parameterCount
         func rows(_ m: Matrix) -> [[Double?]] {
             (0..<p).map { i in (0..<p).map { j in m[i, j].isFinite ? m[i, j] : nil } }
         }
-        return SavedModel(
-            format: SavedModel.formatName, version: SavedModel.currentVersion, generator: generator,
-            formula: formula ?? "", dependent: responseName, method: method, weightsColumn: weightsColumn,
-            hasIntercept: hasIntercept, hasConstant: hasConstant, columns: columnNames, coefficients: coefficients,
-            covarianceType: covarianceType.rawValue, covariance: rows(covariance), normalizedCovariance: rows(normalizedCovariance),
-            scale: scale.isFinite ? scale : nil, dfResidual: dfResidual, dfInference: inferenceDegreesOfFreedom, dfModel: dfModel, nObservations: observationCount,
-            ridgePenalty: ridgePenalty, encodings: encodings, rSquared: rSquared.isFinite ? rSquared : nil,
-            sigma: residualStandardError.isFinite ? residualStandardError : nil, panel: panel, ranges: ranges, withinEntityCorrelation: withinEntityCorrelation)
+        self.init(
+            format: Self.formatName, version: Self.currentVersion, generator: generator,
+            formula: model.formula?.text ?? "", dependent: model.responseName, method: model.method, weightsColumn: model.weightsColumn,
+            hasIntercept: model.hasIntercept, hasConstant: model.hasConstant, columns: model.columnNames, coefficients: model.coefficients,
+            covarianceType: model.covarianceType.rawValue, covariance: rows(model.covariance),
+            normalizedCovariance: rows(model.normalizedCovariance), scale: model.scale.isFinite ? model.scale : nil,
+            dfResidual: model.dfResidual, dfInference: model.inferenceDegreesOfFreedom, dfModel: model.dfModel,
+            nObservations: model.observationCount, ridgePenalty: model.ridgePenalty, encodings: model.encodings,
+            rSquared: model.rSquared.isFinite ? model.rSquared : nil,
+            sigma: model.residualStandardError.isFinite ? model.residualStandardError : nil, panel: model.panel,
+            ranges: model.ranges, withinEntityCorrelation: model.withinEntityCorrelation)
+    }
+}
+
+extension LinearModel: Codable {
+    /// Reads a model file written by ``write(to:)`` (or `salesforecast fit --save`).
+    ///
+    /// ```swift
+    /// let model = try LinearModel(contentsOf: URL(fileURLWithPath: "model.json"))
+    /// let prediction = try model.predict(newRows, level: 0.9)
+    /// ```
+    /// - Throws: ``ModelFileError`` when the file is missing, not JSON, not a model, from a newer
+    ///   version, or internally inconsistent (for example a truncated coefficient list).
+    public init(contentsOf url: URL) throws(ModelFileError) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FileManager.default.fileExists(atPath: url.path) ? .unreadable(path: url.path) : .notFound(path: url.path)
+        }
+        try self.init(modelFile: data, path: url.path)
+    }
+
+    /// Decodes and checks a model document; `path` names it in errors.
+    public init(modelFile data: Data, path: String) throws(ModelFileError) {
+        let file = try ModelFile.decode(data, path: path)
+        do { try self.init(file: file) } catch { throw .invalid(path: path, reason: "its formula does not parse") }
+    }
+
+    /// Decodes a model from its file form (see ``write(to:)``).
+    public init(from decoder: any Decoder) throws {
+        let file = try ModelFile(from: decoder)
+        guard file.format == ModelFile.formatName, file.version >= 1, file.version <= ModelFile.currentVersion else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a salesforecast model of a version this library reads"))
+        }
+        try self.init(file: file)
+    }
+
+    /// Encodes the model in its file form.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelFile(self, generator: "Forecasting \(ForecastingVersion.current)").encode(to: encoder)
+    }
+
+    /// The model file's JSON text: stable key order, full-precision numbers.
+    public func modelFileText(generator: String = "salesforecast \(ForecastingVersion.current)") -> String {
+        ModelFile(self, generator: generator).jsonText()
+    }
+
+    /// Writes the model file atomically to `path`.
+    public func write(to path: String, generator: String = "salesforecast \(ForecastingVersion.current)") throws(OutputError) {
+        try AtomicFile.write(modelFileText(generator: generator), to: path)
+    }
+
+    /// A model from its checked file form: estimates, covariance, levels and layout; per-row arrays are empty.
+    init(file m: ModelFile) throws(FormulaError) {
+        let p = m.columns.count, n = m.nObservations
+        func matrix(_ rows: [[Double?]]) -> Matrix {
+            Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in rows[i][j] ?? .nan } })
+        }
+        provenance = FitProvenance(
+            formula: try Formula(m.formula), responseName: m.dependent, weightsColumn: m.weightsColumn, panel: m.panel,
+            rowLines: [], ranges: m.ranges ?? [:], encodings: m.encodings,
+            notes: ["Read from a model file: residual diagnostics need the rows and are not available."], savedRSquared: m.rSquared)
+        columnNames = m.columns
+        coefficients = m.coefficients
+        normalizedCovariance = matrix(m.normalizedCovariance)
+        covariance = matrix(m.covariance)
+        covarianceType = CovarianceType(rawValue: m.covarianceType) ?? .nonrobust
+        inferenceDegreesOfFreedom = m.dfInference ?? m.dfResidual
+        residuals = []; weightedResiduals = []; fittedValues = []; response = []; leverage = []; singularValues = []
+        weights = nil
+        weightLogSum = m.weightsColumn == nil ? nil : .nan
+        observationCount = n
+        hasIntercept = m.hasIntercept
+        hasConstant = m.hasConstant
+        varianceInflationFactors = Array(repeating: nil, count: p)
+        effectiveParameters = Double(n) - m.dfResidual
+        let ssr = (m.scale ?? .nan) * m.dfResidual
+        residualSumOfSquares = ssr
+        totalSumOfSquares = m.rSquared.map { ssr / (1 - $0) } ?? .nan
+        explainedSumOfSquares = totalSumOfSquares - ssr
+        ridgePenalty = m.ridgePenalty
+        withinEntityCorrelation = m.withinEntityCorrelation
+        factorization = nil
     }
 }
 

@@ -12,7 +12,7 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     case csv
 }
 
-extension RegressionResults {
+extension LinearModel {
     /// The estimation method's name: `OLS`, `WLS` or `Ridge`.
     public var method: String { ridgePenalty != nil ? "Ridge" : (weightLogSum != nil ? "WLS" : "OLS") }
 
@@ -61,7 +61,7 @@ extension RegressionResults {
         var members: [(String, JSONValue)] = [
             ("format", .string("salesforecast.fit")),
             ("version", .integer(1)),
-            ("formula", formula.map { .string($0) } ?? .null),
+            ("formula", formula.map { .string($0.text) } ?? .null),
             ("dependent", .string(responseName)),
             ("method", .string(method)),
             ("weights", weightsColumn.map { .string($0) } ?? .null),
@@ -228,7 +228,7 @@ extension RegressionResults {
 
     /// The condition number after scaling columns to unit length, which ignores the units of the data.
     var singularValuesScaledRatio: Double {
-        guard let scaled = try? factorization.scaledSingularValues(), let first = scaled.first, let last = scaled.last else { return .nan }
+        guard let scaled = try? factorization?.scaledSingularValues(), let first = scaled.first, let last = scaled.last else { return .nan }
         return first / last
     }
 
@@ -253,7 +253,7 @@ public struct WaldTestResult: Sendable {
     public var covarianceType: CovarianceType
 }
 
-extension RegressionResults {
+extension LinearModel {
     /// The joint Wald F test that the coefficients named `terms` are all zero, with ``covariance``:
     /// "do emails matter at all, at any lag?". A name may also be a factor of categorical columns (all
     /// its columns are tested), e.g. `C(team)`.
@@ -293,5 +293,12 @@ extension RegressionResults {
         case .text, .markdown:
             return try formatted(format, level: level) + "\n" + tests.map { (format == .markdown ? "- " : "") + line($0) }.joined(separator: "\n") + "\n"
         }
+    }
+}
+
+extension LinearModel: CustomStringConvertible {
+    /// The statsmodels-style summary at 95%, so `print(model)` shows it.
+    public var description: String {
+        (try? summary()) ?? "\(method) model of \(responseName) on \(columnNames.joined(separator: ", "))"
     }
 }

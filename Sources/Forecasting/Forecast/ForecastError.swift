@@ -4,6 +4,8 @@ public enum ForecastError: ForecastingError, Equatable {
     case noPeriods(source: String)
     /// The horizon does not end after the history's last period.
     case horizonNotAfterHistory(horizon: String, lastPeriod: String)
+    /// The history's periods are years, which cannot be summed into a quarter.
+    case yearlyPeriods(source: String)
     /// Neither history nor a baseline plan was given.
     case nothingToPlanFrom
     /// The model uses the response as a predictor (`lag(revenue, 1)`); forecasts need activities only.
@@ -25,6 +27,8 @@ public enum ForecastError: ForecastingError, Equatable {
             "\(source): the history has no period column; forecasts need one (name it when loading the history)"
         case let .horizonNotAfterHistory(horizon, last):
             "horizon '\(horizon)': it must end after the history's last period, \(last)"
+        case let .yearlyPeriods(source):
+            "\(source): the periods are years; a quarterly forecast needs monthly, weekly or quarterly periods"
         case .nothingToPlanFrom:
             "give the history, a baseline plan, or both"
         case let .responseUsedAsPredictor(column):

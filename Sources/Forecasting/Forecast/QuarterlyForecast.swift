@@ -121,6 +121,7 @@ struct PlanningFrame {
         }
         let panel = try Panel(data: history, layout: request.layout)
         guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
+        guard panel.frequency != .year else { throw ForecastError.yearlyPeriods(source: history.source.name) }
         let quarterPeriods = periods(of: request.horizon, frequency: panel.frequency)
         guard let firstInHorizon = quarterPeriods.first, let lastInHorizon = quarterPeriods.last, firstInHorizon > last else {
             throw ForecastError.horizonNotAfterHistory(horizon: request.horizon.description, lastPeriod: last.description)
@@ -351,6 +352,7 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
 /// The periods of a frequency that make up a quarter (ISO weeks by their Thursday).
 func periods(of quarter: Period, frequency: PeriodFrequency) -> [Period] {
     switch frequency {
+    case .year: return []
     case .quarter: return [quarter]
     case .month:
         let first = Period.floorDivide(quarter.index, 4) * 12 + Period.modulo(quarter.index, 4) * 3

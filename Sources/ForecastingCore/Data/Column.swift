@@ -66,3 +66,12 @@ public struct TextColumn: Sendable, Equatable {
         return code < 0 ? nil : levels[Int(code)]
     }
 }
+
+extension Column {
+    /// The text of a number used as a label (a category level, a rep id, a year): integers without
+    /// a decimal point, so 2024.0 reads as `2024`.
+    package static func label(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+}

@@ -119,7 +119,7 @@ struct FactorEvaluator {
         var statistics: [String: [Double]] = [:]
         var unavailable = [Bool](repeating: false, count: data.rowCount)
         let values = try numeric(expression, factor: factor, rows: rows, statistics: &statistics, unavailable: &unavailable)
-        return values.map { $0.isNaN ? nil : Self.label($0) }
+        return values.map { $0.isNaN ? nil : Column.label($0) }
     }
 
     /// Levels in patsy's order: numerically when every level is a number, else by code points.
@@ -137,7 +137,7 @@ struct FactorEvaluator {
         let wanted: String
         switch arguments[0].value {
         case .string(let s): wanted = s
-        case .number(let x): wanted = label(x)
+        case .number(let x): wanted = Column.label(x)
         case .column(let s): wanted = s
         default:
             throw FormulaError.invalidArguments(function: "Treatment", reason: "the reference must be a level, e.g. 'West'",
@@ -194,7 +194,7 @@ struct FactorEvaluator {
             unit = PeriodFrequency(rawValue: name) ?? unit
         }
         let finer: [PeriodFrequency] = [.day, .week, .month, .quarter]
-        guard unit != .day, (finer.firstIndex(of: unit) ?? 0) >= (finer.firstIndex(of: panel.frequency) ?? 0) else {
+        guard unit != .day, unit != .year, panel.frequency != .year, (finer.firstIndex(of: unit) ?? 0) >= (finer.firstIndex(of: panel.frequency) ?? 0) else {
             throw TimeError.noSeasonForDays(term: factor.name)
         }
         let labels: [String] = panel.periods.map { period in
@@ -221,10 +221,6 @@ struct FactorEvaluator {
     }
 
     /// A number as Python's `repr` writes it for a whole float stored in an integer column: `2`, else `2.5`.
-    static func label(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
-    }
 
     private func numeric(_ expression: FactorExpression, factor: Factor, rows: [Bool],
                          statistics: inout [String: [Double]], unavailable: inout [Bool]) throws -> [Double]

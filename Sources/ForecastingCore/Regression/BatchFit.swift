@@ -19,7 +19,7 @@ public func fit(_ formula: Formula, to data: Dataset, by column: String, options
     let labels: [String?]
     switch try data.column(column) {
     case .text(let text): labels = (0..<data.rowCount).map { text[$0] }
-    case .numeric(let values): labels = values.map { $0.isNaN ? nil : FactorEvaluator.label($0) }
+    case .numeric(let values): labels = values.map { $0.isNaN ? nil : Column.label($0) }
     }
     var order: [String] = []
     var rowsOf: [String: [Int]] = [:]

@@ -23,6 +23,9 @@ public func fit(_ formula: Formula, to data: Dataset, options: RegressionOptions
 /// Fits on the rows marked in `only` (all when `nil`), with `panel` giving periods and entities.
 /// Rows outside `only` still serve as history for `lag` and `adstock`.
 package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?, options: RegressionOptions) throws -> LinearModel {
+    if let response = formula.response, formula.terms.contains(where: { $0.factors.contains { $0.expression == response.expression } }) {
+        throw RegressionError.responseOnBothSides(response.name)
+    }
     if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
         throw TimeError.noPeriodColumn(term: term.name)
     }

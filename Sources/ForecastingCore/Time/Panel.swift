@@ -47,8 +47,8 @@ public struct Panel: Sendable {
         switch periodColumn {
         case .text(let column): texts = (0..<data.rowCount).map { column[$0] }
         case .numeric(let values):
-            // Years alone (2024) are not periods we read; numbers are refused below with the cell shown.
-            texts = values.map { $0.isNaN ? nil : FactorEvaluator.label($0) }
+            // Years alone (2024) are periods; other numbers are refused below with the cell shown.
+            texts = values.map { $0.isNaN ? nil : Column.label($0) }
         }
         var periods: [Period] = []
         periods.reserveCapacity(data.rowCount)
@@ -73,7 +73,7 @@ public struct Panel: Sendable {
                 entities = column.codes
                 names = column.levels
             case .numeric(let values):
-                let text = TextColumn(values.map { $0.isNaN ? nil : FactorEvaluator.label($0) })
+                let text = TextColumn(values.map { $0.isNaN ? nil : Column.label($0) })
                 entities = text.codes
                 names = text.levels
             }

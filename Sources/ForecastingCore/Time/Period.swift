@@ -1,10 +1,11 @@
 /// How often a dataset's periods come: the unit of `lag(x, 1)` and of `season(period)`.
 public enum PeriodFrequency: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    case day, week, month, quarter
+    case day, week, month, quarter, year
 
-    /// Periods per year (365 for days, 52 for ISO weeks).
+    /// Periods per year (365 for days, 52 for ISO weeks, 1 for years).
     public var periodsPerYear: Int {
         switch self {
+        case .year: 1
         case .day: 365
         case .week: 52
         case .month: 12
@@ -30,7 +31,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         self.index = index
     }
 
-    /// Reads `2026-03-15`, `2026-W07`, `2026-03` or `2026-Q1` (also `2026Q1`, `2026-q1`); `nil` otherwise.
+    /// Reads `2026-03-15`, `2026-W07`, `2026-03`, `2026-Q1` (also `2026Q1`, `2026-q1`) or a year, `2026`; `nil` otherwise.
     public init?(_ text: String) {
         let s = Array(text.utf8)
         func digits(_ range: Range<Int>) -> Int? {
@@ -41,6 +42,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
                 value = value * 10 + Int(s[k] - 48)
             }
             return value
+        }
+        if s.count == 4, let year = digits(0..<4), year >= 1 {
+            self.init(frequency: .year, index: year)
+            return
         }
         guard s.count >= 6, let year = digits(0..<4), year >= 1 else { return nil }
         let rest = s[4...].first == UInt8(ascii: "-") ? 5 : 4
@@ -78,9 +83,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The period `n` steps later (earlier for negative `n`).
     public func advanced(by n: Int) -> Period { Period(frequency: frequency, index: index + n) }
 
-    /// The canonical text: `2026-03-15`, `2026-W07`, `2026-03` or `2026-Q1`.
+    /// The canonical text: `2026-03-15`, `2026-W07`, `2026-03`, `2026-Q1` or `2026`.
     public var description: String {
         switch frequency {
+        case .year: return Self.pad(index, 4)
         case .quarter: return "\(Self.pad(Self.floorDivide(index, 4), 4))-Q\(Self.modulo(index, 4) + 1)"
         case .month: return "\(Self.pad(Self.floorDivide(index, 12), 4))-\(Self.pad(Self.modulo(index, 12) + 1, 2))"
         case .week:
@@ -95,6 +101,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The first day of the period, as days since 1970-01-01.
     package var firstDay: Int {
         switch frequency {
+        case .year: Self.daysFromCivil(index, 1, 1)
         case .day: index
         case .week: Self.epochMonday + 7 * index
         case .month: Self.daysFromCivil(Self.floorDivide(index, 12), Self.modulo(index, 12) + 1, 1)
@@ -112,6 +119,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The calendar year.
     public var year: Int {
         switch frequency {
+        case .year: index
         case .quarter: Self.floorDivide(index, 4)
         case .month: Self.floorDivide(index, 12)
         case .week: isoYearAndWeek.year
@@ -119,9 +127,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         }
     }
 
-    /// The season within the year: quarter 1–4, month 1–12, ISO week 1–53, or day of year.
+    /// The season within the year: quarter 1–4, month 1–12, ISO week 1–53, day of year, or 1 for a year.
     public var seasonOfYear: Int {
         switch frequency {
+        case .year: 1
         case .quarter: Self.modulo(index, 4) + 1
         case .month: Self.modulo(index, 12) + 1
         case .week: isoYearAndWeek.week

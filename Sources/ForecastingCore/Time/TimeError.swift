@@ -28,7 +28,7 @@ public enum TimeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .notAQuarter(text):
             return "'\(text)' is not a quarter (write it as 2026-Q4)"
         case let .noSeasonForDays(term):
-            return "term '\(term)': season() needs weekly, monthly or quarterly periods, and a season no finer than the periods (quarters of months, not months of quarters)"
+            return "term '\(term)': season() needs weekly, monthly or quarterly periods (not days or years), and a season no finer than the periods (quarters of months, not months of quarters)"
         }
     }
 }

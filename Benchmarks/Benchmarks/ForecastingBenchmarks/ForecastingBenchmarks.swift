@@ -48,17 +48,17 @@ let benchmarks: @Sendable () -> Void = {
 
     // Inference on a fitted model: robust and clustered covariances.
     for n in [10_000, 100_000, 1_000_000] {
-        Benchmark("inference HC3 n=\(n) p=20", configuration: configuration(cells: n * 20), closure: { (benchmark: Benchmark, results: RegressionResults) in
+        Benchmark("inference HC3 n=\(n) p=20", configuration: configuration(cells: n * 20), closure: { (benchmark: Benchmark, results: LinearModel) in
             for _ in benchmark.scaledIterations { blackHole(try? results.withCovariance(.hc3).standardErrors) }
-        }, setup: { () throws -> RegressionResults in
+        }, setup: { () throws -> LinearModel in
             let data = SyntheticSales.design(rows: n, columns: 20)
             return try LeastSquares.fit(data.matrix, response: data.response,
                                         columnNames: ["Intercept"] + (1..<20).map { "x\($0)" }, hasIntercept: true)
         })
     }
-    Benchmark("inference cluster(team) n=100000", configuration: configuration(cells: 2_000_000), closure: { (benchmark: Benchmark, results: RegressionResults) in
+    Benchmark("inference cluster(team) n=100000", configuration: configuration(cells: 2_000_000), closure: { (benchmark: Benchmark, results: LinearModel) in
         for _ in benchmark.scaledIterations { blackHole(try? results.withCovariance(.cluster(["team"])).standardErrors) }
-    }, setup: { () throws -> RegressionResults in
+    }, setup: { () throws -> LinearModel in
         let data = try CSVReader.parse(SyntheticSales.csv(rows: 100_000, activities: 10, categorical: true))
         return try fit(SyntheticSales.formula(activities: 10), to: data)
     })
@@ -83,17 +83,15 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try? state.model.predict(state.data, level: 0.9)) }
     }, setup: { () -> (model: LinearModel, data: Dataset) in
         let data = try CSVReader.parse(SyntheticSales.csv(rows: 100_000, activities: 10))
-        return (try LinearModel(fit(SyntheticSales.formula(activities: 10), to: data)), data)
+        return (try fit(SyntheticSales.formula(activities: 10), to: data), data)
     })
 
     // A whole quarterly forecast on the bundled example data: fit with lags and seasons, project
     // activities, forecast each rep, roll up to teams and the total.
-    Benchmark("quarterly forecast (examples/data)", configuration: configuration(cells: 100_000), closure: { (benchmark: Benchmark, data: Dataset) in
-        guard let horizon = Period("2026-Q4") else { return }
-        let request = ForecastRequest(horizon: horizon, layout: PanelLayout(period: "period", entity: "rep", group: "team"))
+    Benchmark("quarterly forecast (examples/data)", configuration: configuration(cells: 100_000), closure: { (benchmark: Benchmark, history: SalesHistory) in
         for _ in benchmark.scaledIterations {
-            blackHole(try? forecastQuarter(history: data, formula: "revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails + season(period, 'quarter')",
-                                           options: RegressionOptions(covariance: .cluster(["rep"])), request: request).total.rollUp.mean)
+            blackHole(try? history.fit("revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails + season(period, 'quarter')",
+                                       covariance: .cluster(["rep"])).forecast("2026-Q4").total.rollUp.mean)
         }
-    }, setup: { () throws -> Dataset in try CSVReader.read(path: historyPath) })
+    }, setup: { () throws -> SalesHistory in try SalesHistory(CSVReader.read(path: historyPath)) })
 }

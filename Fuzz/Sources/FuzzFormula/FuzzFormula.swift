@@ -12,8 +12,7 @@ func fuzzFormula(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     guard size < 4096, let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self),
           let formula = try? Formula(text), let fixture else { return 0 }
-    let options = RegressionOptions(panel: PanelLayout(period: "period"))
-    if let results = try? fit(formula, to: fixture, options: options) { _ = try? results.summary() }
+    if let history = try? SalesHistory(fixture), let results = try? history.fit(formula) { _ = try? results.summary() }
     return 0
 }
 

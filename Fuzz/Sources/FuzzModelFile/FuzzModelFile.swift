@@ -5,8 +5,8 @@ import Foundation
 func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let bytes = Data(bytes: data, count: size)
-    guard let saved = try? SavedModel.decode(bytes, path: "fuzz.json"), let model = try? LinearModel(saved) else { return 0 }
-    let columns = Set(model.formula.terms.flatMap { $0.factors.map(\.name) })
+    guard let model = try? LinearModel(modelFile: bytes, path: "fuzz.json"), let formula = model.formula else { return 0 }
+    let columns = Set(formula.terms.flatMap { $0.factors.map(\.name) })
     if let rows = try? Dataset(numeric: columns.sorted().prefix(8).map { ($0, [1, 2, 3]) }) {
         _ = try? model.predict(rows)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Forecasts, scenarios and goals asked of a fitted model.
 ///
-/// A model fitted with ``SalesHistory/fit(_:covariance:options:)-(String,_,_)`` carries its history, so
+/// A model fitted with `SalesHistory.fit(_:covariance:options:)` carries its history, so
 /// `model.forecast("2026-Q4")` needs nothing more; a model read from a file is given the history
 /// (`history:`) or a plan to work from.
 extension LinearModel {
@@ -130,6 +130,7 @@ extension SalesHistory {
     /// - Parameters:
     ///   - formula: The model, e.g. `revenue ~ lag(demos, 1) + proposals + calls + emails + season(period, 'quarter')`.
     ///   - covariance: The covariance behind the intervals.
+    ///   - options: Weights, missing values and cluster corrections.
     ///   - level: Confidence level (default 0.95).
     ///   - funnel: Stage columns in order, e.g. `["meetings", "demos", "proposals", "deals_won"]`.
     public func drivers(_ formula: String, covariance: CovarianceType? = nil, options: RegressionOptions = .init(),
@@ -146,7 +147,11 @@ extension SalesHistory {
     }
 
     /// At which lag (0…`maximumLag`) each activity explains `response` best, on a common sample.
-    /// - Parameter controls: Extra terms in every regression, e.g. `season(period, 'quarter')`.
+    /// - Parameters:
+    ///   - response: The result column, e.g. `revenue`.
+    ///   - activities: The activity columns to scan.
+    ///   - maximumLag: The largest lag tried, in periods (0 to 60).
+    ///   - controls: Extra terms in every regression, e.g. `season(period, 'quarter')`.
     public func leadingIndicators(of response: String, activities: [String], maximumLag: Int = 3,
                                   controls: String? = nil) throws -> LeadingIndicatorScan {
         try scanLeadingIndicators(history: data, response: response, activities: activities, maximumLag: maximumLag,

@@ -1,7 +1,7 @@
 /// Reading quota files: a CSV with a name column (a rep, a team, or `Total`) and a `quota` column.
 public enum Quotas {
     /// Quotas by name.
-    /// - Throws: ``CSVError`` or ``DataError`` (no `quota` column, a quota that is not a number).
+    /// - Throws: `CSVError` or `DataError` (no `quota` column, a quota that is not a number).
     public static func read(path: String) throws -> [String: Double] {
         let data = try CSVReader.read(path: path)
         let quota = try data.numbers("quota")

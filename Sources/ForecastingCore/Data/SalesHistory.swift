@@ -56,6 +56,9 @@ public struct SalesHistory: Sendable {
     ///
     /// - Parameters:
     ///   - url: The file; `-` as a path reads standard input.
+    ///   - period: The period column (default `period` when present).
+    ///   - rep: The rep column (default `rep` when present).
+    ///   - team: The team column (default `team` when present).
     ///   - reading: Delimiter and number parsing.
     public init(contentsOf url: URL, period: String? = nil, rep: String? = nil, team: String? = nil,
                 reading: CSVReadOptions = .init()) throws {

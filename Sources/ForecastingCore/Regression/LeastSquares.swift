@@ -64,7 +64,7 @@ extension DesignMatrix {
     }
 }
 
-/// Parses `formula` and fits it; see ``fit(_:to:options:)``.
+/// Parses `formula` and fits it; see ``fit(_:to:options:)-(Formula,_,_)``.
 public func fit(_ formula: String, to data: Dataset, options: RegressionOptions = .init()) throws -> LinearModel {
     try fit(Formula(formula), to: data, options: options)
 }

@@ -13,7 +13,7 @@ import Foundation
 /// column space) and the weighted mean and centred sum of squares of y (merged by Chan's formula),
 /// which is everything ``results(options:)`` needs for coefficients, their covariance, R², F and
 /// the information criteria. Residual diagnostics (Durbin–Watson, normality tests, robust
-/// covariances) need the rows again; ``fitStreaming(_:csvPath:options:readOptions:blockBytes:)``
+/// covariances) need the rows again; ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``
 /// makes that second pass.
 ///
 /// The JSON form (`"format": "salesforecast.factor"`, `"version": 1`) is documented in the README

@@ -183,7 +183,7 @@ extension ModelFile {
 }
 
 extension LinearModel: Codable {
-    /// Reads a model file written by ``write(to:)`` (or `salesforecast fit --save`).
+    /// Reads a model file written by ``write(to:generator:)`` (or `salesforecast fit --save`).
     ///
     /// ```swift
     /// let model = try LinearModel(contentsOf: URL(fileURLWithPath: "model.json"))
@@ -205,7 +205,7 @@ extension LinearModel: Codable {
         do { try self.init(file: file) } catch { throw .invalid(path: path, reason: "its formula does not parse") }
     }
 
-    /// Decodes a model from its file form (see ``write(to:)``).
+    /// Decodes a model from its file form (see ``write(to:generator:)``).
     public init(from decoder: any Decoder) throws {
         let file = try ModelFile(from: decoder)
         guard file.format == ModelFile.formatName, file.version >= 1, file.version <= ModelFile.currentVersion else {

@@ -44,7 +44,9 @@ extension LinearModel {
     }
 
     /// The results as text, JSON, Markdown or CSV.
-    /// - Parameter level: The confidence level of the intervals (default 0.95).
+    /// - Parameters:
+    ///   - format: The writer: text (statsmodels' summary), JSON, Markdown or CSV.
+    ///   - level: The confidence level of the intervals (default 0.95).
     public func formatted(_ format: ReportFormat, level: Double = 0.95) throws(RegressionError) -> String {
         switch format {
         case .text: try summary(level: level)

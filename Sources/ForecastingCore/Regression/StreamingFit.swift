@@ -12,7 +12,7 @@ import Foundation
 ///    influential rows, robust (HC0–HC3) and clustered covariances, and one step of refinement of
 ///    the estimates (corrected seminormal equations, with residuals in twice the working precision).
 ///
-/// The results equal those of ``fit(_:to:options:)`` on the whole file to about 1e-12 relative for
+/// The results equal those of ``fit(_:to:options:)-(Formula,_,_)`` on the whole file to about 1e-12 relative for
 /// a well-conditioned model; they carry no per-row arrays (``LinearModel/residuals`` is empty).
 ///
 /// - Parameters:

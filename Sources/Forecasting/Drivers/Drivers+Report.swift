@@ -65,6 +65,7 @@ extension DriversReport {
         return out
     }
 
+    /// The JSON document (`"format": "salesforecast.drivers"`, `"version": 1`): the ranked activities, the reps' placements and the funnel.
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.drivers")), ("version", .integer(1)), ("formula", .string(formula)),

@@ -31,7 +31,9 @@ public struct RepProductivity: Sendable {
         case busyNotProductive = "busy but not productive"
         case neither = "neither"
     }
+    /// The rep's name.
     public var rep: String
+    /// The rep's team; `nil` when the layout has no team column.
     public var team: String?
     /// Mean over the rep's rows of the average z-score of its activities within its team (0 = the team's
     /// average rep-period).
@@ -40,7 +42,9 @@ public struct RepProductivity: Sendable {
     public var unexplained: Double
     /// unexplained / (σ̂/√n): how clearly it differs from zero.
     public var unexplainedT: Double
+    /// The number of the rep's rep-periods used in the fit.
     public var observations: Int
+    /// The group the rep falls in, from its activity index and unexplained results.
     public var group: Group
     /// Whether the placement is clear (|t| ≥ 2 on the unexplained results).
     public var isClear: Bool { abs(unexplainedT) >= 2 }
@@ -48,7 +52,9 @@ public struct RepProductivity: Sendable {
 
 /// Conversion along the funnel: the ratio of one stage's total to the previous one's.
 public struct FunnelStep: Sendable {
+    /// The earlier and the later funnel stage (column names), e.g. `demos` and `proposals`.
     public var from: String, to: String
+    /// The conversion ratio over all rows: the later stage's total divided by the earlier stage's total.
     public var overall: Double
     /// Per team (when the layout has one).
     public var byTeam: [(team: String, ratio: Double)]
@@ -56,13 +62,19 @@ public struct FunnelStep: Sendable {
 
 /// Which activities drive results, and which reps are busy without being productive.
 public struct DriversReport: Sendable {
+    /// The model's formula, as written.
     public var formula: String
+    /// The name of the result the activities explain (the model's response, e.g. `revenue`).
     public var response: String
+    /// The covariance estimator behind the standard errors, intervals and p-values.
     public var covarianceType: CovarianceType
+    /// The confidence level of the coefficient intervals, e.g. 0.95.
     public var level: Double
     /// Activities ranked by contribution (those that add nothing last).
     public var activities: [ActivityDriver]
+    /// Each rep's placement, least clearly productive first; empty when the layout has no rep column.
     public var reps: [RepProductivity]
+    /// Conversion ratios between consecutive funnel stages; empty unless two or more stages were given.
     public var funnel: [FunnelStep]
     /// The rules of the rep groups, in words.
     public static let thresholds = """

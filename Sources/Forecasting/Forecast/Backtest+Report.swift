@@ -4,6 +4,7 @@ extension BacktestReport: Report {
 
     private static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
 
+    /// A readable summary: accuracy per method (MAE, RMSE, MAPE, WAPE, interval coverage), WAPE by quarter, and coverage by team and rep.
     public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
@@ -51,6 +52,7 @@ extension BacktestReport: Report {
         }
     }
 
+    /// The JSON document (`"format": "salesforecast.backtest"`, `"version": 1`): accuracy per method, WAPE by quarter, coverage by team and rep, and notes.
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
@@ -76,6 +78,7 @@ extension BacktestReport: Report {
         ])
     }
 
+    /// The accuracy table as CSV, one row per method: MAE, RMSE, MAPE, WAPE and interval coverage.
     public func csv() -> String {
         var out = "method,n,mae,rmse,mape_percent,wape_percent,coverage_80,coverage_95\n"
         for m in methods {
@@ -84,6 +87,7 @@ extension BacktestReport: Report {
         return out
     }
 
+    /// A Markdown table of accuracy per method: MAE, RMSE, MAPE, WAPE and interval coverage.
     public func markdown() -> String {
         var out = "### Backtest of `\(response)` (\(quarters.count) quarters, one quarter ahead)\n\n| method | n | MAE | RMSE | MAPE | WAPE | in 80% | in 95% |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for m in methods {

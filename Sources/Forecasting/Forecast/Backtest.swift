@@ -52,24 +52,30 @@ public struct ForecastAccuracy: Sendable {
 
 /// One forecast of one rep-quarter in a backtest.
 public struct BacktestForecast: Sendable {
+    /// The quarter forecast.
     public var quarter: Period
+    /// The rep's name.
     public var rep: String
     /// The rep's team, when the layout has one.
     public var team: String?
+    /// The rep's actual total of the response for the quarter.
     public var actual: Double
     /// Point forecasts by method name.
     public var forecasts: [String: Double]
     /// 80% and 95% prediction intervals by method name (model methods only).
-    public var intervals80: [String: (Double, Double)]
-    public var intervals95: [String: (Double, Double)]
+    public var intervals80: [String: Interval]
+    /// 95% prediction intervals by method name (model methods only).
+    public var intervals95: [String: Interval]
 }
 
 /// A rolling-origin evaluation: fit on the history before each quarter, forecast that quarter per rep,
 /// move on; scored against two naive forecasts on the same rep-quarters.
 public struct BacktestReport: Sendable {
+    /// The model's formula, as written.
     public var formula: String
     /// The covariance behind the intervals.
     public var covarianceType: CovarianceType = .nonrobust
+    /// The name of the result being forecast (the model's response, e.g. `revenue`).
     public var response: String
     /// The quarters forecast.
     public var quarters: [Period]
@@ -81,7 +87,9 @@ public struct BacktestReport: Sendable {
     public var wapeByQuarter: [(quarter: Period, wape: [String: Double])]
     /// Interval coverage of each model method per team and per rep, to show where intervals are too narrow.
     public var coverageByTeam: [(team: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
+    /// Interval coverage of each model method per rep: rep-quarters scored and the shares of actuals inside the 80% and 95% prediction intervals.
     public var coverageByRep: [(rep: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
+    /// Notes on quarters that could not be forecast or scored.
     public var notes: [String]
 
     static let runRate = "naive: last period × periods in quarter"
@@ -187,8 +195,8 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         let nonzero = items.filter { $0.actual != 0 && $0.forecasts[method] != nil }
         let mape = nonzero.map { abs(($0.forecasts[method] ?? 0) - $0.actual) / abs($0.actual) }.reduce(0, +) / Double(max(1, nonzero.count)) * 100
         let wape = absolute.reduce(0, +) / max(1e-300, items.map { abs($0.actual) }.reduce(0, +)) * 100
-        func coverage(_ intervals: KeyPath<BacktestForecast, [String: (Double, Double)]>) -> Double? {
-            let inside = items.compactMap { f in f[keyPath: intervals][method].map { f.actual >= $0.0 && f.actual <= $0.1 } }
+        func coverage(_ intervals: KeyPath<BacktestForecast, [String: Interval]>) -> Double? {
+            let inside = items.compactMap { f in f[keyPath: intervals][method].map { $0.contains(f.actual) } }
             return inside.isEmpty ? nil : Double(inside.filter { $0 }.count) / Double(inside.count)
         }
         return ForecastAccuracy(method: method, count: errors.count, mae: absolute.reduce(0, +) / n,

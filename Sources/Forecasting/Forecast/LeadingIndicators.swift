@@ -12,7 +12,9 @@ public struct LeadingIndicator: Sendable {
 
 /// The lag at which each activity best explains results.
 public struct LeadingIndicatorScan: Sendable {
+    /// The response column the activities are scanned against.
     public var response: String
+    /// The extra terms in every regression, e.g. `season(period, 'quarter')`; `nil` for none.
     public var controls: String?
     /// Rows used by every regression (the same rows for every lag, so R² compare fairly).
     public var observations: Int

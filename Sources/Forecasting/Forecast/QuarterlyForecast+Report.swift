@@ -6,6 +6,7 @@ extension QuarterlyForecast: Report {
 
     private var percent: String { TextFormat.percent(level) }
 
+    /// A readable table of the forecast per team and rep and in total, with prediction intervals, standard errors and quota chances.
     public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
         out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (covariance: \(covarianceType.rawValue))\n\n"
@@ -50,7 +51,7 @@ extension QuarterlyForecast: Report {
 
     func lineJSON(_ l: ForecastLine) -> JSONValue {
         let i = l.rollUp.interval, m = l.rollUp.meanInterval
-        var fields: [(String, JSONValue)] = [("kind", .string(l.kind)), ("name", .string(l.name))]
+        var fields: [(String, JSONValue)] = [("kind", .string(l.kind.rawValue)), ("name", .string(l.name))]
         if let group = l.group { fields.append(("team", .string(group))) }
         fields += [("periods", .integer(l.rollUp.count)), ("mean", .finite(l.rollUp.mean)), ("mean_se", .finite(l.rollUp.meanSE)),
                    ("mean_ci_lower", .finite(m.lower)), ("mean_ci_upper", .finite(m.upper)),
@@ -75,25 +76,27 @@ extension QuarterlyForecast: Report {
         ])
     }
 
+    /// The forecast as CSV, one row per rep, team and total: mean, standard errors, confidence and prediction intervals, quota and its probability.
     public func csv() -> String {
         var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,activities\n"
         for l in allLines {
             let i = l.rollUp.interval, m = l.rollUp.meanInterval
             let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
-            out += ([l.kind, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
+            out += ([l.kind.rawValue, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
                     + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource ?? ""])
                 .joined(separator: ",") + "\n"
         }
         return out
     }
 
+    /// A Markdown table of the forecast per team, in total and per rep, with prediction intervals and quota chances.
     public func markdown() -> String {
         var out = "### Forecast of `\(response)` for \(horizon)\n\nModel: `\(formula)`. Activities \(activities). \(percent) prediction intervals.\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
         out += "| | forecast | low | high |" + (hasQuota ? " quota | P(quota) |" : "") + "\n|---|---:|---:|---:|" + (hasQuota ? "---:|---:|" : "") + "\n"
         for l in teams + [total] + reps {
             let i = l.rollUp.interval
-            let name = l.kind == "rep" ? l.name : "**\(l.name)**"
+            let name = l.kind == .rep ? l.name : "**\(l.name)**"
             out += "| \(name) | \(Self.amount(l.rollUp.mean)) | \(Self.amount(i.lower)) | \(Self.amount(i.upper)) |"
             if hasQuota { out += " \(l.quota.map(Self.amount) ?? "") | \(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "") |" }
             out += "\n"

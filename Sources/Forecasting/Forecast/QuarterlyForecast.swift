@@ -31,8 +31,18 @@ package struct ForecastRequest: Sendable {
 
 /// One line of a forecast: a rep, a team or the total, for the horizon quarter.
 public struct ForecastLine: Sendable {
-    /// `rep`, `team` or `total`.
-    public var kind: String
+    /// What a line totals: one rep, a team, or everyone.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// One rep's quarter.
+        case rep
+        /// A team's quarter: its reps summed.
+        case team
+        /// Everyone's quarter.
+        case total
+    }
+
+    /// Whether the line is a rep, a team or the total.
+    public var kind: Kind
     /// The rep's or team's name, or `Total`.
     public var name: String
     /// The team of a rep.
@@ -328,20 +338,20 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     }
     if let gaps = frame.panel.gapSummary { warnings.append("gaps in the history: \(gaps)") }
     let teamOf = try frame.teams()
-    func line(_ kind: String, _ name: String, _ positions: [Int], group: String? = nil, source: String? = nil) -> ForecastLine {
+    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: String? = nil) -> ForecastLine {
         let rollUp = prediction.total(positions, label: name)
         let quota = request.quotas[name]
         return ForecastLine(kind: kind, name: name, group: group, rollUp: rollUp, quota: quota,
                             quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source)
     }
-    let reps = repOrder.map { line("rep", $0, byRep[$0] ?? [], group: teamOf[$0], source: built.sources[$0]) }
+    let reps = repOrder.map { line(.rep, $0, byRep[$0] ?? [], group: teamOf[$0], source: built.sources[$0]) }
     var teams: [ForecastLine] = []
     if request.layout.group != nil {
         for team in Set(teamOf.values).sorted() {
-            teams.append(line("team", team, repOrder.filter { teamOf[$0] == team }.flatMap { byRep[$0] ?? [] }))
+            teams.append(line(.team, team, repOrder.filter { teamOf[$0] == team }.flatMap { byRep[$0] ?? [] }))
         }
     }
-    let total = line("total", "Total", repOrder.flatMap { byRep[$0] ?? [] })
+    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] })
     return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: (try model.requiredFormula).response?.name ?? "y",
                              formula: (try model.requiredFormula).text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,

@@ -59,9 +59,9 @@ extension QuarterlyReport {
         if quotaLines.isEmpty {
             body += "<p class=\"explain\">No quotas were given (pass <code>--quota</code>).</p>"
         } else {
-            body += SVGChart.bars(quotaLines.map { ($0.kind == "team" ? "▶ \($0.name)" : $0.name, $0.quotaProbability ?? 0) }, title: "Probability of reaching quota", percent: true, reference: 0.5)
-            let likely = quotaLines.filter { $0.kind == "rep" && ($0.quotaProbability ?? 0) >= 0.8 }.count
-            let unlikely = quotaLines.filter { $0.kind == "rep" && ($0.quotaProbability ?? 0) < 0.2 }.count
+            body += SVGChart.bars(quotaLines.map { ($0.kind == .team ? "▶ \($0.name)" : $0.name, $0.quotaProbability ?? 0) }, title: "Probability of reaching quota", percent: true, reference: 0.5)
+            let likely = quotaLines.filter { $0.kind == .rep && ($0.quotaProbability ?? 0) >= 0.8 }.count
+            let unlikely = quotaLines.filter { $0.kind == .rep && ($0.quotaProbability ?? 0) < 0.2 }.count
             body += "<p class=\"explain\"><b>What it shows:</b> for each team (▶) and rep, the probability that the quarter's result reaches its quota under the forecast's uncertainty. \(likely) reps are very likely to make quota (80% or more) and \(unlikely) are unlikely to (under 20%); the dashed line marks even odds.</p>"
         }
         body += "</section>"

@@ -4,11 +4,15 @@ import Foundation
 /// chances, what drives results, who is busy without being productive, how forecasts have done, and
 /// the scenarios that were run. ``html()`` writes one self-contained page; ``markdown()`` the same in text.
 public struct QuarterlyReport: Sendable {
+    /// The quarter's forecast per rep, per team and in total, with prediction intervals.
     public var forecast: QuarterlyForecast
     /// Actual totals per quarter of history, per team and `Total`.
     public var history: [(series: String, quarter: Period, total: Double)]
+    /// Which activities drive results and which reps are busy without being productive.
     public var drivers: DriversReport
+    /// How the model's past forecasts did in a rolling-origin backtest.
     public var backtest: BacktestReport
+    /// The what-if scenarios against the baseline plan; `nil` when none were run.
     public var scenarios: WhatIfReport?
 }
 

@@ -10,10 +10,13 @@ public struct GoalSeekResult: Sendable {
     public var baselineLevels: [String: Double]
     /// The scaling (1 = baseline) at which the expected total equals the target, and the levels it means.
     public var expectedScale: Double
+    /// The average level of each activity per rep and period at the expected scaling.
     public var expectedLevels: [String: Double]
     /// The confidence asked for, and the scaling at which the target is reached with that probability.
     public var confidence: Double?
+    /// The scaling at which the target is reached with the asked-for probability; `nil` when no confidence was asked for.
     public var confidentScale: Double?
+    /// The average level of each activity per rep and period at that scaling; `nil` when no confidence was asked for.
     public var confidentLevels: [String: Double]?
     /// Extrapolation and other notes.
     public var warnings: [String]

@@ -22,7 +22,9 @@ public struct ActivityChange: Sendable, Equatable, Codable, CustomStringConverti
 
     /// The activity column.
     public var activity: String
+    /// How the activity changes: by a percentage, by an amount, or to a level.
     public var operation: Operation
+    /// Which rows the change applies to: everyone, one team or one rep.
     public var scope: Scope
 
     /// Creates a change.
@@ -108,8 +110,11 @@ public enum HeadcountChange: Sendable, Equatable, Codable {
 
 /// A named what-if: activity changes and headcount changes applied to a baseline plan.
 public struct Scenario: Sendable, Equatable, Codable {
+    /// The scenario's name, shown in reports.
     public var name: String
+    /// The changes to planned activities.
     public var changes: [ActivityChange]
+    /// The reps added or removed.
     public var headcount: [HeadcountChange]
 
     /// Creates a scenario.

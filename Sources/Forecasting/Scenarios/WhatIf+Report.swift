@@ -6,6 +6,7 @@ extension WhatIfReport: Report {
     private static func amount(_ x: Double) -> String { QuarterlyForecast.amount(x) }
     private static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + amount(x) }
 
+    /// A readable summary: the baseline, then each scenario's total and its change from the baseline with intervals, per team where it differs.
     public func text() -> String {
         var out = "What-if for \(horizon): \(response)\nModel: \(formula)\nBaseline activities: \(activities)\n"
         let b = baseline.interval
@@ -26,6 +27,7 @@ extension WhatIfReport: Report {
         return out
     }
 
+    /// The JSON document (`"format": "salesforecast.whatif"`, `"version": 1`): the baseline and each scenario with its difference, per team.
     public func jsonDocument() -> JSONValue {
         let b = baseline.interval
         return .object([
@@ -52,6 +54,7 @@ extension WhatIfReport: Report {
         ])
     }
 
+    /// The scenarios as CSV, one row each: baseline, scenario total and interval, and the difference with its standard error and interval.
     public func csv() -> String {
         "scenario,changes,baseline,mean,obs_ci_lower,obs_ci_upper,difference,difference_se,difference_ci_lower,difference_ci_upper,warnings\n"
             + outcomes.map { o in
@@ -62,6 +65,7 @@ extension WhatIfReport: Report {
             }.joined(separator: "\n") + "\n"
     }
 
+    /// A Markdown table of the scenarios: each one's total, its change from the baseline and the interval of that change.
     public func markdown() -> String {
         var out = "### What-if for \(horizon): `\(response)`\n\nBaseline \(Self.amount(baseline.mean)) (activities \(activities)).\n\n"
         out += "| scenario | changes | \(response) | change | \(percent) interval of the change |\n|---|---|---:|---:|---|\n"

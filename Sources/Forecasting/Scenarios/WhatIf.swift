@@ -11,7 +11,8 @@ public struct ScenarioOutcome: Sendable {
     /// Scenario minus baseline, its standard error from the estimates' uncertainty, and its interval.
     /// The observation noise is not in it: the same reps and periods are compared, so it cancels.
     public var difference: Double, differenceSE: Double
-    public var differenceInterval: (lower: Double, upper: Double)
+    /// The confidence interval of the difference at the report's level, from the estimates' uncertainty only.
+    public var differenceInterval: Interval
     /// Per team: baseline, scenario and difference with its interval.
     public var teams: [(team: String, baseline: Double, scenario: Double, difference: Double, lower: Double, upper: Double)]
     /// Where the scenario leaves the range of activities seen in history, and other notes.
@@ -20,16 +21,23 @@ public struct ScenarioOutcome: Sendable {
 
 /// Scenarios run side by side against a baseline plan.
 public struct WhatIfReport: Sendable {
+    /// The quarter the scenarios are forecast for.
     public var horizon: Period
+    /// The name of the result being forecast (the model's response, e.g. `revenue`).
     public var response: String
+    /// The model's formula, as written.
     public var formula: String
     /// How baseline activities were obtained.
     public var activities: String
+    /// The confidence level of the intervals, e.g. 0.95.
     public var level: Double
+    /// The covariance estimator behind the standard errors and intervals (e.g. nonrobust or HC3).
     public var covarianceType: CovarianceType
     /// The baseline total with its prediction interval.
     public var baseline: RollUp
+    /// One outcome per scenario, in the order the scenarios were given.
     public var outcomes: [ScenarioOutcome]
+    /// Notes about the baseline plan, e.g. reps not forecast or activities projected where the plan has no row.
     public var warnings: [String]
 }
 
@@ -62,7 +70,7 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
         outcomes.append(ScenarioOutcome(
             name: scenario.name, summary: scenario.summary, baseline: baselineTotal.mean, scenario: total,
             difference: difference.mean, differenceSE: difference.standardError,
-            differenceInterval: (difference.mean - q * difference.standardError, difference.mean + q * difference.standardError),
+            differenceInterval: Interval(center: difference.mean, halfWidth: q * difference.standardError),
             teams: teams, warnings: run.warnings))
     }
     return WhatIfReport(horizon: request.horizon, response: (try model.requiredFormula).response?.name ?? "y", formula: (try model.requiredFormula).text,

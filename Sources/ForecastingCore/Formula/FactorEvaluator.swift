@@ -18,6 +18,11 @@ public struct FactorEncoding: Codable, Sendable, Equatable {
     /// Statistics remembered by `center` and `standardize`, keyed by the call's text.
     public var statistics: [String: [Double]]?
 
+    /// Creates an encoding from what a factor learned when the model was fitted.
+    /// - Parameters:
+    ///   - levels: The category levels in coding order, or `nil` for a numeric factor.
+    ///   - reference: The index into `levels` of the reference (omitted) level, or `nil`.
+    ///   - statistics: The statistics remembered by `center` and `standardize`, keyed by the call's text, or `nil`.
     public init(levels: [String]? = nil, reference: Int? = nil, statistics: [String: [Double]]? = nil) {
         self.levels = levels
         self.reference = reference

@@ -55,11 +55,21 @@ private final class GroupFitBox: @unchecked Sendable {
 /// Batch fits as text, JSON or CSV, with a pooled summary: per term, the number of groups, and the
 /// mean, standard deviation, minimum and maximum of the estimates across groups.
 public struct BatchFitReport: Report {
+    /// The formula fitted to every group, as written.
     public var formula: String
+    /// The column whose values split the rows into groups (e.g. the rep column).
     public var by: String
+    /// One fit per group, in order of first appearance.
     public var fits: [GroupFit]
+    /// The confidence level of the coefficient intervals in the JSON and CSV output, e.g. 0.95.
     public var level: Double
 
+    /// Creates a report of per-group fits.
+    /// - Parameters:
+    ///   - formula: The formula fitted to every group.
+    ///   - by: The column whose values define the groups.
+    ///   - fits: The per-group fits, as returned by `fit(_:to:by:options:)`.
+    ///   - level: The confidence level of the coefficient intervals (default 0.95).
     public init(formula: String, by: String, fits: [GroupFit], level: Double = 0.95) {
         self.formula = formula
         self.by = by
@@ -84,6 +94,7 @@ public struct BatchFitReport: Report {
         }
     }
 
+    /// A readable table of each group's fit (observations, R², residual standard error) followed by the pooled estimates per term.
     public func text() -> String {
         let ok = fits.filter { $0.results != nil }.count
         var out = "Batch fit of \(formula) by \(by): \(fits.count) groups, \(ok) fitted\n\n"
@@ -105,6 +116,7 @@ public struct BatchFitReport: Report {
         return out
     }
 
+    /// The JSON document (`"format": "salesforecast.batch"`, `"version": 1`): each group's full fit or error, and the pooled estimates per term.
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.batch")), ("version", .integer(1)), ("formula", .string(formula)), ("by", .string(by)),
@@ -121,6 +133,7 @@ public struct BatchFitReport: Report {
         ])
     }
 
+    /// The coefficient table of every group as CSV, one row per group and term (one row with the error for a group that was not fitted).
     public func csv() -> String {
         var out = "group,term,estimate,std_error,t_statistic,p_value,conf_low,conf_high,n_observations,r_squared,error\n"
         for f in fits {
@@ -135,6 +148,7 @@ public struct BatchFitReport: Report {
         return out
     }
 
+    /// A Markdown table of each group's fit: observations, R² and residual standard error, or why it was not fitted.
     public func markdown() -> String {
         var out = "### Batch fit of `\(formula)` by `\(by)`\n\n| \(by) | n | R² | sigma |\n|---|---:|---:|---:|\n"
         for f in fits {

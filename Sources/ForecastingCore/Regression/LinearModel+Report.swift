@@ -18,8 +18,11 @@ extension LinearModel {
 
     /// One row of the coefficient table.
     public struct CoefficientRow: Sendable {
+        /// The coefficient's name, e.g. `demos` or `C(team)[T.SMB]`.
         public var term: String
+        /// The estimate β̂, its standard error, t statistic, two-sided p-value, and the lower and upper bounds of its confidence interval.
         public var estimate, standardError, tStatistic, pValue, lower, upper: Double
+        /// The variance inflation factor (VIF), how much collinearity with the other columns inflates this estimate's variance; `nil` for the intercept.
         public var vif: Double?
     }
 
@@ -250,6 +253,7 @@ extension LinearModel {
 public struct WaldTestResult: Sendable {
     /// The terms tested (coefficient names).
     public var terms: [String]
+    /// The Wald F statistic, its p-value, and its numerator and denominator degrees of freedom.
     public var statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double
     /// The covariance used.
     public var covarianceType: CovarianceType

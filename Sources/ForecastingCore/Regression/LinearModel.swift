@@ -197,10 +197,10 @@ public struct LinearModel: Sendable {
 
     /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95).
     /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
-    public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [(lower: Double, upper: Double)] {
+    public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [Interval] {
         guard level > 0, level < 1 else { throw .invalidLevel(level) }
         let q = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
-        return zip(coefficients, standardErrors).map { ($0 - q * $1, $0 + q * $1) }
+        return zip(coefficients, standardErrors).map { Interval(center: $0, halfWidth: q * $1) }
     }
 
     // MARK: Goodness of fit

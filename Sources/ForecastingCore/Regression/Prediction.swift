@@ -16,7 +16,10 @@ extension LinearModel {
         for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
-        let panelValue = try panel.map { try Panel(data: data, layout: $0) }
+        // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
+        let panelValue = try panel.flatMap { layout in
+            formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
+        }
         let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
                                       panel: panelValue, only: only)
         guard design.columnNames == columnNames else {
@@ -156,17 +159,17 @@ public struct RollUp: Sendable {
     public var level: Double
 
     /// The prediction interval of the realized total.
-    public var interval: (lower: Double, upper: Double) { interval(level: level) }
+    public var interval: Interval { interval(level: level) }
     /// The confidence interval of the expected total.
-    public var meanInterval: (lower: Double, upper: Double) {
+    public var meanInterval: Interval {
         let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
-        return (mean - q * meanSE, mean + q * meanSE)
+        return Interval(center: mean, halfWidth: q * meanSE)
     }
 
     /// The prediction interval of the realized total at another level.
-    public func interval(level: Double) -> (lower: Double, upper: Double) {
+    public func interval(level: Double) -> Interval {
         let q = StudentTDistribution(degreesOfFreedom: dfResidual).quantile(0.5 + level / 2)
-        return (mean - q * observationSE, mean + q * observationSE)
+        return Interval(center: mean, halfWidth: q * observationSE)
     }
 
     /// The probability that the realized total reaches `target` under the predictive distribution

@@ -78,6 +78,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         self = period
     }
 
+    /// Whether `a` comes before `b`: periods are ordered by frequency name first, then in time within a frequency.
+    /// - Parameters:
+    ///   - a: The first period.
+    ///   - b: The second period.
     public static func < (a: Period, b: Period) -> Bool { (a.frequency.rawValue, a.index) < (b.frequency.rawValue, b.index) }
 
     /// The period `n` steps later (earlier for negative `n`).

@@ -124,16 +124,8 @@ public enum LeastSquares {
                                     provenance: provenance)
             }
             let factorization = try LeastSquaresFactorization(design: a, rows: n, columns: p)
-            let scaled = try factorization.scaledSingularValues()
-            let tolerance = options.rankTolerance ?? Double(max(n, p)) * Double.ulpOfOne
-            let largest = scaled.first ?? 0
-            let deficient = scaled.filter { !($0 > tolerance * largest) }.count
-            if deficient > 0 {
-                throw RegressionError.collinear(try collinearities(design: design, factorization: factorization,
-                                                                   count: deficient, names: columnNames))
-            }
+            let scaledCondition = try requireFullRank(factorization, design: design, observations: n, names: columnNames, options: options)
             let (beta, weightedResiduals, steps) = try factorization.solve(b)
-            let scaledCondition = largest / (scaled.last ?? largest)
             let inverse = try factorization.inverseGram(refined: scaledCondition > 1e4)
             provenance.refinementSteps = steps
             return try LinearModel(
@@ -144,6 +136,23 @@ public enum LeastSquares {
         } catch let error as LinearAlgebraError {
             throw RegressionError.numerical(error)
         }
+    }
+
+    /// Refuses a rank-deficient design, naming the collinear columns; returns the condition number of the
+    /// unit-scaled design. Rank is decided from the singular values of R after scaling columns to unit
+    /// length, with tolerance max(n, p)·ε (LAPACK's and NumPy's convention) unless the options set one.
+    /// The one rank test of every way of fitting (rows in memory, or a factor folded from blocks).
+    static func requireFullRank(_ factorization: LeastSquaresFactorization, design: Matrix, observations n: Int,
+                                names: [String], options: RegressionOptions) throws -> Double {
+        let p = factorization.columns
+        let scaled = try factorization.scaledSingularValues()
+        let tolerance = options.rankTolerance ?? Double(max(n, p)) * Double.ulpOfOne
+        let largest = scaled.first ?? 0
+        let deficient = scaled.filter { !($0 > tolerance * largest) }.count
+        if deficient > 0 {
+            throw RegressionError.collinear(try collinearities(design: design, factorization: factorization, count: deficient, names: names))
+        }
+        return largest / (scaled.last ?? largest)
     }
 
     /// Names the columns that are linear combinations of earlier ones. In Householder QR without

@@ -404,16 +404,10 @@ extension LeastSquaresFactor {
         }
         do {
             let solver = try LeastSquaresFactorization(design: upper, rows: p, columns: p)
-            let scaled = try solver.scaledSingularValues()
-            let tolerance = options.rankTolerance ?? Double(max(n, p)) * Double.ulpOfOne
-            let largest = scaled.first ?? 0
-            let deficient = scaled.filter { !($0 > tolerance * largest) }.count
-            if deficient > 0 {
-                throw RegressionError.collinear(try LeastSquares.collinearities(
-                    design: Matrix(rows: p, columns: p, values: upper), factorization: solver, count: deficient, names: columnNames))
-            }
+            let condition = try LeastSquares.requireFullRank(solver, design: Matrix(rows: p, columns: p, values: upper),
+                                                             observations: n, names: columnNames, options: options)
             let (beta, _, steps) = try solver.solve(projectedResponse)
-            let inverse = try solver.inverseGram(refined: largest / (scaled.last ?? largest) > 1e4)
+            let inverse = try solver.inverseGram(refined: condition > 1e4)
             return (solver, beta, inverse, steps)
         } catch let error as LinearAlgebraError {
             throw RegressionError.numerical(error)

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("salesforecast drivers")
+struct DriversCommandTests {
+    static let arguments = ["drivers", "--history", Example.history, "--formula", Example.readmeFormula, "--cluster", "rep"]
+
+    /// The generator's busy-but-unproductive reps (Owen Murphy, Zoe Fischer, Dmitri Volkov).
+    static func busyReps() throws -> Set<String> {
+        let truth = try #require(try jsonObject(file: Example.truth)["busy_unproductive"] as? [[String: Any]])
+        return Set(truth.compactMap { $0["rep"] as? String })
+    }
+
+    @Test("JSON: emails add nothing (p > 0.05), demos, meetings and proposals drive results; the busy reps are busy but not productive")
+    func driversAndQuadrant() throws {
+        let history = try History.load()
+        let busy = try Self.busyReps()
+        #expect(busy == ["Owen Murphy", "Zoe Fischer", "Dmitri Volkov"])
+        let document = try jsonObject(runSucceeding(Self.arguments + ["--format", "json"]).stdout)
+        #expect(document["format"] as? String == "salesforecast.drivers")
+        #expect(document["covariance_type"] as? String == "cluster(rep)")
+        let activities = try #require(document["activities"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: activities.map { ($0["activity"] as? String ?? "", $0) })
+        #expect(Set(byName.keys) == ["calls", "emails", "meetings", "demos", "proposals"])
+        #expect(activities.compactMap { int($0["rank"]) }.sorted() == [1, 2, 3, 4, 5])
+        let emails = try #require(byName["emails"])
+        #expect(emails["adds_nothing"] as? Bool == true)
+        #expect(try #require(double(emails["joint_p_value"])) > 0.05)
+        #expect(try #require(double(emails["conf_low"])) < 0)
+        #expect(int(emails["rank"]) == 5, "emails should contribute least")
+        for activity in ["demos", "meetings", "proposals"] {
+            let entry = try #require(byName[activity])
+            #expect(entry["adds_nothing"] as? Bool == false, "\(activity)")
+            #expect(try #require(double(entry["joint_p_value"])) < 0.05, "\(activity)")
+            #expect(try #require(double(entry["conf_low"])) > 0, "\(activity)")
+        }
+        #expect(byName["demos"]?["term"] as? String == "lag(demos, 1)")
+        #expect(int(byName["demos"]?["best_lag"]) == 1)
+        #expect(int(byName["meetings"]?["best_lag"]) == 2)
+
+        let reps = try #require(document["reps"] as? [[String: Any]])
+        #expect(Set(reps.compactMap { $0["rep"] as? String }) == Set(history.rows.map(\.rep)))
+        for rep in reps where busy.contains(rep["rep"] as? String ?? "") {
+            #expect(rep["group"] as? String == "busy but not productive", "\(rep)")
+            #expect(rep["clear"] as? Bool == true, "\(rep)")
+            #expect(try #require(double(rep["activity_index"])) > 0, "\(rep)")
+            #expect(try #require(double(rep["unexplained_per_period"])) < 0, "\(rep)")
+        }
+        // They are the three reps furthest below what their activity predicts.
+        let lowest = reps.sorted { (double($0["unexplained_per_period"]) ?? 0) < (double($1["unexplained_per_period"]) ?? 0) }
+            .prefix(3).compactMap { $0["rep"] as? String }
+        #expect(Set(lowest) == busy)
+        // Each rep's unexplained results are its mean residual: over all rows they sum to zero (the model has an
+        // intercept), and the rows are those of the fit.
+        let observations = reps.compactMap { int($0["observations"]) }
+        #expect(observations.reduce(0, +) == history.rows(withHistory: 2).count)
+        var residualSum = 0.0, residualAbs = 0.0
+        for rep in reps {
+            let total = Double(int(rep["observations"]) ?? 0) * (double(rep["unexplained_per_period"]) ?? .nan)
+            residualSum += total; residualAbs += abs(total)
+        }
+        #expect(abs(residualSum) < 1e-9 * residualAbs, "residuals sum to \(residualSum)")
+    }
+
+    @Test("Text: emails' verdict and the clearly busy-but-unproductive reps")
+    func textVerdicts() throws {
+        let run = try runSucceeding(Self.arguments)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        // Ranked rows: "5.  emails      emails   …  adds nothing once the others are known (p = 0.47)".
+        func ranked(_ activity: String) -> String? {
+            lines.first { $0.range(of: #"^\d+\.\s+\#(activity)\s"#, options: .regularExpression) != nil }
+        }
+        let emails = try #require(ranked("emails"))
+        #expect(emails.contains("adds nothing once the others are known"), "\(emails)")
+        let demos = try #require(ranked("demos"))
+        #expect(demos.contains("drives results"), "\(demos)")
+        let summary = try #require(lines.first { $0.hasPrefix("Busy but not productive (clearly):") })
+        let names = summary.dropFirst("Busy but not productive (clearly):".count).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(Set(names) == (try Self.busyReps()))
+    }
+}

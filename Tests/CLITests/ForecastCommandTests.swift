@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("salesforecast forecast")
+struct ForecastCommandTests {
+    /// A plan for 2026-Q4: each active rep's rows of 2026-07…09 moved three months on, with these columns
+    /// (a column "demos=runrate" writes the rep's run-rate of demos instead).
+    static func plan(_ history: History, columns: [String]) -> String {
+        let first = history.lastMonth - 2
+        var text = (["period", "rep", "team"] + columns.map { $0.replacingOccurrences(of: "=runrate", with: "") })
+            .joined(separator: ",") + "\n"
+        for row in history.rows where row.month >= first {
+            let cells = columns.map { column -> String in
+                if column.hasSuffix("=runrate") {
+                    let name = String(column.dropLast("=runrate".count))
+                    return String(format: "%.17g", history.runRate(name, rep: row.rep))
+                }
+                return String(format: "%.17g", row.values[column]!)
+            }
+            text += ([monthString(row.month + 3), row.rep, row.team] + cells).joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    @Test("README command (JSON): reps add up to teams and the total, quota chances agree with the means, intervals hold the means")
+    func readmeForecast() throws {
+        let history = try History.load()
+        let run = try runSucceeding(["forecast", "--history", Example.history, "--horizon", "2026-Q4",
+                                     "--formula", Example.readmeFormula, "--quota", Example.quotas, "--format", "json"])
+        let document = try jsonObject(run.stdout)
+        #expect(document["format"] as? String == "salesforecast.forecast")
+        #expect(document["horizon"] as? String == "2026-Q4")
+        #expect(document["periods"] as? [String] == ["2026-10", "2026-11", "2026-12"])
+        let total = try #require(document["total"] as? [String: Any])
+        let teams = try #require(document["teams"] as? [[String: Any]])
+        let reps = try #require(document["reps"] as? [[String: Any]])
+        let detail = try #require(document["detail"] as? [[String: Any]])
+
+        // Every rep with a row in the last month, and only those.
+        #expect(reps.compactMap { $0["name"] as? String }.sorted() == history.activeReps)
+        #expect(Set(teams.compactMap { $0["name"] as? String }) == Set(history.rows.map(\.team)))
+        #expect(detail.count == 3 * history.activeReps.count)
+
+        let totalMean = try #require(double(total["mean"]))
+        let repSum = try reps.map { try #require(double($0["mean"])) }.reduce(0, +)
+        let teamSum = try teams.map { try #require(double($0["mean"])) }.reduce(0, +)
+        #expect(relativelyClose(repSum, totalMean, 1e-6), "reps sum to \(repSum), total \(totalMean)")
+        #expect(relativelyClose(teamSum, totalMean, 1e-6), "teams sum to \(teamSum), total \(totalMean)")
+        for rep in reps {
+            let name = rep["name"] as? String ?? ""
+            let months = try detail.filter { $0["rep"] as? String == name }.map { try #require(double($0["mean"])) }
+            #expect(months.count == 3)
+            #expect(relativelyClose(months.reduce(0, +), try #require(double(rep["mean"])), 1e-9), "\(name)")
+            let team = rep["team"] as? String
+            #expect(team == history.teamOf[name])
+        }
+        for team in teams {
+            let name = team["name"] as? String
+            let sum = try reps.filter { $0["team"] as? String == name }.map { try #require(double($0["mean"])) }.reduce(0, +)
+            #expect(relativelyClose(sum, try #require(double(team["mean"])), 1e-6), "\(name ?? "")")
+        }
+
+        // Quotas from the file; P(reaching it) in [0, 1], above one half exactly when the mean is above the quota.
+        let quotaTable = CSVTable(try String(contentsOfFile: Example.quotas, encoding: .utf8))
+        let quotas = Dictionary(uniqueKeysWithValues: zip(try #require(quotaTable.column("name")), try #require(quotaTable.numbers("quota"))))
+        var interior = 0
+        for line in reps + teams + [total] {
+            let name = line["name"] as? String ?? ""
+            let mean = try #require(double(line["mean"]))
+            for (low, high) in [("obs_ci_lower", "obs_ci_upper"), ("mean_ci_lower", "mean_ci_upper")] {
+                let lower = try #require(double(line[low])), upper = try #require(double(line[high]))
+                #expect(lower < mean && mean < upper, "\(name): \(low) \(lower), mean \(mean), \(high) \(upper)")
+            }
+            #expect(try #require(double(line["obs_ci_lower"])) < (try #require(double(line["mean_ci_lower"]))), "\(name)")
+            let quota = try #require(double(line["quota"]), "no quota for \(name)")
+            #expect(quota == quotas[name], "\(name)")
+            let probability = try #require(double(line["quota_probability"]), "\(name)")
+            #expect((0...1).contains(probability), "\(name): \(probability)")
+            #expect((probability > 0.5) == (mean > quota), "\(name): P = \(probability), mean \(mean), quota \(quota)")
+            if line["kind"] as? String == "rep", probability > 0.05, probability < 0.95 { interior += 1 }
+        }
+        #expect(interior > 0, "every rep's quota probability is within 5% of 0 or 1")
+    }
+
+    @Test("Without --horizon the forecast is of the quarter after the history, 2026-Q4")
+    func defaultHorizon() throws {
+        let formula = "revenue ~ lag(demos, 1) + proposals + season(period, 'quarter')"
+        let explicit = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--formula", formula,
+                                                     "--horizon", "2026-Q4", "--format", "json"]).stdout)
+        let implicit = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--formula", formula,
+                                                     "--format", "json"]).stdout)
+        #expect(implicit["horizon"] as? String == "2026-Q4")
+        #expect(implicit["periods"] as? [String] == ["2026-10", "2026-11", "2026-12"])
+        let a = try #require(double((implicit["total"] as? [String: Any])?["mean"]))
+        let b = try #require(double((explicit["total"] as? [String: Any])?["mean"]))
+        #expect(a == b)
+    }
+
+    @Test("A plan without 'demos' is refused, naming the plan and the column; --project-missing projects it and says so")
+    func planMissingAColumn() throws {
+        try withTemporaryDirectory { directory in
+            let history = try History.load()
+            let plan = directory.appendingPathComponent("plan-without-demos.csv")
+            try write(Self.plan(history, columns: ["calls", "emails", "meetings", "proposals"]), to: plan)
+            let base = ["forecast", "--history", Example.history, "--horizon", "2026-Q4", "--formula", Example.readmeFormula,
+                        "--plan", plan.path]
+            let refused = try CLIRunner.run(base)
+            #expect(refused.status == 1)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.stderr.contains("plan-without-demos.csv"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("'demos'"), "\(refused.stderr)")
+
+            let projected = try runSucceeding(base + ["--project-missing"])
+            let note = try #require(projected.stdout.split(separator: "\n").first { $0.contains("'demos'") },
+                                    "the output does not mention demos:\n\(projected.stdout)")
+            #expect(note.contains("projected"), "\(note)")
+
+            // The projected demos are each rep's run-rate, the rest comes from the plan: the same forecast as
+            // a complete plan that writes those run-rates in.
+            let complete = directory.appendingPathComponent("plan-complete.csv")
+            try write(Self.plan(history, columns: ["calls", "emails", "meetings", "demos=runrate", "proposals"]), to: complete)
+            let viaProjection = try jsonObject(runSucceeding(base + ["--project-missing", "--format", "json"]).stdout)
+            let viaPlan = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--horizon", "2026-Q4",
+                                                        "--formula", Example.readmeFormula, "--plan", complete.path,
+                                                        "--format", "json"]).stdout)
+            let a = try #require(double((viaProjection["total"] as? [String: Any])?["mean"]))
+            let b = try #require(double((viaPlan["total"] as? [String: Any])?["mean"]))
+            #expect(relativelyClose(a, b, 1e-9), "projected demos: \(a); plan with run-rate demos: \(b)")
+        }
+    }
+
+    @Test("A plan naming a team the C(team) model never saw is refused with the plan file and its line")
+    func planWithUnseenTeam() throws {
+        try withTemporaryDirectory { directory in
+            let history = try History.load()
+            var text = Self.plan(history, columns: ["calls", "proposals"])
+            let firstNewLine = text.split(separator: "\n").count + 1
+            for month in ["2026-10", "2026-11", "2026-12"] { text += "\(month),New Person,Galactic,300,5\n" }
+            let plan = directory.appendingPathComponent("plan-new-team.csv")
+            try write(text, to: plan)
+            let run = try CLIRunner.run(["forecast", "--history", Example.history, "--horizon", "2026-Q4",
+                                         "--formula", "revenue ~ proposals + calls + C(team)", "--plan", plan.path])
+            #expect(run.status == 1)
+            #expect(run.stdout.isEmpty)
+            #expect(run.stderr.contains("Galactic"), "\(run.stderr)")
+            let lines = (firstNewLine..<firstNewLine + 3).map { "plan-new-team.csv, line \($0)" }
+            #expect(lines.contains { run.stderr.contains($0) }, "expected one of \(lines): \(run.stderr)")
+        }
+    }
+}

@@ -60,4 +60,14 @@ void dgemv_(const char *trans, const lapack_int *m, const lapack_int *n, const d
             const double *a, const lapack_int *lda, const double *x, const lapack_int *incx,
             const double *beta, double *y, const lapack_int *incy, size_t trans_len);
 
+// Used by the linear mixed models (ForecastingCore/MixedModels).
+// BLAS level 3: C := alpha * op(A) * op(A)ᵀ + beta * C, one triangle of symmetric C.
+void dsyrk_(const char *uplo, const char *trans, const lapack_int *n, const lapack_int *k,
+            const double *alpha, const double *a, const lapack_int *lda, const double *beta,
+            double *c, const lapack_int *ldc, size_t uplo_len, size_t trans_len);
+// Eigenvalues (ascending) and optionally eigenvectors of a symmetric matrix.
+void dsyev_(const char *jobz, const char *uplo, const lapack_int *n, double *a,
+            const lapack_int *lda, double *w, double *work, const lapack_int *lwork,
+            lapack_int *info, size_t jobz_len, size_t uplo_len);
+
 #endif

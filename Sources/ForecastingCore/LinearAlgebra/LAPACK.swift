@@ -169,3 +169,99 @@ enum LAPACK {
         return y
     }
 }
+
+// MARK: - Routines of the linear mixed models (MixedModels/)
+//
+// Same conventions as above: column-major storage, leading dimension = row count unless given,
+// sizes through `int(_:)`, workspace queried first, `info != 0` thrown.
+
+extension LAPACK {
+    /// Cholesky factorization in place (dpotrf): A = L·Lᵀ (`lower`) or A = Rᵀ·R. Only the chosen
+    /// triangle of `a` is read; the other triangle is set to zero so `a` holds the factor alone.
+    /// - Throws: ``LinearAlgebraError/lapack(routine:info:)`` with `info > 0` if A is not positive definite.
+    static func choleskyFactor(_ a: inout [Double], order: Int, lower: Bool) throws(LinearAlgebraError) {
+        guard order > 0 else { return }
+        var n = try int(order), lda = try int(order)
+        var uplo = CChar(UInt8(ascii: lower ? "L" : "U"))
+        var info: lapack_int = 0
+        dpotrf_(&uplo, &n, &a, &lda, &info, 1)
+        try check(info, "dpotrf")
+        for j in 0..<order {
+            if lower {
+                for i in 0..<j { a[i + j * order] = 0 }
+            } else {
+                for i in (j + 1)..<order { a[i + j * order] = 0 }
+            }
+        }
+    }
+
+    /// Solves op(T)·X = B in place for the n×n triangular `t` and the n×nrhs matrix `b` (dtrsm,
+    /// left side). `op(T)` is T or Tᵀ.
+    static func solveTriangular(
+        _ t: [Double], order: Int, lower: Bool, transposed: Bool,
+        _ b: inout [Double], rightHandSides: Int
+    ) throws(LinearAlgebraError) {
+        guard order > 0, rightHandSides > 0 else { return }
+        var m = try int(order), n = try int(rightHandSides), lda = try int(order), ldb = try int(order)
+        var side = CChar(UInt8(ascii: "L")), uplo = CChar(UInt8(ascii: lower ? "L" : "U"))
+        var trans = CChar(UInt8(ascii: transposed ? "T" : "N")), diag = CChar(UInt8(ascii: "N"))
+        var one = 1.0
+        dtrsm_(&side, &uplo, &trans, &diag, &m, &n, &one, t, &lda, &b, &ldb, 1, 1, 1, 1)
+    }
+
+    /// C := alpha·AᵀA + beta·C for the k×n matrix `a` (dsyrk, trans = "T"), then mirrors the lower
+    /// triangle so the n×n `c` is full and symmetric.
+    static func symmetricRankUpdate(
+        _ a: [Double], rows k: Int, columns n: Int, alpha: Double, beta: Double, _ c: inout [Double]
+    ) throws(LinearAlgebraError) {
+        guard n > 0 else { return }
+        if k > 0 {
+            var nn = try int(n), kk = try int(k), lda = try int(max(1, k)), ldc = try int(n)
+            var uplo = CChar(UInt8(ascii: "L")), trans = CChar(UInt8(ascii: "T"))
+            var al = alpha, be = beta
+            dsyrk_(&uplo, &trans, &nn, &kk, &al, a, &lda, &be, &c, &ldc, 1, 1)
+        } else if beta != 1 {
+            for index in c.indices { c[index] *= beta }
+        }
+        for j in 0..<n {
+            for i in (j + 1)..<n { c[j + i * n] = c[i + j * n] }
+        }
+    }
+
+    /// (L·Lᵀ)⁻¹ from the n×n lower-triangular Cholesky factor `l` (dpotri); returns the full
+    /// symmetric matrix.
+    static func inverseGram(lower l: [Double], order: Int) throws(LinearAlgebraError) -> [Double] {
+        guard order > 0 else { return [] }
+        var a = l
+        var n = try int(order), lda = try int(order)
+        var uplo = CChar(UInt8(ascii: "L"))
+        var info: lapack_int = 0
+        dpotri_(&uplo, &n, &a, &lda, &info, 1)
+        try check(info, "dpotri")
+        for j in 0..<order {
+            for i in (j + 1)..<order { a[j + i * order] = a[i + j * order] }
+        }
+        return a
+    }
+
+    /// Eigenvalues (ascending) and orthonormal eigenvectors (columns) of the symmetric n×n `a`
+    /// (dsyev; only the lower triangle is read).
+    static func symmetricEigen(_ a: [Double], order: Int) throws(LinearAlgebraError)
+        -> (values: [Double], vectors: [Double])
+    {
+        guard order > 0 else { return ([], []) }
+        var vectors = a
+        var n = try int(order), lda = try int(order)
+        var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "L"))
+        var values = [Double](repeating: 0, count: order)
+        var info: lapack_int = 0
+        var query = 0.0, lwork: lapack_int = -1
+        dsyev_(&jobz, &uplo, &n, &vectors, &lda, &values, &query, &lwork, &info, 1, 1)
+        try check(info, "dsyev")
+        lwork = lapack_int(max(1, Int(query)))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dsyev_(&jobz, &uplo, &n, &vectors, &lda, &values, &work, &lwork, &info, 1, 1)
+        try check(info, "dsyev")
+        return (values, vectors)
+    }
+}

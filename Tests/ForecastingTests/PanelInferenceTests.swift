@@ -40,6 +40,26 @@ struct PanelInferenceTests {
         #expect(model.covarianceType == type && model.inferenceDegreesOfFreedom == reference.dfInference)
     }
 
+    @Test("Clustered standard errors are bit-identical from fit to fit, in memory and read in blocks",
+          arguments: [CovarianceType.cluster(["rep"]), .cluster(["team", "region"])])
+    func clusteredIsDeterministic(_ type: CovarianceType) throws {
+        // Cluster score sums are added in a fixed order, not a dictionary's (which differs per instance).
+        let path = Fixtures.root.appendingPathComponent("examples/data/sales_history.csv").path
+        let data = try CSVReader.read(path: path)
+        let formula = "revenue ~ demos + proposals + calls + emails + meetings"
+        let options = RegressionOptions(covariance: type)
+        let first = try fit(formula, to: data, options: options).standardErrors
+        for _ in 0..<12 {
+            let again = try fit(formula, to: data, options: options).standardErrors
+            #expect(again.map(\.bitPattern) == first.map(\.bitPattern), "\(again) vs \(first)")
+        }
+        let streamed = try fitStreaming(Formula(formula), csvPath: path, options: options, blockBytes: 8192).standardErrors
+        for _ in 0..<12 {
+            let again = try fitStreaming(Formula(formula), csvPath: path, options: options, blockBytes: 8192).standardErrors
+            #expect(again.map(\.bitPattern) == streamed.map(\.bitPattern), "\(again) vs \(streamed)")
+        }
+    }
+
     @Test("A joint test of several terms uses the chosen covariance, and names unknown terms")
     func jointTest() throws {
         let data = try CSVReader.read(path: Fixtures.path("panel.csv"))

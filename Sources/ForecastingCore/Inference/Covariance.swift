@@ -146,7 +146,8 @@ extension LinearModel {
         }
     }
 
-    /// Σ_g (Σ_{i∈g} uᵢ)(Σ_{i∈g} uᵢ)ᵀ and the number of groups.
+    /// Σ_g (Σ_{i∈g} uᵢ)(Σ_{i∈g} uᵢ)ᵀ and the number of groups, summed over groups in code order so
+    /// the result does not depend on a dictionary's iteration order (bit-identical from run to run).
     private func clusterMeat(_ groups: [Int]) -> (meat: [Double], groups: Int) {
         let p = parameterCount
         let u = scores()
@@ -156,7 +157,8 @@ extension LinearModel {
             for j in 0..<p { s[j] += u[i][j] }
             sums[g] = s
         }
-        return (CovarianceMiddle.outerProductSum(Array(sums.values), order: p), sums.count)
+        let ordered = sums.keys.sorted().map { sums[$0] ?? [] }
+        return (CovarianceMiddle.outerProductSum(ordered, order: p), sums.count)
     }
 
     /// Group codes of the fitted rows for a cluster column (text or numbers; a missing cell is its own group).

@@ -245,10 +245,27 @@ private struct StreamingFit {
 // MARK: - Residual statistics
 
 /// A cluster's identity in a file read in blocks: codes differ between blocks, values do not.
-enum ClusterKey: Hashable {
+/// Ordered (missing, then numbers, then text) so cluster sums are added in a fixed order.
+enum ClusterKey: Hashable, Comparable {
     case text(String)
     case number(Double)
     case missing
+
+    static func < (a: ClusterKey, b: ClusterKey) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): x < y
+        case let (.text(x), .text(y)): x < y
+        default: a.rank < b.rank
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .missing: 0
+        case .number: 1
+        case .text: 2
+        }
+    }
 
     static func keys(_ column: Column, rows: [Int]) -> [ClusterKey] {
         switch column {
@@ -367,7 +384,10 @@ struct ResidualPass {
         switch covariance {
         case .nonrobust, .hc0, .hc1, .hc2, .hc3: return .heteroskedastic(covariance, meat: meat ?? [])
         case .cluster:
-            return .clustered(clusters.map { (CovarianceMiddle.outerProductSum(Array($0.values), order: parameters), $0.count) })
+            // Summed over clusters in key order: a dictionary's order differs from run to run, and with it the last bits.
+            return .clustered(clusters.map { sums in
+                (CovarianceMiddle.outerProductSum(sums.keys.sorted().map { sums[$0] ?? [] }, order: parameters), sums.count)
+            })
         case .hac:
             throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep")
         }

@@ -20,17 +20,25 @@ public struct Formula: Sendable, CustomStringConvertible {
     public let terms: [Term]
     /// Whether the model has an intercept (true unless `0`, `+ 0` or `- 1` removes it).
     public let hasIntercept: Bool
+    /// The random-effect terms in lme4's syntax (`(1 | rep)`, `(1 + demos | rep)`, …), expanded:
+    /// nesting `a/b` into `a` and `b:a`, `||` into one term per effect. Empty for a fixed-effects model.
+    public let randomTerms: [RandomTerm]
+
+    /// Whether the formula has random effects (a linear mixed model).
+    public var isMixed: Bool { !randomTerms.isEmpty }
 
     /// Parses a formula.
     /// - Throws: ``FormulaError`` pointing at the character where the text stops making sense.
     public init(_ text: String) throws(FormulaError) {
-        var parser = try FormulaParser(text)
+        let (fixed, random) = try RandomTermSyntax.split(text)
+        var parser = try FormulaParser(fixed)
         let (response, rhs) = try parser.parseFormula()
         let expanded = try TermAlgebra(formula: text).evaluate(rhs)
         self.text = text
         self.response = response
         self.terms = expanded.terms
         self.hasIntercept = expanded.intercept
+        self.randomTerms = random
     }
 
     public var description: String { text }
@@ -38,6 +46,7 @@ public struct Formula: Sendable, CustomStringConvertible {
     /// Whether a term uses the periods of a panel (`lag`, `season`, `trend`, `adstock`).
     public var usesTime: Bool {
         terms.contains { $0.factors.contains { $0.expression.usesTime } } || (response?.expression.usesTime ?? false)
+            || randomTerms.contains { $0.effects.usesTime }
     }
 }
 

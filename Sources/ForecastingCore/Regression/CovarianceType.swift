@@ -87,6 +87,9 @@ public struct RegressionOptions: Sendable {
     public var ridge: Double?
     /// What to do with rows that have missing values (default: drop them and report how many).
     public var missing: MissingValuePolicy
+    /// For a formula with random effects: REML (default, lme4's default) or ML (to compare models
+    /// with different fixed effects by a likelihood-ratio test).
+    public var mixedModelMethod: MixedModelMethod = .reml
     /// Relative singular-value threshold under which the design counts as rank deficient, after its
     /// columns are scaled to unit length. `nil` uses max(n, p)·ε, the convention of LAPACK and NumPy.
     public var rankTolerance: Double?

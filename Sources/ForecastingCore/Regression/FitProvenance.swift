@@ -29,6 +29,8 @@ struct FitProvenance: Sendable {
     var leastSquaresFactor: LeastSquaresFactor?
     /// The model file's extra fields, for a model read from a file (R² and σ as written).
     var savedRSquared: Double?
+    /// The random-effect part of a linear mixed model.
+    var mixed: MixedEffects?
 }
 
 extension LinearModel {

@@ -29,6 +29,10 @@ package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Boo
     if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
         throw TimeError.noPeriodColumn(term: term.name)
     }
+    if formula.isMixed {
+        return try fitMixed(formula, to: data, panel: panel, only: only, options: options,
+                            provenance: FitProvenance(panel: panel?.layout, gapSummary: panel?.gapSummary, sourceData: data, sourcePanel: panel))
+    }
     let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
                                   missing: options.missing, panel: panel, only: only)
     let weights = try design.weights(options.weights, in: data)

@@ -51,11 +51,12 @@ extension LinearModel {
     ///   - format: The writer: text (statsmodels' summary), JSON, Markdown or CSV.
     ///   - level: The confidence level of the intervals (default 0.95).
     public func formatted(_ format: ReportFormat, level: Double = 0.95) throws(RegressionError) -> String {
+        if let mixed = mixedEffects { return try mixedFormatted(mixed, format, level: level) }
         switch format {
-        case .text: try summary(level: level)
-        case .json: try jsonDocument(level: level).serialized()
-        case .markdown: try markdown(level: level)
-        case .csv: try csv(level: level)
+        case .text: return try summary(level: level)
+        case .json: return try jsonDocument(level: level).serialized()
+        case .markdown: return try markdown(level: level)
+        case .csv: return try csv(level: level)
         }
     }
 
@@ -149,6 +150,7 @@ extension LinearModel {
 
     /// A readable summary in the layout of statsmodels' `summary()`.
     public func summary(level: Double = 0.95) throws(RegressionError) -> String {
+        if let mixed = mixedEffects { return try mixedFormatted(mixed, .text, level: level) }
         let width = 78
         let rule = String(repeating: "=", count: width)
         let thin = String(repeating: "-", count: width)

@@ -191,16 +191,17 @@ public struct LinearModel: Sendable {
     public var tStatistics: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
     /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom.
     public var pValues: [Double] {
-        let t = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom)
-        return tStatistics.map { t.twoSidedPValue($0) }
+        zip(tStatistics, coefficientDegreesOfFreedom).map { StudentTDistribution(degreesOfFreedom: $1).twoSidedPValue($0) }
     }
 
     /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95).
     /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
     public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [Interval] {
         guard level > 0, level < 1 else { throw .invalidLevel(level) }
-        let q = StudentTDistribution(degreesOfFreedom: inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
-        return zip(coefficients, standardErrors).map { Interval(center: $0, halfWidth: q * $1) }
+        return coefficients.indices.map { j in
+            let q = StudentTDistribution(degreesOfFreedom: coefficientDegreesOfFreedom[j]).quantile(0.5 + level / 2)
+            return Interval(center: coefficients[j], halfWidth: q * standardErrors[j])
+        }
     }
 
     // MARK: Goodness of fit
@@ -250,15 +251,16 @@ public struct LinearModel: Sendable {
 
     /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
     public var logLikelihood: Double {
+        if let mixed = mixedEffects { return mixed.logLikelihood }
         let n = Double(observationCount)
         var value = -n / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(residualSumOfSquares / n) + 1)
         if let weightLogSum { value += 0.5 * weightLogSum }
         return value
     }
     /// Akaike's information criterion, −2ℓ + 2k with k the number of parameters.
-    public var aic: Double { -2 * logLikelihood + 2 * effectiveParameters }
+    public var aic: Double { mixedEffects?.aic ?? -2 * logLikelihood + 2 * effectiveParameters }
     /// Schwarz's Bayesian information criterion, −2ℓ + k·log n.
-    public var bic: Double { -2 * logLikelihood + Foundation.log(Double(observationCount)) * effectiveParameters }
+    public var bic: Double { mixedEffects?.bic ?? -2 * logLikelihood + Foundation.log(Double(observationCount)) * effectiveParameters }
 
     /// The condition number of the (weighted) design, σₘₐₓ/σₘᵢₙ (statsmodels' `condition_number`).
     /// Large values (over about 1e3 for scaled data) mean collinear activities.

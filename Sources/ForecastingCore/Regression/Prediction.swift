@@ -13,15 +13,25 @@ extension LinearModel {
     public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         guard let formula else { throw RegressionError.noFormula }
-        for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) where !data.hasColumn(column) {
+        let randomColumns = formula.randomTerms.flatMap(\.columns)
+        for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns) + randomColumns) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
         // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
         let panelValue = try panel.flatMap { layout in
             formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
         }
-        let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
+        var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
                                       panel: panelValue, only: only)
+        if let mixed = mixedEffects {
+            let (rows, common) = try MixedPredictor.rows(for: mixed, design: &design, formula: formula, data: data, encodings: encodings,
+                                                         panel: panelValue, only: only)
+            guard design.columnNames == columnNames else {
+                throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
+            }
+            return try Prediction(model: self, design: design.matrix, rows: common,
+                                  mixed: MixedRows(predictor: MixedPredictor(model: self, mixed: mixed), rows: rows), level: level)
+        }
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
         }
@@ -55,6 +65,8 @@ public struct Prediction: Sendable {
     let covariance: Matrix
     let noiseVariance: [Double]
     let dfResidual: Double
+    /// The random-effect part of each row, for a mixed model.
+    var mixed: MixedRows?
     /// Each row's entity and the within-entity correlation of the noise, when the model has them.
     var entities: [Int32]?
     var withinEntityCorrelation: Double = 0
@@ -99,6 +111,14 @@ public struct Prediction: Sendable {
     /// observations' noise: Σσ²/wᵢ, and, for a model fitted on a panel of reps, ρ̂·Σ_{i≠j, same rep}
     /// √(vᵢvⱼ) for the correlation ρ̂ of a rep's errors across periods. Not a sum of per-row intervals.
     public func total(_ positions: [Int], label: String) -> RollUp {
+        if let mixed {
+            // Rows of one rep share its effect (and new hires their unknown one): the mixed model's joint covariance.
+            let rows = positions.map { mixed.rows[$0] }
+            let meanPart = mixed.predictor.total(rows, weights: nil, includeResidual: false)
+            let observed = mixed.predictor.total(rows, weights: nil, includeResidual: true)
+            return RollUp(label: label, count: positions.count, mean: meanPart.mean, meanSE: max(0, meanPart.variance).squareRoot(),
+                          observationSE: max(0, observed.variance).squareRoot(), dfResidual: dfResidual, level: level)
+        }
         let p = design.columns
         var c = [Double](repeating: 0, count: p)
         var total = CompensatedSum(), noise = 0.0
@@ -130,6 +150,13 @@ extension Prediction {
     public static func difference(from a: Prediction, _ aPositions: [Int], to b: Prediction, _ bPositions: [Int])
         -> (mean: Double, standardError: Double)
     {
+        if let mixedA = a.mixed, let mixedB = b.mixed {
+            // Same reps, same effects: the difference's variance from the joint covariance of (β̂, b̂).
+            let rows = bPositions.map { mixedB.rows[$0] } + aPositions.map { mixedA.rows[$0] }
+            let weights = [Double](repeating: 1, count: bPositions.count) + [Double](repeating: -1, count: aPositions.count)
+            let total = mixedA.predictor.total(rows, weights: weights, includeResidual: false)
+            return (total.mean, max(0, total.variance).squareRoot())
+        }
         let p = a.design.columns
         var d = [Double](repeating: 0, count: p)
         var mean = CompensatedSum()

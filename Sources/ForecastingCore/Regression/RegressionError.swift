@@ -44,6 +44,8 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     case noFormula
     /// The response appears among the predictors (`revenue ~ revenue + demos`).
     case responseOnBothSides(String)
+    /// An option that a linear mixed model does not take (weights, ridge, robust covariances, blocks).
+    case notAvailableForMixedModels(String)
 
     /// One column that depends on others.
     public struct Collinearity: Equatable, Sendable {
@@ -112,6 +114,8 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(feature) is not available when fitting a block of rows at a time: \(reason)"
         case .noFormula:
             return "the model was fitted on a design matrix, not a formula: it cannot build rows from data to predict"
+        case let .notAvailableForMixedModels(feature):
+            return "\(feature) is not available for a model with random effects"
         case let .responseOnBothSides(name):
             return "'\(name)' is both the response and a predictor: a model cannot explain a column by itself"
         case let .blockColumnsDiffer(source, line, expected, found):

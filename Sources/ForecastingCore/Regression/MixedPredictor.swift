@@ -1,0 +1,170 @@
+import Foundation
+
+/// The random-effect parts of predicted rows and the predictor that combines them.
+struct MixedRows: Sendable {
+    let predictor: MixedPredictor
+    /// One row per prediction: its fixed design row and, per term, its level (seen or new) and effect values.
+    let rows: [MixedModelPredictionRow]
+}
+
+/// Predicts rows of a mixed model: xβ̂ + zb̂ for reps the model has seen, xβ̂ for a new rep (with the
+/// rep-effect variance σ²ΛΛᵀ in its interval), and totals whose variance counts each rep's shared effect.
+///
+/// A model fitted in this process predicts from its penalized least-squares factor, with the exact
+/// joint covariance of β̂ and b̂ − b. A model read from a file predicts from its stored pieces
+/// (cov(β̂), each level's conditional covariance, the term covariances), treating the estimation
+/// error of β̂ and of b̂ as independent (as lme4's and merTools' prediction intervals do).
+struct MixedPredictor: Sendable {
+    let coefficients: [Double]
+    let covariance: Matrix
+    let mixed: MixedEffects
+    /// Level name → index, per term.
+    let levelIndex: [[String: Int]]
+
+    init(model: LinearModel, mixed: MixedEffects) {
+        coefficients = model.coefficients
+        covariance = model.covariance
+        self.mixed = mixed
+        levelIndex = mixed.conditionalModes.map { modes in
+            Dictionary(uniqueKeysWithValues: modes.levelNames.enumerated().map { ($1, $0) })
+        }
+    }
+
+    /// Each row's mean and the variances of its mean and of a new observation.
+    func predict(_ rows: [MixedModelPredictionRow]) -> [(mean: Double, meanVariance: Double, observationVariance: Double)] {
+        if let fit = mixed.engineFit, let predictions = try? fit.predict(rows) {
+            return predictions.map { ($0.mean, $0.meanVariance, $0.predictionVariance) }
+        }
+        return rows.map { row in
+            let total = piecewiseTotal([row], weights: nil, includeResidual: false)
+            return (total.mean, total.variance, total.variance + mixed.sigma * mixed.sigma)
+        }
+    }
+
+    /// The prediction of Σ wᵢ·yᵢ over `rows` and its variance.
+    func total(_ rows: [MixedModelPredictionRow], weights: [Double]?, includeResidual: Bool) -> (mean: Double, variance: Double) {
+        if let fit = mixed.engineFit, let total = try? fit.predictTotal(rows, weights: weights, method: .joint, includeResidual: includeResidual) {
+            return (total.mean, total.variance)
+        }
+        return piecewiseTotal(rows, weights: weights, includeResidual: includeResidual)
+    }
+
+    /// The independent-parts total: Var = cᵀVc + Σ_levels sᵀC_ls + Σ_new sᵀΣ_k s (+ σ²Σw²), with
+    /// c = Σwx, s = Σwz over the rows of a level, C_l its conditional covariance and Σ_k = σ²ΛΛᵀ.
+    func piecewiseTotal(_ rows: [MixedModelPredictionRow], weights: [Double]?, includeResidual: Bool) -> (mean: Double, variance: Double) {
+        let p = coefficients.count
+        var c = [Double](repeating: 0, count: p)
+        var mean = CompensatedSum()
+        var seen: [Int: [Int: [Double]]] = [:], unseen: [Int: [String: [Double]]] = [:]
+        var weightSquares = 0.0
+        for (i, row) in rows.enumerated() {
+            let w = weights?[i] ?? 1
+            weightSquares += w * w
+            for j in 0..<p { c[j] += w * row.fixed[j]; mean.addProduct(w * row.fixed[j], coefficients[j]) }
+            for (k, effect) in row.effects.enumerated() {
+                let q = effect.values.count
+                switch effect.level {
+                case .observed(let level):
+                    var s = seen[k]?[level] ?? [Double](repeating: 0, count: q)
+                    for a in 0..<q {
+                        s[a] += w * effect.values[a]
+                        mean.addProduct(w * effect.values[a], mixed.conditionalModes[k].values[level, a])
+                    }
+                    seen[k, default: [:]][level] = s
+                case .unobserved(let key):
+                    let name = key ?? "row \(i)"
+                    var s = unseen[k]?[name] ?? [Double](repeating: 0, count: q)
+                    for a in 0..<q { s[a] += w * effect.values[a] }
+                    unseen[k, default: [:]][name] = s
+                }
+            }
+        }
+        func quadratic(_ m: Matrix, _ v: [Double]) -> Double {
+            var total = 0.0
+            for a in v.indices { for b in v.indices { total += v[a] * m[a, b] * v[b] } }
+            return total
+        }
+        var variance = quadratic(covariance, c)
+        for (k, levels) in seen { for (level, s) in levels { variance += quadratic(mixed.conditionalModes[k].conditionalCovariances[level], s) } }
+        for (k, keys) in unseen { for s in keys.values { variance += quadratic(mixed.varianceComponents[k].covariance, s) } }
+        if includeResidual { variance += mixed.sigma * mixed.sigma * weightSquares }
+        return (mean.value, variance)
+    }
+
+    /// Builds the random-effect part of each row of `design` (rows every term can evaluate; `design`
+    /// is rebuilt on those rows when a term drops some), and returns them with the rows kept.
+    static func rows(for mixed: MixedEffects, design: inout DesignMatrix, formula: Formula, data: Dataset,
+                     encodings: [String: FactorEncoding], panel: Panel?, only: [Bool]?) throws -> ([MixedModelPredictionRow], [Int]) {
+        func mask(_ rows: [Int]) -> [Bool] {
+            var m = [Bool](repeating: false, count: data.rowCount)
+            for r in rows { m[r] = true }
+            return m
+        }
+        var effects: [DesignMatrix] = []
+        for _ in 0..<2 {
+            effects = try mixed.terms.enumerated().map { k, term in
+                try DesignMatrix(formula: term.effects, data: data, encodings: mixed.encodings[k], requireResponse: false,
+                                 panel: panel, only: mask(design.rows))
+            }
+            let common = effects.reduce(Set(design.rows)) { $0.intersection($1.rows) }
+            if common.count == design.rows.count { break }
+            design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
+                                      panel: panel, only: mask(Array(common)))
+        }
+        let groupingColumns = Set(mixed.terms.flatMap(\.grouping))
+        var labels: [String: [String]] = [:]
+        for column in groupingColumns {
+            let values = try data.column(column)
+            labels[column] = design.rows.map { row in
+                switch values {
+                case .text(let text): text[row] ?? ""
+                case .numeric(let numbers): Column.label(numbers[row])
+                }
+            }
+        }
+        let index = mixed.conditionalModes.map { modes in Dictionary(uniqueKeysWithValues: modes.levelNames.enumerated().map { ($1, $0) }) }
+        let n = design.rows.count, p = design.matrix.columns
+        let rows = (0..<n).map { i in
+            MixedModelPredictionRow(fixed: (0..<p).map { design.matrix[i, $0] }, effects: mixed.terms.enumerated().map { k, term in
+                let key = term.grouping.map { labels[$0]?[i] ?? "" }.joined(separator: ":")
+                let values = (0..<effects[k].matrix.columns).map { effects[k].matrix[i, $0] }
+                return RandomEffectValues(level: index[k][key].map { .observed($0) } ?? .unobserved(key: key), values: values)
+            })
+        }
+        return (rows, design.rows)
+    }
+}
+
+extension Prediction {
+    /// Predictions of a mixed model: each row's mean with its rep's effect, intervals with the
+    /// uncertainty of β̂ and of the rep's effect (the full rep-effect variance for a new rep).
+    init(model: LinearModel, design: Matrix, rows: [Int], mixed: MixedRows, level: Double) throws {
+        let predictions = mixed.predictor.predict(mixed.rows)
+        let q = StudentTDistribution(degreesOfFreedom: model.inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
+        let mean = predictions.map(\.mean)
+        let meanSE = predictions.map { max(0, $0.meanVariance).squareRoot() }
+        let observationSE = predictions.map { max(0, $0.observationVariance).squareRoot() }
+        self.rows = rows
+        self.mean = mean
+        self.meanSE = meanSE
+        self.meanLower = mean.indices.map { mean[$0] - q * meanSE[$0] }
+        self.meanUpper = mean.indices.map { mean[$0] + q * meanSE[$0] }
+        self.observationLower = mean.indices.map { mean[$0] - q * observationSE[$0] }
+        self.observationUpper = mean.indices.map { mean[$0] + q * observationSE[$0] }
+        self.level = level
+        self.design = design
+        self.covariance = model.covariance
+        self.noiseVariance = [Double](repeating: model.mixedEffects.map { $0.sigma * $0.sigma } ?? model.scale, count: rows.count)
+        self.dfResidual = model.inferenceDegreesOfFreedom
+        self.mixed = mixed
+    }
+
+    /// The levels (reps) the model has not seen among the predicted rows, per grouping: forecast from
+    /// the population with the rep-effect variance in their intervals.
+    public var newLevels: [String] {
+        guard let mixed else { return [] }
+        var names = Set<String>()
+        for row in mixed.rows { for effect in row.effects { if case .unobserved(let key?) = effect.level { names.insert(key) } } }
+        return names.sorted()
+    }
+}

@@ -44,7 +44,7 @@ struct SalesForecast: ParsableCommand {
     static func hint(for error: any ForecastingError) -> String? {
         switch error {
         case TimeError.noPeriodColumn, ForecastError.noPeriods: "name the columns with --period and --entity"
-        case ForecastError.planMissingActivity: "or pass --project-missing to project it"
+        case ForecastError.planMissingActivity: "--project-missing projects it"
         case RegressionError.covarianceNeedsData: "fit with --formula on the data instead of a saved model"
         case RegressionError.notAvailableInBlocks: "fit without --stream, or with --in-memory"
         default: nil

@@ -110,6 +110,9 @@ struct ForecastCommandTests {
             #expect(refused.stdout.isEmpty)
             #expect(refused.stderr.contains("plan-without-demos.csv"), "\(refused.stderr)")
             #expect(refused.stderr.contains("'demos'"), "\(refused.stderr)")
+            // The library's advice and the command line's flag read as one sentence.
+            #expect(refused.stderr.contains("the plan has no column 'demos', which the model needs; add the column, or have it projected from history (--project-missing projects it)\n"),
+                    "\(refused.stderr)")
 
             let projected = try runSucceeding(base + ["--project-missing"])
             let note = try #require(projected.stdout.split(separator: "\n").first { $0.contains("'demos'") },

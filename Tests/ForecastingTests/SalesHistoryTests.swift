@@ -44,6 +44,8 @@ struct SalesHistoryTests {
         let plan = try Dataset([("period", .text(TextColumn(["2026-10"]))), ("rep", .text(TextColumn(["Owen Murphy"]))),
                                 ("proposals", .numeric([5]))], source: DataSource(name: "plan.csv"))
         #expect(throws: ForecastError.planMissingActivity("demos", source: "plan.csv")) { try model.forecast("2026-Q4", plan: plan) }
+        #expect("\(ForecastError.planMissingActivity("demos", source: "plan.csv"))"
+                == "plan.csv: the plan has no column 'demos', which the model needs; add the column, or have it projected from history")
         let projected = try model.forecast("2026-Q4", plan: plan, projectMissingPlanColumns: true)
         #expect(projected.warnings.contains { $0.contains("'demos'") && $0.contains("projected") })
     }

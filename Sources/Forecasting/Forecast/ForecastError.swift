@@ -40,7 +40,7 @@ public enum ForecastError: ForecastingError, Equatable {
         case let .maximumLagOutOfRange(lag):
             "maximum lag \(lag): it must be from 0 to 60"
         case let .planMissingActivity(column, source):
-            "\(source): the plan has no column '\(column)', which the model needs; add it, or ask for it to be projected from history"
+            "\(source): the plan has no column '\(column)', which the model needs; add the column, or have it projected from history"
         case let .unseenLevel(term, level, source, line, known):
             "\(source), line \(line): '\(level)' is a new level of '\(term)' that the model never saw (it knows \(known.prefix(8).joined(separator: ", "))\(known.count > 8 ? ", …" : "")); refit on a history that has it, or leave it out of the plan"
         }

@@ -137,6 +137,17 @@ struct ForecastTests {
         #expect(c95 > 0.8 && c95 <= 1.0)
         #expect(c95 > c80)
     }
+
+    @Test("The backtest's list of reps whose 80% intervals missed most often shows the share missed")
+    func backtestMissedShare() throws {
+        let known = BacktestReport.modelMethod(.known)
+        let report = BacktestReport(formula: "revenue ~ demos", response: "revenue", quarters: [], methods: [], forecasts: [],
+                                    wapeByQuarter: [], coverageByTeam: [],
+                                    coverageByRep: [("Julia Marsh", known, 8, 0.25, 0.5), ("Owen Murphy", known, 4, 1, 1)],
+                                    notes: [])
+        let line = try #require(report.text().split(separator: "\n").first { $0.hasPrefix("Reps whose 80% intervals missed") })
+        #expect(line.hasSuffix(": Julia Marsh 75% of 8, Owen Murphy 0% of 4"), "\(line)")
+    }
 }
 
 @Suite("New and departing reps")

@@ -38,7 +38,8 @@ extension BacktestReport: Report {
             .sorted { $0.coverage80 < $1.coverage80 }.prefix(5)
         if !worst.isEmpty {
             out += "\nReps whose 80% intervals missed most often (known activities): "
-            out += worst.map { String(format: "%@ %.0f%% of %d", $0.rep, $0.coverage80 * 100, $0.count) }.joined(separator: ", ") + "\n"
+            // The share missed (outside the interval), as the label says; coverage is the share inside.
+            out += worst.map { String(format: "%@ %.0f%% of %d", $0.rep, (1 - $0.coverage80) * 100, $0.count) }.joined(separator: ", ") + "\n"
         }
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")

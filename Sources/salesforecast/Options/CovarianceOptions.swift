@@ -13,6 +13,9 @@ struct CovarianceOptions: ParsableArguments {
     @Option(help: "Newey–West standard errors with this many lags (within each rep on a panel).")
     var hac: Int?
 
+    @Flag(help: "Fit a model with random effects ((1 | rep)) by maximum likelihood instead of REML, to compare models with different fixed effects.")
+    var ml = false
+
     @Flag(help: "With --cluster: no G/(G − 1)·(n − 1)/(n − p) scaling (statsmodels' use_correction=False).")
     var noClusterCorrection = false
 
@@ -33,6 +36,7 @@ struct CovarianceOptions: ParsableArguments {
     /// Regression options carrying the covariance choice.
     func options(weights: String? = nil, ridge: Double? = nil, missing: MissingValuePolicy = .drop) -> RegressionOptions {
         var options = RegressionOptions(weights: weights, covariance: type, ridge: ridge, missing: missing)
+        options.mixedModelMethod = ml ? .ml : .reml
         options.clusterCorrection = !noClusterCorrection
         options.clusterDegreesOfFreedom = !noClusterDF
         return options

@@ -87,7 +87,8 @@ struct ForecastTests {
         #expect(run.periods.map(\.description) == ["2026-10", "2026-11", "2026-12"])
         #expect(run.reps.count == 34)   // 36 reps, two of whom left before 2026-09
         #expect(run.warnings.contains { $0.contains("taken to have left") })
-        #expect(run.reps.allSatisfy { $0.rollUp.count == 3 && $0.activitySource == "run-rate" })
+        #expect(run.reps.allSatisfy { $0.rollUp.count == 3 && $0.activitySource == .runRate })
+        #expect(run.csv().split(separator: "\n").filter { $0.hasPrefix("rep,") }.allSatisfy { $0.hasSuffix(",run-rate") })
         let repSum = run.reps.map(\.rollUp.mean).reduce(0, +)
         #expect(Self.close(run.total.rollUp.mean, repSum, 1e-12))
         #expect(Self.close(run.teams.map(\.rollUp.mean).reduce(0, +), repSum, 1e-12))
@@ -180,11 +181,17 @@ struct NewRepTests {
         let run = try forecastQuarter(history: history, formula: ForecastTests.formula,
                                       request: ForecastRequest(horizon: horizon, layout: ForecastTests.layout, plan: withHire))
         let hire = try #require(run.reps.first { $0.name == "Nova Hire" })
-        #expect(hire.activitySource?.hasPrefix("new rep") == true)
+        #expect(hire.activitySource == .newRep)
         #expect(hire.rollUp.count == 3 && hire.rollUp.mean.isFinite)
         #expect(run.warnings.contains { $0.contains("new reps in the plan") && $0.contains("Nova Hire") })
         // The rep left out of the plan is projected and reported, not dropped.
-        #expect(run.reps.contains { $0.name == base.reps[0].name && $0.activitySource == "projected (not in the plan)" })
+        #expect(run.reps.contains { $0.name == base.reps[0].name && $0.activitySource == .projectedOutsidePlan })
         #expect(run.warnings.contains { $0.contains("the plan has no row for") })
+        // The output keeps the words: JSON and CSV show each source's text.
+        let json = run.jsonDocument().serialized(), csv = run.csv()
+        for text in ["new rep: plan activities, pooled effects", "projected (not in the plan)", "plan"] {
+            #expect(json.contains("\"activities\": \"\(text)\""), "\(text)")
+            #expect(csv.contains(",\(text)\n"), "\(text)")
+        }
     }
 }

@@ -13,6 +13,33 @@ public enum ActivityProjection: String, Sendable, Codable, CaseIterable, CustomS
     }
 }
 
+/// Where a rep's future activities came from, as a forecast line reports it. The raw value (and
+/// ``description``) is the text the JSON and CSV output show.
+public enum ActivitySource: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// The plan's rows (activity columns the plan lacks may still be projected; a warning names them).
+    case plan = "plan"
+    /// No plan: each rep's average over its last three periods.
+    case runRate = "run-rate"
+    /// No plan: each rep's value in the same period a year earlier.
+    case lastYear = "last-year"
+    /// The plan has no row for some of the rep's periods: those were projected from history.
+    case projectedOutsidePlan = "projected (not in the plan)"
+    /// A rep with no history: the plan's activities, forecast from the pooled effects.
+    case newRep = "new rep: plan activities, pooled effects"
+
+    /// The source of activities projected from history with `projection`.
+    public init(_ projection: ActivityProjection) {
+        switch projection {
+        case .runRate: self = .runRate
+        case .lastYear: self = .lastYear
+        }
+    }
+
+    /// The text shown in reports: `plan`, `run-rate`, `last-year`, `projected (not in the plan)` or
+    /// `new rep: plan activities, pooled effects`.
+    public var description: String { rawValue }
+}
+
 /// Builds the rows of future periods: one per active rep and period, activities from a plan or
 /// projected from history, other columns carried from the rep's last row.
 struct FutureRows {
@@ -28,7 +55,7 @@ struct FutureRows {
         var future: [Bool]           // marks the future rows
         var futureEntities: [String] // per row of `data` (empty for history rows)
         var futurePeriods: [Period]
-        var sources: [String: String] // entity → where its activities came from
+        var sources: [String: ActivitySource] // entity → where its activities came from
         var warnings: [String]
     }
 
@@ -59,7 +86,7 @@ struct FutureRows {
             }
         }
         let count = active.count * periods.count
-        var sources: [String: String] = [:]
+        var sources: [String: ActivitySource] = [:]
         var futureEntities: [String] = []
         var futurePeriods: [Period] = []
         var columns: [(name: String, column: Column)] = []
@@ -98,11 +125,11 @@ struct FutureRows {
                         } else if isActivity {
                             if let planValues, let row = planRow[entityName]?[period.index] {
                                 value = planValues[row]
-                                sources[entityName] = sources[entityName] ?? "plan"
+                                sources[entityName] = sources[entityName] ?? .plan
                             } else {
                                 if plan != nil { missingFromPlan.append("\(entityName) \(period)") }
                                 value = project(values, rows: rows, period: period, projection: projection)
-                                sources[entityName] = plan != nil ? "projected (not in the plan)" : projection.rawValue
+                                sources[entityName] = plan != nil ? .projectedOutsidePlan : ActivitySource(projection)
                             }
                         } else {
                             value = carry(values, rows: rows, steps: period.index - last.index)

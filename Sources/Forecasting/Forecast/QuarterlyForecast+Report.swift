@@ -57,7 +57,7 @@ extension QuarterlyForecast: Report {
                    ("mean_ci_lower", .finite(m.lower)), ("mean_ci_upper", .finite(m.upper)),
                    ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", .finite(i.lower)), ("obs_ci_upper", .finite(i.upper))]
         if let quota = l.quota { fields.append(("quota", .finite(quota))); fields.append(("quota_probability", .finite(l.quotaProbability))) }
-        if let source = l.activitySource { fields.append(("activities", .string(source))) }
+        if let source = l.activitySource { fields.append(("activities", .string(source.description))) }
         return .object(fields)
     }
 
@@ -83,7 +83,7 @@ extension QuarterlyForecast: Report {
             let i = l.rollUp.interval, m = l.rollUp.meanInterval
             let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
             out += ([l.kind.rawValue, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
-                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource ?? ""])
+                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource?.description ?? ""])
                 .joined(separator: ",") + "\n"
         }
         return out

@@ -53,8 +53,8 @@ public struct ForecastLine: Sendable {
     public var quota: Double?
     /// The probability of reaching the quota.
     public var quotaProbability: Double?
-    /// Where this rep's activities came from: `plan`, `run-rate`, `last-year`, …
-    public var activitySource: String?
+    /// Where this rep's activities came from: the plan, a projection from history, or the plan for a new rep.
+    public var activitySource: ActivitySource?
 }
 
 /// A quarterly forecast per rep, team and in total.
@@ -178,12 +178,12 @@ struct PlanningFrame {
             throw ForecastError.planMissingActivity(column, source: plan.source.name)
         }
         var names: [String] = []
-        var sources: [String: String] = [:]
+        var sources: [String: ActivitySource] = [:]
         for row in 0..<plan.rowCount {
             let code = planPanel.entities[row]
             let name = code >= 0 ? planPanel.entityNames[Int(code)] : ""
             names.append(name)
-            sources[name] = "plan"
+            sources[name] = .plan
         }
         self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
                                       futurePeriods: planPanel.periods, sources: sources, warnings: [])
@@ -249,7 +249,7 @@ struct PlanningFrame {
             result.future += added.indices.map { $0 >= lead }
             result.futureEntities += [String](repeating: name, count: added.count)
             result.futurePeriods += added
-            result.sources[name] = "new rep: plan activities, pooled effects"
+            result.sources[name] = .newRep
         }
         if !hires.isEmpty {
             // Replace the builder's note on unknown reps: hires are forecast; only reps who left stay unforecast.
@@ -302,7 +302,7 @@ struct PlanningFrame {
     var activitiesDescription: String {
         let sourcesUsed = Set(built.sources.values)
         if request.plan != nil {
-            return sourcesUsed == ["plan"] ? "from the plan"
+            return sourcesUsed == [.plan] ? "from the plan"
                 : "from the plan, with reps or periods missing from it projected by \(request.projection.description)"
         }
         return "projected from history: \(request.projection.description)"
@@ -338,7 +338,7 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     }
     if let gaps = frame.panel.gapSummary { warnings.append("gaps in the history: \(gaps)") }
     let teamOf = try frame.teams()
-    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: String? = nil) -> ForecastLine {
+    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil) -> ForecastLine {
         let rollUp = prediction.total(positions, label: name)
         let quota = request.quotas[name]
         return ForecastLine(kind: kind, name: name, group: group, rollUp: rollUp, quota: quota,

@@ -118,6 +118,9 @@ struct ForecastCommandTests {
             let note = try #require(projected.stdout.split(separator: "\n").first { $0.contains("'demos'") },
                                     "the output does not mention demos:\n\(projected.stdout)")
             #expect(note.contains("projected"), "\(note)")
+            // The plan has every rep's rows: a missing column is not a missing row, and the reps' activities are the plan's.
+            #expect(!projected.stdout.contains("has no row"), "\(projected.stdout)")
+            #expect(!projected.stdout.contains("not in the plan"), "\(projected.stdout)")
 
             // The projected demos are each rep's run-rate, the rest comes from the plan: the same forecast as
             // a complete plan that writes those run-rates in.
@@ -127,9 +130,30 @@ struct ForecastCommandTests {
             let viaPlan = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--horizon", "2026-Q4",
                                                         "--formula", Example.readmeFormula, "--plan", complete.path,
                                                         "--format", "json"]).stdout)
+            let repLines = try #require(viaProjection["reps"] as? [[String: Any]])
+            #expect(!repLines.isEmpty && repLines.allSatisfy { $0["activities"] as? String == "plan" })
             let a = try #require(double((viaProjection["total"] as? [String: Any])?["mean"]))
             let b = try #require(double((viaPlan["total"] as? [String: Any])?["mean"]))
             #expect(relativelyClose(a, b, 1e-9), "projected demos: \(a); plan with run-rate demos: \(b)")
+        }
+    }
+
+    @Test("A plan putting a rep in another team than the history: a warning names both teams, and the history's team is used")
+    func planMovesARep() throws {
+        try withTemporaryDirectory { directory in
+            let history = try History.load()
+            let text = Self.plan(history, columns: ["calls", "proposals"]).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.contains(",Zoe Fischer,") ? $0.replacingOccurrences(of: ",SMB-East,", with: ",Galactic,") : String($0) }
+                .joined(separator: "\n")
+            let plan = directory.appendingPathComponent("plan-moved.csv")
+            try write(text, to: plan)
+            let run = try runSucceeding(["forecast", "--history", Example.history, "--horizon", "2026-Q4",
+                                         "--formula", "revenue ~ proposals + calls + C(team)", "--plan", plan.path, "--format", "json"])
+            let document = try jsonObject(run.stdout)
+            let warnings = try #require(document["warnings"] as? [String])
+            #expect(warnings.contains("the plan puts Zoe Fischer in Galactic; the history has SMB-East: the history's team is used"), "\(warnings)")
+            let reps = try #require(document["reps"] as? [[String: Any]])
+            #expect(reps.first { $0["name"] as? String == "Zoe Fischer" }?["team"] as? String == "SMB-East")
         }
     }
 

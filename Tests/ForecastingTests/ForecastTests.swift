@@ -151,6 +151,74 @@ struct ForecastTests {
     }
 }
 
+@Suite("Plans")
+struct PlanTests {
+    static let horizon = Period("2026-Q4")!
+
+    static func baseline() throws -> QuarterlyForecast {
+        try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                            request: ForecastRequest(horizon: horizon, layout: ForecastTests.layout))
+    }
+
+    @Test("A plan lacking a column but with every rep's rows: the column is projected, and the reps' activities still come from the plan")
+    func missingColumnIsNotMissingRows() throws {
+        let base = try Self.baseline()
+        let full = try ForecastTests.plan(for: base)
+        let withoutDemos = try Dataset(zip(full.columnNames, full.columns).filter { $0.0 != "demos" }.map { (name: $0.0, column: $0.1) })
+        let run = try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                                      request: ForecastRequest(horizon: Self.horizon, layout: ForecastTests.layout, plan: withoutDemos,
+                                                               projectMissingPlanColumns: true))
+        #expect(run.reps.count == base.reps.count)
+        #expect(run.reps.allSatisfy { $0.activitySource == .plan }, "\(run.reps.map { "\($0.name): \(String(describing: $0.activitySource))" })")
+        #expect(!run.warnings.contains { $0.contains("has no row") }, "\(run.warnings)")
+        #expect(run.warnings.filter { $0.contains("'demos'") && $0.contains("projected") }.count == 1, "\(run.warnings)")
+        // A rep whose rows are missing as well is still reported as projected outside the plan.
+        guard case .text(let reps) = try withoutDemos.column("rep") else { Issue.record("no text rep column"); return }
+        let dropped = base.reps[0].name
+        let partial = withoutDemos.selectingRows((0..<withoutDemos.rowCount).filter { reps[$0] != dropped })
+        let partialRun = try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                                             request: ForecastRequest(horizon: Self.horizon, layout: ForecastTests.layout, plan: partial,
+                                                                      projectMissingPlanColumns: true))
+        #expect(partialRun.reps.filter { $0.activitySource == .projectedOutsidePlan }.map(\.name) == [dropped])
+        #expect(partialRun.warnings.contains { $0.contains("the plan has no row for 3 rep-periods") }, "\(partialRun.warnings)")
+    }
+
+    /// The plan for `base` with a team column: each rep's team from the history, except `moved`.
+    static func planWithTeams(_ base: QuarterlyForecast, moved: [String: String]) throws -> Dataset {
+        let plan = try ForecastTests.plan(for: base)
+        guard case .text(let reps) = try plan.column("rep") else { throw DataError.missingColumn("rep", available: [], source: "") }
+        let teamOf = Dictionary(uniqueKeysWithValues: base.reps.map { ($0.name, $0.group) })
+        let teams = (0..<plan.rowCount).map { row in reps[row].flatMap { moved[$0] ?? teamOf[$0] ?? nil } }
+        return try Dataset(zip(plan.columnNames, plan.columns).map { (name: $0.0, column: $0.1) } + [(name: "team", column: .text(TextColumn(teams)))])
+    }
+
+    @Test("A plan putting a rep in another team than the history is warned about, naming both teams; the history's team is used")
+    func planMovesARep() throws {
+        let base = try Self.baseline()
+        let zoe = try #require(base.reps.first { $0.name == "Zoe Fischer" })
+        #expect(zoe.group == "SMB-East")
+        let run = try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                                      request: ForecastRequest(horizon: Self.horizon, layout: ForecastTests.layout,
+                                                               plan: Self.planWithTeams(base, moved: ["Zoe Fischer": "Galactic"])))
+        #expect(run.warnings.contains("the plan puts Zoe Fischer in Galactic; the history has SMB-East: the history's team is used"),
+                "\(run.warnings)")
+        #expect(run.reps.first { $0.name == "Zoe Fischer" }?.group == "SMB-East")
+        #expect(!run.teams.contains { $0.name == "Galactic" })
+        // Several reps: one warning naming each.
+        let ben = try #require(base.reps.first { $0.name == "Ben Okafor" }?.group)
+        let two = try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                                      request: ForecastRequest(horizon: Self.horizon, layout: ForecastTests.layout,
+                                                               plan: Self.planWithTeams(base, moved: ["Zoe Fischer": "Galactic", "Ben Okafor": "SMB-West"])))
+        let warning = try #require(two.warnings.first { $0.hasPrefix("the plan puts") }, "\(two.warnings)")
+        #expect(warning.contains("Zoe Fischer in Galactic (history: SMB-East)") && warning.contains("Ben Okafor in SMB-West (history: \(ben))"), "\(warning)")
+        // A plan agreeing with the history says nothing.
+        let same = try forecastQuarter(history: ForecastTests.history(), formula: ForecastTests.formula,
+                                       request: ForecastRequest(horizon: Self.horizon, layout: ForecastTests.layout,
+                                                                plan: Self.planWithTeams(base, moved: [:])))
+        #expect(!same.warnings.contains { $0.hasPrefix("the plan puts") }, "\(same.warnings)")
+    }
+}
+
 @Suite("New and departing reps")
 struct NewRepTests {
     @Test("A new hire in the plan is forecast from the pooled effects and flagged; a rep missing from the plan is reported")

@@ -84,6 +84,9 @@ struct FutureRows {
             if !unknown.isEmpty {
                 warnings.append("the plan names reps with no history in the last period, not forecast: \(unknown.sorted().prefix(5).joined(separator: ", "))")
             }
+            if let moved = try movedReps(plan: plan, planRow: planRow, active: active, lastRow: lastRow, periods: periods) {
+                warnings.append(moved)
+            }
         }
         let count = active.count * periods.count
         var sources: [String: ActivitySource] = [:]
@@ -123,13 +126,23 @@ struct FutureRows {
                         } else if name == layout.period {
                             value = Double(period.index)
                         } else if isActivity {
-                            if let planValues, let row = planRow[entityName]?[period.index] {
-                                value = planValues[row]
+                            let planned = planRow[entityName]?[period.index]
+                            if let planValues, let planned {
+                                value = planValues[planned]
                                 sources[entityName] = sources[entityName] ?? .plan
                             } else {
-                                if plan != nil { missingFromPlan.append("\(entityName) \(period)") }
                                 value = project(values, rows: rows, period: period, projection: projection)
-                                sources[entityName] = plan != nil ? .projectedOutsidePlan : ActivitySource(projection)
+                                if plan == nil {
+                                    sources[entityName] = ActivitySource(projection)
+                                } else if planned == nil {
+                                    // No row for this rep and period: projected, and said so.
+                                    missingFromPlan.append("\(entityName) \(period)")
+                                    sources[entityName] = .projectedOutsidePlan
+                                } else {
+                                    // The row is there, the column is not (projected as asked; the frame's warning names it):
+                                    // the rep's activities still come from the plan.
+                                    sources[entityName] = sources[entityName] ?? .plan
+                                }
                             }
                         } else {
                             value = carry(values, rows: rows, steps: period.index - last.index)
@@ -187,6 +200,35 @@ struct FutureRows {
         var lines = (0..<data.rowCount).map { Int32(clamping: data.source.line(ofRow: $0)) }
         lines += [Int32](repeating: 0, count: periods.count)
         return (try Dataset(columns, source: DataSource(name: data.source.name, rowLines: lines)), lead, periods)
+    }
+
+    /// A warning naming the active reps whose plan rows (in `periods`) give another team than their last
+    /// row of history, whose team is the one used; `nil` when the plan agrees or has no team column.
+    private func movedReps(plan: Dataset, planRow: [String: [Int: Int]], active: [Int32], lastRow: [Int32: Int],
+                           periods: [Period]) throws -> String?
+    {
+        guard let group = layout.group, plan.hasColumn(group), history.hasColumn(group) else { return nil }
+        func cells(_ column: Column) -> (Int) -> String? {
+            switch column {
+            case .text(let text): { text[$0] }
+            case .numeric(let values): { values[$0].isNaN ? nil : Column.label(values[$0]) }
+            }
+        }
+        let planTeam = cells(try plan.column(group)), historyTeam = cells(try history.column(group))
+        let indices = Set(periods.map(\.index))
+        var moved: [(rep: String, plan: [String], history: String)] = []
+        for e in active {
+            let name = panel.entityNames[Int(e)]
+            guard let rows = planRow[name], let last = lastRow[e], let team = historyTeam(last) else { continue }
+            let planned = Set(rows.filter { indices.contains($0.key) }.values.compactMap(planTeam)).subtracting([team]).sorted()
+            if !planned.isEmpty { moved.append((name, planned, team)) }
+        }
+        guard let first = moved.first else { return nil }
+        if moved.count == 1 {
+            return "the plan puts \(first.rep) in \(first.plan.joined(separator: " and ")); the history has \(first.history): the history's team is used"
+        }
+        let named = moved.prefix(5).map { "\($0.rep) in \($0.plan.joined(separator: " and ")) (history: \($0.history))" }
+        return "the plan puts \(moved.count) reps in other teams than the history: \(named.joined(separator: ", "))\(moved.count > 5 ? ", …" : ""); the history's teams are used"
     }
 
     /// The rows of entity `e`, latest period first.

@@ -18,7 +18,11 @@ struct RegressionTests {
         let results = try fit("y ~ x1 + x2 + x3 + x4 + x5 + x6", to: Self.longley(), options: RegressionOptions(ridge: 0.01))
         for (got, want) in zip(results.coefficients, expected) { #expect(Self.relative(got, want) < 1e-9, "\(got) vs \(want)") }
         #expect(Self.relative(results.effectiveParameters, 4.7810116737191838) < 1e-9)
-        #expect(results.method == "Ridge")
+        #expect(results.method == .ridge)
+        // The JSON document and the model file keep the name.
+        #expect(try results.formatted(.json).contains("\"method\": \"Ridge\""))
+        #expect(results.modelFileText().contains("\"method\": \"Ridge\""))
+        #expect(try results.summary().contains("Ridge Regression Results"))
         #expect(results.notes().contains { $0.contains("approximate") })
     }
 
@@ -110,7 +114,9 @@ struct RegressionTests {
             #expect(Self.relative(wls.standardErrors[j], ols.standardErrors[j]) < 1e-10)
         }
         #expect(Self.relative(wls.residualSumOfSquares, ols.residualSumOfSquares) < 1e-10)
-        #expect(wls.method == "WLS")
+        #expect(wls.method == .wls && ols.method == .ols)
+        #expect(try wls.formatted(.json).contains("\"method\": \"WLS\""))
+        #expect(try ols.formatted(.markdown).hasPrefix("### OLS regression of"))
     }
 
     @Test("A full set of dummies without intercept counts as a constant (centred R², as statsmodels)")

@@ -170,7 +170,7 @@ extension ModelFile {
         }
         self.init(
             format: Self.formatName, version: Self.currentVersion, generator: generator,
-            formula: model.formula?.text ?? "", dependent: model.responseName, method: model.method, weightsColumn: model.weightsColumn,
+            formula: model.formula?.text ?? "", dependent: model.responseName, method: model.method.rawValue, weightsColumn: model.weightsColumn,
             hasIntercept: model.hasIntercept, hasConstant: model.hasConstant, columns: model.columnNames, coefficients: model.coefficients,
             covarianceType: model.covarianceType.rawValue, covariance: rows(model.covariance),
             normalizedCovariance: rows(model.normalizedCovariance), scale: model.scale.isFinite ? model.scale : nil,

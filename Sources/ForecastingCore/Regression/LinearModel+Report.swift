@@ -12,9 +12,23 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     case csv
 }
 
+/// How a linear model's coefficients were estimated. The raw value is the name the reports, the
+/// JSON document and the model file show (`OLS`, `WLS`, `Ridge`).
+public enum EstimationMethod: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// Ordinary least squares.
+    case ols = "OLS"
+    /// Weighted least squares (a weights column).
+    case wls = "WLS"
+    /// Least squares with a ridge penalty on the standardized coefficients.
+    case ridge = "Ridge"
+
+    /// The method's name: `OLS`, `WLS` or `Ridge`.
+    public var description: String { rawValue }
+}
+
 extension LinearModel {
-    /// The estimation method's name: `OLS`, `WLS` or `Ridge`.
-    public var method: String { ridgePenalty != nil ? "Ridge" : (weightLogSum != nil ? "WLS" : "OLS") }
+    /// The estimation method: ordinary or weighted least squares, or ridge.
+    public var method: EstimationMethod { ridgePenalty != nil ? .ridge : (weightLogSum != nil ? .wls : .ols) }
 
     /// One row of the coefficient table.
     public struct CoefficientRow: Sendable {
@@ -69,7 +83,7 @@ extension LinearModel {
             ("version", .integer(1)),
             ("formula", formula.map { .string($0.text) } ?? .null),
             ("dependent", .string(responseName)),
-            ("method", .string(method)),
+            ("method", .string(method.rawValue)),
             ("weights", weightsColumn.map { .string($0) } ?? .null),
             ("covariance_type", .string(covarianceType.rawValue)),
             ("confidence_level", .number(level)),
@@ -158,7 +172,7 @@ extension LinearModel {
         var out = String(repeating: " ", count: max(0, (width - title.count) / 2)) + title + "\n" + rule + "\n"
         let jb = jarqueBera, omni = omnibus
         let left: [(String, String)] = [
-            ("Dep. Variable:", responseName), ("Model:", method),
+            ("Dep. Variable:", responseName), ("Model:", method.rawValue),
             ("Method:", ridgePenalty == nil ? "Least Squares" : "Ridge (λ = \(TextFormat.general(ridgePenalty ?? 0)))"),
             ("No. Observations:", String(observationCount)), ("Rows dropped (missing):", String(droppedRows)),
             ("Df Residuals:", TextFormat.general(dfResidual)), ("Df Model:", TextFormat.general(dfModel)),

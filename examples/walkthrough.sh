@@ -33,7 +33,7 @@ sf drivers --history "$history" --formula "$model" --cluster rep --funnel meetin
 
 echo "== 6. What if: more demos, fewer calls, two hires; and what reaches 12M with 80% confidence?"
 sf whatif --history "$history" --model "$out/model.json" --scenarios examples/scenarios.json | grep -E "^[A-Z]|change:"
-sf goalseek --history "$history" --model "$out/model.json" --activities demos,proposals --target 12000000 --confidence 0.8
+sf goalseek --history "$history" --model "$out/model.json" --scale demos,proposals --target 12000000 --confidence 0.8
 
 echo "== 7. The report for leadership"
 sf report --history "$history" --formula "$model" --cluster rep --quota examples/data/quotas.csv \

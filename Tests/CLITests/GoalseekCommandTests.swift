@@ -9,7 +9,7 @@ struct GoalseekCommandTests {
         try withTemporaryDirectory { directory in
             let target = 12_000_000.0
             let run = try runSucceeding(["goalseek", "--history", Example.history, "--formula", Example.readmeFormula,
-                                         "--activities", "demos,proposals", "--target", "12000000", "--confidence", "0.8",
+                                         "--scale", "demos,proposals", "--target", "12000000", "--confidence", "0.8",
                                          "--format", "json"])
             let document = try jsonObject(run.stdout)
             #expect(document["format"] as? String == "salesforecast.goalseek")

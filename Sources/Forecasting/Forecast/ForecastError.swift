@@ -6,6 +6,8 @@ public enum ForecastError: ForecastingError, Equatable {
     case horizonNotAfterHistory(horizon: String, lastPeriod: String)
     /// The history's periods are years, which cannot be summed into a quarter.
     case yearlyPeriods(source: String)
+    /// No activity column is left to build a default model from.
+    case noActivities(source: String)
     /// Neither history nor a baseline plan was given.
     case nothingToPlanFrom
     /// The model uses the response as a predictor (`lag(revenue, 1)`); forecasts need activities only.
@@ -29,6 +31,8 @@ public enum ForecastError: ForecastingError, Equatable {
             "horizon '\(horizon)': it must end after the history's last period, \(last)"
         case let .yearlyPeriods(source):
             "\(source): the periods are years; a quarterly forecast needs monthly, weekly or quarterly periods"
+        case let .noActivities(source):
+            "\(source): no numeric activity column to model results with; name them (activities) or give a formula"
         case .nothingToPlanFrom:
             "give the history, a baseline plan, or both"
         case let .responseUsedAsPredictor(column):

@@ -41,9 +41,10 @@ enum RandomTermSyntax {
         var random: [RandomTerm] = []
         var k = tilde + 1
         var pendingOperator: (index: Int, symbol: Character)?
+        let closing = matchingParentheses(characters)
         while k < characters.count {
             let c = characters[k]
-            if c == "(" , let close = matchingParenthesis(characters, open: k) {
+            if c == "(" , let close = closing[k] {
                 let inner = Array(characters[(k + 1)..<close])
                 if let bar = topLevelIndex(of: "|", in: inner, from: 0) {
                     if let pending = pendingOperator, pending.symbol != "+" {
@@ -148,20 +149,20 @@ enum RandomTermSyntax {
         return nil
     }
 
-    private static func matchingParenthesis(_ characters: [Character], open: Int) -> Int? {
-        var depth = 0
+    /// Each '(' that is closed, with its ')', in one pass (quotes and backticks skipped).
+    private static func matchingParentheses(_ characters: [Character]) -> [Int: Int] {
+        var open: [Int] = [], result: [Int: Int] = [:]
         var quote: Character?
-        for k in open..<characters.count {
-            let c = characters[k]
+        for (k, c) in characters.enumerated() {
             if let q = quote { if c == q { quote = nil }; continue }
             switch c {
             case "`", "'", "\"": quote = c
-            case "(": depth += 1
-            case ")": depth -= 1; if depth == 0 { return k }
+            case "(": open.append(k)
+            case ")": if let start = open.popLast() { result[start] = k }
             default: break
             }
         }
-        return nil
+        return result
     }
 }
 

@@ -43,9 +43,11 @@ struct ModelFile: Codable, Sendable, Equatable {
     var ranges: [String: [Double]]?
     /// The exchangeable correlation of residuals within a rep, for roll-up intervals.
     var withinEntityCorrelation: Double?
+    /// The random-effect part of a linear mixed model (version 2 and later).
+    var mixed: MixedModelFile?
 
     /// The current format version.
-    static let currentVersion = 1
+    static let currentVersion = 2
     static let formatName = "salesforecast.model"
 
     enum CodingKeys: String, CodingKey {
@@ -54,7 +56,7 @@ struct ModelFile: Codable, Sendable, Equatable {
         case columns, coefficients, covarianceType = "covariance_type", covariance
         case normalizedCovariance = "normalized_covariance", scale
         case dfResidual = "df_residual", dfInference = "df_inference", dfModel = "df_model", nObservations = "n_observations"
-        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation"
+        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation", mixed
     }
 
     /// The model file's JSON text (stable key order, full-precision numbers).
@@ -72,7 +74,7 @@ struct ModelFile: Codable, Sendable, Equatable {
             }
             return (key, .object(fields))
         }
-        return JSONValue.object([
+        let text = JSONValue.object([
             ("format", .string(format)), ("version", .integer(version)), ("generator", .string(generator)),
             ("formula", .string(formula)), ("dependent", .string(dependent)), ("method", .string(method)),
             ("weights_column", weightsColumn.map { .string($0) } ?? .null),
@@ -89,6 +91,9 @@ struct ModelFile: Codable, Sendable, Equatable {
             ("ranges", rangesJSON),
             ("within_entity_correlation", .finite(withinEntityCorrelation)),
         ]).serialized()
+        guard let mixed, let close = text.lastIndex(of: "}") else { return text }
+        // The random-effect part, encoded by its Codable conformance, as the last member.
+        return String(text[..<close]) + ", \"mixed\": " + mixed.jsonText() + String(text[close...])
     }
 
     private var rangesJSON: JSONValue {
@@ -169,7 +174,7 @@ extension ModelFile {
             (0..<p).map { i in (0..<p).map { j in m[i, j].isFinite ? m[i, j] : nil } }
         }
         self.init(
-            format: Self.formatName, version: Self.currentVersion, generator: generator,
+            format: Self.formatName, version: model.mixedEffects == nil ? 1 : 2, generator: generator,
             formula: model.formula?.text ?? "", dependent: model.responseName, method: model.method.rawValue, weightsColumn: model.weightsColumn,
             hasIntercept: model.hasIntercept, hasConstant: model.hasConstant, columns: model.columnNames, coefficients: model.coefficients,
             covarianceType: model.covarianceType.rawValue, covariance: rows(model.covariance),
@@ -178,7 +183,7 @@ extension ModelFile {
             nObservations: model.observationCount, ridgePenalty: model.ridgePenalty, encodings: model.encodings,
             rSquared: model.rSquared.isFinite ? model.rSquared : nil,
             sigma: model.residualStandardError.isFinite ? model.residualStandardError : nil, panel: model.panel,
-            ranges: model.ranges, withinEntityCorrelation: model.withinEntityCorrelation)
+            ranges: model.ranges, withinEntityCorrelation: model.withinEntityCorrelation, mixed: model.mixedEffects.map(MixedModelFile.init))
     }
 }
 
@@ -202,7 +207,7 @@ extension LinearModel: Codable {
     /// Decodes and checks a model document; `path` names it in errors.
     public init(modelFile data: Data, path: String) throws(ModelFileError) {
         let file = try ModelFile.decode(data, path: path)
-        do { try self.init(file: file) } catch { throw .invalid(path: path, reason: "its formula does not parse") }
+        try self.init(file: file, path: path)
     }
 
     /// Decodes a model from its file form (see ``write(to:generator:)``).
@@ -211,7 +216,7 @@ extension LinearModel: Codable {
         guard file.format == ModelFile.formatName, file.version >= 1, file.version <= ModelFile.currentVersion else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a salesforecast model of a version this library reads"))
         }
-        try self.init(file: file)
+        try self.init(file: file, path: "model")
     }
 
     /// Encodes the model in its file form.
@@ -230,15 +235,22 @@ extension LinearModel: Codable {
     }
 
     /// A model from its checked file form: estimates, covariance, levels and layout; per-row arrays are empty.
-    init(file m: ModelFile) throws(FormulaError) {
+    init(file m: ModelFile, path: String) throws(ModelFileError) {
         let p = m.columns.count, n = m.nObservations
+        guard let formula = try? Formula(m.formula) else { throw .invalid(path: path, reason: "its formula does not parse") }
+        let mixed = try m.mixed.map { (part) throws(ModelFileError) in try part.mixedEffects(path: path) }
+        guard formula.isMixed == (mixed != nil), (mixed?.degreesOfFreedom.count ?? p) == p else {
+            throw .invalid(path: path, reason: "its random effects do not match its formula")
+        }
         func matrix(_ rows: [[Double?]]) -> Matrix {
             Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in rows[i][j] ?? .nan } })
         }
         provenance = FitProvenance(
-            formula: try Formula(m.formula), responseName: m.dependent, weightsColumn: m.weightsColumn, panel: m.panel,
+            formula: formula, responseName: m.dependent, weightsColumn: m.weightsColumn, panel: m.panel,
             rowLines: [], ranges: m.ranges ?? [:], encodings: m.encodings,
-            notes: ["Read from a model file: residual diagnostics need the rows and are not available."], savedRSquared: m.rSquared)
+            notes: ["Read from a model file: residual diagnostics need the rows and are not available."]
+                + (mixed == nil ? [] : ["Prediction intervals from a model file treat the estimation errors of the fixed effects and of each rep's effect as independent."]),
+            savedRSquared: m.rSquared, mixed: mixed)
         columnNames = m.columns
         coefficients = m.coefficients
         normalizedCovariance = matrix(m.normalizedCovariance)

@@ -20,11 +20,10 @@ extension SalesForecast {
         @Option(help: "The history CSV.")
         var history: String
 
-        @Option(name: [.short, .long], help: "The model.")
-        var formula: String
+        @OptionGroup var formulaOptions: FormulaOptions
 
         @Option(help: "Activities for the forecast quarter: known (what happened), projected, or both.")
-        var activities: ActivityChoice = .both
+        var activityMode: ActivityChoice = .both
 
         @Option(help: "Quarters of history before the first forecast.")
         var minimumQuarters: Int = 4
@@ -46,7 +45,7 @@ extension SalesForecast {
 
         func run() throws {
             let past = try panel.history(at: history, reading: reading)
-            let modes: [ActivityMode] = switch activities {
+            let modes: [ActivityMode] = switch activityMode {
             case .both: [.known, .projected]
             case .known: [.known]
             case .projected: [.projected]
@@ -54,6 +53,7 @@ extension SalesForecast {
             var options = BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
                                           regression: covariance.options(missing: reading.missing))
             options.progress = output.progress("backtest: quarters")
+            let formula = try formulaOptions.formula(for: past)
             let report = try output.timed("backtest") {
                 try past.backtest(formula, options: options)
             }

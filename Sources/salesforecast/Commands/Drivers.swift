@@ -18,8 +18,7 @@ extension SalesForecast {
         @Option(help: "The history CSV.")
         var history: String
 
-        @Option(name: [.short, .long], help: "The model.")
-        var formula: String
+        @OptionGroup var formulaOptions: FormulaOptions
 
         @Option(help: "Stage columns in funnel order, for conversion ratios.")
         var funnel: String?
@@ -40,7 +39,7 @@ extension SalesForecast {
         func run() throws {
             let past = try panel.history(at: history, reading: reading)
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try past.drivers(formula, options: covariance.options(missing: reading.missing), level: level, funnel: stages)
+            let report = try past.drivers(formulaOptions.formula(for: past), options: covariance.options(missing: reading.missing), level: level, funnel: stages)
             try output.emit(report.formatted(output.format))
         }
     }

@@ -11,14 +11,14 @@ extension SalesForecast {
                 Example:
                   salesforecast goalseek --history examples/data/sales_history.csv \\
                     --formula "revenue ~ lag(demos, 1) + proposals + calls + season(period, 'quarter')" \\
-                    --activities demos,proposals --target 12000000 --confidence 0.8
+                    --scale demos,proposals --target 12000000 --confidence 0.8
                 """
         )
 
         @OptionGroup var planning: PlanningOptions
 
-        @Option(help: "Comma-separated activities to scale evenly.")
-        var activities: String
+        @Option(help: "Comma-separated activities to scale evenly, e.g. demos,proposals.")
+        var scale: String
 
         @Option(help: "The target total for the quarter.")
         var target: Double
@@ -35,7 +35,7 @@ extension SalesForecast {
 
         func run() throws {
             let inputs = try planning.load()
-            let names = activities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let names = scale.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let result = try inputs.model.goalSeek(target, with: names, in: inputs.quarter, confidence: confidence,
                                                    baseline: inputs.baseline, level: planning.level, history: inputs.history)
             try output.emit(result.formatted(output.format, response: inputs.model.responseName))

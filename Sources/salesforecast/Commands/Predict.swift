@@ -34,7 +34,7 @@ extension SalesForecast {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if source.formula != nil, history == nil { throw ValidationError("--formula needs --history to fit on") }
+            if source.model == nil, history == nil { throw ValidationError("give --model, or --history to fit a model on (--formula, or one chosen from the history)") }
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         }
 

@@ -21,8 +21,7 @@ extension SalesForecast {
         @Option(help: "The history CSV.")
         var history: String
 
-        @Option(name: [.short, .long], help: "The model.")
-        var formula: String
+        @OptionGroup var formulaOptions: FormulaOptions
 
         @Option(help: "The quarter to forecast, e.g. 2026-Q4 (default: the quarter after the history).")
         var horizon: String?
@@ -61,7 +60,7 @@ extension SalesForecast {
             var list = try scenarios.map { try Scenario.load(path: $0) } ?? []
             if !changes.isEmpty { list.insert(Scenario(name: "Scenario", changes: try changes.map { try ActivityChange(parsing: $0) }), at: 0) }
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try past.report(formula, quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
+            let report = try past.report(formulaOptions.formula(for: past), quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
                                          options: covariance.options(missing: reading.missing),
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], scenarios: list, funnel: stages)
             let text = markdown ? report.markdown() : report.html()

@@ -22,7 +22,7 @@ struct PlanningOptions: ParsableArguments {
     @OptionGroup var reading: ReadingOptions
 
     func validate() throws {
-        if source.formula != nil, history == nil { throw ValidationError("--formula needs --history to fit on") }
+        if source.model == nil, history == nil { throw ValidationError("give --model, or --history to fit a model on (--formula, or one chosen from the history)") }
         guard history != nil || baseline != nil else { throw ValidationError("give --history, --baseline, or both") }
         guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         if let horizon { _ = try Period(quarter: horizon) }

@@ -14,7 +14,7 @@ extension DriversReport {
 
     func text(markdown: Bool) -> String {
         let percent = TextFormat.percent(level)
-        var out = markdown ? "### What drives `\(response)`\n\n" : "What drives \(response)\nModel: \(formula) (covariance: \(covarianceType.rawValue))\n\n"
+        var out = markdown ? "### What drives `\(response)`\n\n" : "What drives \(response)\nModel: \(formula) (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         if markdown {
             out += "| rank | activity | term | effect | \(percent) interval | p | standardized | elasticity | per rep-period | best lag | verdict |\n|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
         } else {

@@ -8,7 +8,7 @@ extension BacktestReport: Report {
     public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
-        out += "Model: \(formula) (intervals with covariance \(covarianceType.rawValue))\n\n"
+        out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
         out += TextFormat.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { TextFormat.left($0, 10) }.joined() + "\n"
         out += String(repeating: "-", count: width + 70) + "\n"

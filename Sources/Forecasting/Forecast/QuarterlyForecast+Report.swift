@@ -9,7 +9,7 @@ extension QuarterlyForecast: Report {
     /// A readable table of the forecast per team and rep and in total, with prediction intervals, standard errors and quota chances.
     public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
-        out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (covariance: \(covarianceType.rawValue))\n\n"
+        out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
         let nameWidth = max(10, (allLines.map(\.name.count).max() ?? 0) + 4)
         var header = TextFormat.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { TextFormat.left($0, 13) }.joined()

@@ -337,6 +337,19 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
         warnings.append("\(incomplete.count) reps lack a forecast for some periods (missing activities or lags): \(incomplete.prefix(5).joined(separator: ", "))")
     }
     if let gaps = frame.panel.gapSummary { warnings.append("gaps in the history: \(gaps)") }
+    if let mixed = model.mixedEffects {
+        let hires = prediction.newLevels
+        if !hires.isEmpty {
+            warnings.append("\(hires.count) reps the model has not seen are forecast with the population's average productivity, and the spread of reps' productivity in their intervals: \(hires.prefix(5).joined(separator: ", "))")
+        }
+        if let k = mixed.conditionalModes.indices.first(where: { mixed.terms[$0].grouping == [request.layout.entity ?? ""] }) {
+            let forecastReps = Set(repOrder)
+            let short = zip(mixed.conditionalModes[k].levelNames, mixed.levelCounts[k]).filter { forecastReps.contains($0.0) && $0.1 < 6 }.map(\.0)
+            if !short.isEmpty {
+                warnings.append("\(short.count) reps have under 6 periods of history; their own productivity is shrunk toward the population's: \(short.prefix(5).joined(separator: ", "))")
+            }
+        }
+    }
     let teamOf = try frame.teams()
     func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil) -> ForecastLine {
         let rollUp = prediction.total(positions, label: name)

@@ -76,7 +76,7 @@ extension QuarterlyReport {
         let nothing = drivers.activities.filter(\.addsNothing).map(\.activity)
         body += "<p class=\"explain\"><b>What it shows:</b> how much results move when an activity moves by one standard deviation, ranked by what each contributes, with 95% intervals; an interval crossing zero (grey) means the data cannot tell the activity apart from no effect. "
         body += nothing.isEmpty ? "Every activity adds something once the others are known." : "<b>\(nothing.joined(separator: ", "))</b> add\(nothing.count == 1 ? "s" : "") nothing once the others are known."
-        body += " Best lags: " + drivers.activities.compactMap { a in a.bestLag.map { "\(a.activity) \($0)" } }.joined(separator: ", ") + " periods. Covariance: \(drivers.covarianceType.rawValue).</p></section>"
+        body += " Best lags: " + drivers.activities.compactMap { a in a.bestLag.map { "\(a.activity) \($0)" } }.joined(separator: ", ") + " periods. Uncertainty: \(uncertaintyLabel(formula: drivers.formula, covariance: drivers.covarianceType)).</p></section>"
 
         // 4. Reps quadrant.
         body += "<section id=\"reps\"><h2>Activity against productivity</h2>"

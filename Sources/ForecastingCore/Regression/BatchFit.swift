@@ -77,8 +77,24 @@ public struct BatchFitReport: Report {
         self.level = level
     }
 
+    /// One term's estimates pooled over the groups fitted.
+    public struct PooledEstimate: Sendable, Equatable {
+        /// The coefficient's name, e.g. `demos`.
+        public var term: String
+        /// The number of groups whose fit has this term.
+        public var groups: Int
+        /// The mean of the estimates across those groups.
+        public var mean: Double
+        /// The sample standard deviation of the estimates (`nan` for one group).
+        public var standardDeviation: Double
+        /// The smallest estimate.
+        public var minimum: Double
+        /// The largest estimate.
+        public var maximum: Double
+    }
+
     /// Per term: groups fitted, mean, standard deviation, minimum and maximum of the estimates.
-    public var pooled: [(term: String, groups: Int, mean: Double, sd: Double, min: Double, max: Double)] {
+    public var pooled: [PooledEstimate] {
         var terms: [String] = []
         var values: [String: [Double]] = [:]
         for fit in fits { if let r = fit.results {
@@ -90,7 +106,8 @@ public struct BatchFitReport: Report {
         return terms.map { term in
             let v = values[term] ?? []
             let mean = v.reduce(0, +) / Double(max(1, v.count))
-            return (term, v.count, mean, standardDeviation(v), v.min() ?? .nan, v.max() ?? .nan)
+            return PooledEstimate(term: term, groups: v.count, mean: mean, standardDeviation: standardDeviation(v),
+                                  minimum: v.min() ?? .nan, maximum: v.max() ?? .nan)
         }
     }
 
@@ -111,7 +128,7 @@ public struct BatchFitReport: Report {
             + ["groups", "mean", "sd", "min", "max"].map { TextFormat.left($0, 12) }.joined() + "\n"
         for p in pooled {
             out += TextFormat.pad(p.term, 24) + [String(p.groups)].map { TextFormat.left($0, 12) }.joined()
-                + [p.mean, p.sd, p.min, p.max].map { TextFormat.left(TextFormat.general($0), 12) }.joined() + "\n"
+                + [p.mean, p.standardDeviation, p.minimum, p.maximum].map { TextFormat.left(TextFormat.general($0), 12) }.joined() + "\n"
         }
         return out
     }
@@ -128,7 +145,7 @@ public struct BatchFitReport: Report {
             })),
             ("pooled", .array(pooled.map { p in
                 .object([("term", .string(p.term)), ("groups", .integer(p.groups)), ("mean", .finite(p.mean)),
-                         ("sd", .finite(p.sd)), ("min", .finite(p.min)), ("max", .finite(p.max))])
+                         ("sd", .finite(p.standardDeviation)), ("min", .finite(p.minimum)), ("max", .finite(p.maximum))])
             })),
         ])
     }

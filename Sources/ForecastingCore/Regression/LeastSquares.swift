@@ -180,13 +180,13 @@ public enum LeastSquares {
             let norm = design.values.withUnsafeBufferPointer {
                 LeastSquaresFactorization.norm(UnsafeBufferPointer(rebasing: $0[(j * n)..<((j + 1) * n)]))
             }
-            var combination: [(name: String, coefficient: Double)] = []
+            var combination: [RegressionError.Collinearity.Term] = []
             for (position, k) in earlier.enumerated() {
                 let columnNorm = design.values.withUnsafeBufferPointer {
                     LeastSquaresFactorization.norm(UnsafeBufferPointer(rebasing: $0[(k * n)..<((k + 1) * n)]))
                 }
                 if abs(coefficients[position]) * columnNorm > 1e-7 * norm {
-                    combination.append((names[k], coefficients[position]))
+                    combination.append(.init(name: names[k], coefficient: coefficients[position]))
                 }
             }
             result.append(.init(column: names[j], combination: combination))

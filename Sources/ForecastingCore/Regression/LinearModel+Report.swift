@@ -51,13 +51,33 @@ extension LinearModel {
         }
     }
 
+    /// A row with a large influence on the fit.
+    public struct InfluentialRow: Sendable, Equatable {
+        /// The row's line in its source file (0 for rows made in memory).
+        public var line: Int
+        /// Its Cook's distance: how far the estimates move when the row is left out.
+        public var cooksDistance: Double
+        /// Its leverage hᵢ, the diagonal of the hat matrix.
+        public var leverage: Double
+        /// Its residual (weighted for WLS).
+        public var residual: Double
+
+        /// An influential row from its line, Cook's distance, leverage and residual.
+        public init(line: Int, cooksDistance: Double, leverage: Double, residual: Double) {
+            self.line = line
+            self.cooksDistance = cooksDistance
+            self.leverage = leverage
+            self.residual = residual
+        }
+    }
+
     /// Rows whose Cook's distance exceeds 4/n, largest first (at most `limit`), with their source lines.
-    public func influentialRows(limit: Int = 5) -> [(line: Int, cooksDistance: Double, leverage: Double, residual: Double)] {
+    public func influentialRows(limit: Int = 5) -> [InfluentialRow] {
         if let residualSummary { return Array(residualSummary.influential.prefix(limit)) }
         let d = cooksDistance
         let threshold = 4 / Double(observationCount)
         return d.indices.filter { d[$0] > threshold }.sorted { d[$0] > d[$1] }.prefix(limit)
-            .map { (rowLines[$0], d[$0], leverage[$0], residuals[$0]) }
+            .map { InfluentialRow(line: rowLines[$0], cooksDistance: d[$0], leverage: leverage[$0], residual: residuals[$0]) }
     }
 
     /// The results as text, JSON, Markdown or CSV.
@@ -265,12 +285,18 @@ extension LinearModel {
     }
 }
 
-/// A joint Wald test of several terms, for reports.
+/// A joint Wald F test that several coefficients are all zero.
 public struct WaldTestResult: Sendable {
     /// The terms tested (coefficient names).
     public var terms: [String]
-    /// The Wald F statistic, its p-value, and its numerator and denominator degrees of freedom.
-    public var statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double
+    /// The Wald F statistic.
+    public var statistic: Double
+    /// The p-value of ``statistic`` from the F distribution.
+    public var pValue: Double
+    /// The numerator degrees of freedom: the number of coefficients tested.
+    public var numeratorDF: Double
+    /// The denominator degrees of freedom: the residual (or, clustered, the clusters − 1) degrees of freedom.
+    public var denominatorDF: Double
     /// The covariance used.
     public var covarianceType: CovarianceType
 }
@@ -290,9 +316,7 @@ extension LinearModel {
             guard !matches.isEmpty else { throw RegressionError.unknownTerm(term, known: columnNames) }
             columns += matches.filter { !columns.contains($0) }
         }
-        let test = try waldTest(columns: columns)
-        return WaldTestResult(terms: columns.map { columnNames[$0] }, statistic: test.statistic, pValue: test.pValue,
-                              numeratorDF: test.numeratorDF, denominatorDF: test.denominatorDF, covarianceType: covarianceType)
+        return try waldTest(columns: columns)
     }
 
     /// The results with joint tests appended (text: lines after the summary; JSON: a `tests` array).

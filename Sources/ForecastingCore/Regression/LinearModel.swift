@@ -237,7 +237,7 @@ public struct LinearModel: Sendable {
     /// The Wald F test that the coefficients of `columns` are all zero, with ``covariance``:
     /// F = β̂ₛᵀ(Vₛₛ)⁻¹β̂ₛ / q on (q, df_resid) degrees of freedom.
     /// - Parameter columns: Indices into ``columnNames``.
-    public func waldTest(columns: [Int]) throws -> (statistic: Double, pValue: Double, numeratorDF: Double, denominatorDF: Double) {
+    public func waldTest(columns: [Int]) throws -> WaldTestResult {
         let q = columns.count
         var v = [Double](repeating: 0, count: q * q)
         for (a, i) in columns.enumerated() { for (b, j) in columns.enumerated() { v[a + b * q] = covariance[i, j] } }
@@ -246,7 +246,8 @@ public struct LinearModel: Sendable {
         try LAPACK.solvePositiveDefinite(v, order: q, &solution, rightHandSides: 1)
         let f = zip(beta, solution).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
         let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: inferenceDegreesOfFreedom)
-        return (f, distribution.survival(f), Double(q), inferenceDegreesOfFreedom)
+        return WaldTestResult(terms: columns.map { columnNames[$0] }, statistic: f, pValue: distribution.survival(f),
+                              numeratorDF: Double(q), denominatorDF: inferenceDegreesOfFreedom, covarianceType: covarianceType)
     }
 
     /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
@@ -279,20 +280,27 @@ public struct LinearModel: Sendable {
     }
 
     /// Jarque–Bera normality test of the weighted residuals, with their skewness and kurtosis.
-    public var jarqueBera: (statistic: Double, pValue: Double, skewness: Double, kurtosis: Double) {
-        if let residualSummary {
-            let (s, k) = residualSummary.skewnessAndKurtosis
-            return Diagnostics.jarqueBera(count: residualSummary.count, skewness: s, kurtosis: k)
-        }
-        return Diagnostics.jarqueBera(weightedResiduals)
+    public var jarqueBera: NormalityTest {
+        let (n, s, k) = residualMoments
+        let test = Diagnostics.jarqueBera(count: n, skewness: s, kurtosis: k)
+        return NormalityTest(statistic: test.statistic, pValue: test.pValue, skewness: s, kurtosis: k)
     }
 
-    /// D'Agostino–Pearson omnibus normality test of the weighted residuals (statsmodels' `Omnibus`).
-    public var omnibus: (statistic: Double, pValue: Double) {
+    /// D'Agostino–Pearson omnibus normality test of the weighted residuals (statsmodels' `Omnibus`),
+    /// with their skewness and kurtosis; `nan` for fewer than 8 residuals.
+    public var omnibus: NormalityTest {
+        let (n, s, k) = residualMoments
+        let test = Diagnostics.omnibus(count: n, skewness: s, kurtosis: k)
+        return NormalityTest(statistic: test.statistic, pValue: test.pValue, skewness: s, kurtosis: k)
+    }
+
+    /// The count, skewness and kurtosis of the weighted residuals (from the pass's summary when the rows are not kept).
+    private var residualMoments: (count: Int, skewness: Double, kurtosis: Double) {
         if let residualSummary {
             let (s, k) = residualSummary.skewnessAndKurtosis
-            return Diagnostics.omnibus(count: residualSummary.count, skewness: s, kurtosis: k)
+            return (residualSummary.count, s, k)
         }
-        return Diagnostics.omnibus(weightedResiduals)
+        let (s, k) = Diagnostics.moments(weightedResiduals)
+        return (weightedResiduals.count, s, k)
     }
 }

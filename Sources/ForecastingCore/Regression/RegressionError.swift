@@ -49,14 +49,29 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
 
     /// One column that depends on others.
     public struct Collinearity: Equatable, Sendable {
+        /// One earlier column of a combination, with its coefficient.
+        public struct Term: Equatable, Sendable {
+            /// The column's name.
+            public var name: String
+            /// Its coefficient in the combination.
+            public var coefficient: Double
+
+            /// A term of a combination.
+            public init(name: String, coefficient: Double) {
+                self.name = name
+                self.coefficient = coefficient
+            }
+        }
+
         /// The dependent column.
         public var column: String
         /// The earlier columns it is a combination of, with coefficients.
-        public var combination: [(name: String, coefficient: Double)]
+        public var combination: [Term]
 
-        public static func == (a: Collinearity, b: Collinearity) -> Bool {
-            a.column == b.column && a.combination.map(\.name) == b.combination.map(\.name)
-                && zip(a.combination, b.combination).allSatisfy { $0.coefficient == $1.coefficient }
+        /// A dependent column and the combination of earlier columns it equals.
+        public init(column: String, combination: [Term]) {
+            self.column = column
+            self.combination = combination
         }
     }
 

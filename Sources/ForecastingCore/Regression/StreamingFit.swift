@@ -284,7 +284,7 @@ struct ResidualSummary: Sendable {
     var squares = CompensatedSum(), successive = CompensatedSum()
     var last: Double?
     /// The rows with the largest Cook's distance above 4/n, largest first.
-    var influential: [(line: Int, cooksDistance: Double, leverage: Double, residual: Double)] = []
+    var influential: [LinearModel.InfluentialRow] = []
 
     mutating func add(_ x: Double) {
         let n1 = Double(count)
@@ -361,7 +361,7 @@ struct ResidualPass {
             let h = leverage[i]
             let d = e[i] * e[i] * h / (Double(p) * provisionalScale * (1 - h) * (1 - h))
             guard d > threshold, summary.influential.count < 5 || d > (summary.influential.last?.cooksDistance ?? 0) else { continue }
-            summary.influential.append((lines[i], d, h, e[i] / (roots?[i] ?? 1)))
+            summary.influential.append(.init(line: lines[i], cooksDistance: d, leverage: h, residual: e[i] / (roots?[i] ?? 1)))
             summary.influential.sort { $0.cooksDistance > $1.cooksDistance }
             if summary.influential.count > 5 { summary.influential.removeLast() }
         }

@@ -15,6 +15,34 @@ public struct PanelLayout: Sendable, Codable, Equatable {
     }
 }
 
+/// The first and last period of a panel.
+public struct PeriodSpan: Sendable, Equatable, Hashable {
+    /// The earliest period.
+    public var first: Period
+    /// The latest period.
+    public var last: Period
+
+    /// A span from its first and last period.
+    public init(first: Period, last: Period) {
+        self.first = first
+        self.last = last
+    }
+}
+
+/// The periods missing inside one entity's span (between its first and last period).
+public struct PanelGap: Sendable, Equatable {
+    /// The entity (rep), or `all` for a single series.
+    public var entity: String
+    /// The periods with no row for it, in order.
+    public var missing: [Period]
+
+    /// A gap from the entity's name and its missing periods.
+    public init(entity: String, missing: [Period]) {
+        self.entity = entity
+        self.missing = missing
+    }
+}
+
 /// A dataset's rows placed in time: each row's period and entity, and an index from
 /// (entity, period) to row so `lag(x, k)` looks back k periods within the same rep.
 public struct Panel: Sendable {
@@ -29,7 +57,7 @@ public struct Panel: Sendable {
     /// Entity names, in order of first appearance.
     public let entityNames: [String]
     /// Periods missing inside each entity's span (first to last period), for reporting.
-    public let gaps: [(entity: String, missing: [Period])]
+    public let gaps: [PanelGap]
     let rowByKey: [Key: Int]
 
     struct Key: Hashable { var entity: Int32; var period: Int }
@@ -98,7 +126,7 @@ public struct Panel: Sendable {
             if let earlier = index[key] {
                 throw TimeError.duplicateRow(source: source.name, entity: names[Int(entities[row])],
                                              period: periods[row].description,
-                                             lines: (source.line(ofRow: earlier), source.line(ofRow: row)))
+                                             firstLine: source.line(ofRow: earlier), secondLine: source.line(ofRow: row))
             }
             index[key] = row
         }
@@ -108,12 +136,12 @@ public struct Panel: Sendable {
             let span = spans[entities[row]] ?? (p, p, 0)
             spans[entities[row]] = (min(span.0, p), max(span.1, p), span.2 + 1)
         }
-        var gaps: [(String, [Period])] = []
+        var gaps: [PanelGap] = []
         let f = frequency ?? .month
         for code in spans.keys.sorted() {
             guard let span = spans[code], span.1 - span.0 + 1 > span.2 else { continue }
             let missing = (span.0...span.1).filter { index[Key(entity: code, period: $0)] == nil }.map { Period(frequency: f, index: $0) }
-            gaps.append((names[Int(code)], missing))
+            gaps.append(PanelGap(entity: names[Int(code)], missing: missing))
         }
         self.layout = layout
         self.frequency = f
@@ -128,9 +156,9 @@ public struct Panel: Sendable {
     func row(entity: Int32, period: Int) -> Int? { rowByKey[Key(entity: entity, period: period)] }
 
     /// The first and last period.
-    public var span: (first: Period, last: Period)? {
+    public var span: PeriodSpan? {
         guard let first = periods.min(), let last = periods.max() else { return nil }
-        return (first, last)
+        return PeriodSpan(first: first, last: last)
     }
 
     /// A one-line account of the gaps, or `nil` when there are none.

@@ -4,8 +4,8 @@ public enum TimeError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadablePeriod(source: String, line: Int, column: String, value: String)
     /// Periods of different kinds in one column (months and quarters, say).
     case mixedFrequencies(source: String, line: Int, column: String, found: String, expected: String)
-    /// Two rows for the same entity and period.
-    case duplicateRow(source: String, entity: String, period: String, lines: (Int, Int))
+    /// Two rows for the same entity and period, at these lines of the source.
+    case duplicateRow(source: String, entity: String, period: String, firstLine: Int, secondLine: Int)
     /// A time term (`lag`, `season`, `trend`, `adstock`) without a period column.
     case noPeriodColumn(term: String)
     /// `season()` on daily data.
@@ -21,8 +21,8 @@ public enum TimeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(source), line \(line), column '\(column)': '\(value)' is not a period (use 2026-03-15, 2026-W07, 2026-03, 2026-Q1 or 2026)"
         case let .mixedFrequencies(source, line, column, found, expected):
             return "\(source), line \(line), column '\(column)': a \(found) among \(expected)s; one column holds one kind of period"
-        case let .duplicateRow(source, entity, period, lines):
-            return "\(source), lines \(lines.0) and \(lines.1): two rows for '\(entity)' in \(period)"
+        case let .duplicateRow(source, entity, period, firstLine, secondLine):
+            return "\(source), lines \(firstLine) and \(secondLine): two rows for '\(entity)' in \(period)"
         case let .noPeriodColumn(term):
             return "term '\(term)' needs periods, and the data has no period column: name the period column (and the rep column) of the history"
         case let .notAQuarter(text):

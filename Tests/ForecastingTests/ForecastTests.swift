@@ -144,7 +144,8 @@ struct ForecastTests {
         let known = BacktestReport.modelMethod(.known)
         let report = BacktestReport(formula: "revenue ~ demos", response: "revenue", quarters: [], methods: [], forecasts: [],
                                     wapeByQuarter: [], coverageByTeam: [],
-                                    coverageByRep: [("Julia Marsh", known, 8, 0.25, 0.5), ("Owen Murphy", known, 4, 1, 1)],
+                                    coverageByRep: [.init(name: "Julia Marsh", method: known, count: 8, coverage80: 0.25, coverage95: 0.5),
+                                                    .init(name: "Owen Murphy", method: known, count: 4, coverage80: 1, coverage95: 1)],
                                     notes: [])
         let line = try #require(report.text().split(separator: "\n").first { $0.hasPrefix("Reps whose 80% intervals missed") })
         #expect(line.hasSuffix(": Julia Marsh 75% of 8, Owen Murphy 0% of 4"), "\(line)")

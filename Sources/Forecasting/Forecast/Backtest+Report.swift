@@ -20,16 +20,16 @@ extension BacktestReport: Report {
         }
         if let best = methods.min(by: { $0.wape < $1.wape }) { out += "\nLowest WAPE: \(best.method).\n" }
         out += "\nWAPE by quarter:\n" + TextFormat.pad("quarter", 10) + methods.map { TextFormat.left(Self.short($0.method), 14) }.joined() + "\n"
-        for (quarter, wape) in wapeByQuarter {
-            out += TextFormat.pad(quarter.description, 10) + methods.map { TextFormat.left(String(format: "%.1f%%", wape[$0.method] ?? .nan), 14) }.joined() + "\n"
+        for q in wapeByQuarter {
+            out += TextFormat.pad(q.quarter.description, 10) + methods.map { TextFormat.left(String(format: "%.1f%%", q.wape[$0.method] ?? .nan), 14) }.joined() + "\n"
         }
         if !coverageByTeam.isEmpty {
             out += "\nInterval coverage by team (80% / 95%):\n"
             let methodNames = Array(Set(coverageByTeam.map(\.method))).sorted()
             out += TextFormat.pad("team", 14) + methodNames.map { TextFormat.left(Self.short($0), 22) }.joined() + "\n"
-            for team in Array(Set(coverageByTeam.map(\.team))).sorted() {
+            for team in Array(Set(coverageByTeam.map(\.name))).sorted() {
                 out += TextFormat.pad(team, 14) + methodNames.map { method in
-                    let c = coverageByTeam.first { $0.team == team && $0.method == method }
+                    let c = coverageByTeam.first { $0.name == team && $0.method == method }
                     return TextFormat.left(c.map { String(format: "%.0f%% / %.0f%% (n %d)", $0.coverage80 * 100, $0.coverage95 * 100, $0.count) } ?? "", 22)
                 }.joined() + "\n"
             }
@@ -39,7 +39,7 @@ extension BacktestReport: Report {
         if !worst.isEmpty {
             out += "\nReps whose 80% intervals missed most often (known activities): "
             // The share missed (outside the interval), as the label says; coverage is the share inside.
-            out += worst.map { String(format: "%@ %.0f%% of %d", $0.rep, (1 - $0.coverage80) * 100, $0.count) }.joined(separator: ", ") + "\n"
+            out += worst.map { String(format: "%@ %.0f%% of %d", $0.name, (1 - $0.coverage80) * 100, $0.count) }.joined(separator: ", ") + "\n"
         }
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")
@@ -68,11 +68,11 @@ extension BacktestReport: Report {
                 .object([("quarter", .string(q.quarter.description))] + methods.map { ($0.method, .finite(q.wape[$0.method])) })
             })),
             ("coverage_by_team", .array(coverageByTeam.map { c in
-                .object([("team", .string(c.team)), ("method", .string(c.method)), ("n", .integer(c.count)),
+                .object([("team", .string(c.name)), ("method", .string(c.method)), ("n", .integer(c.count)),
                          ("coverage_80", .finite(c.coverage80)), ("coverage_95", .finite(c.coverage95))])
             })),
             ("coverage_by_rep", .array(coverageByRep.map { c in
-                .object([("rep", .string(c.rep)), ("method", .string(c.method)), ("n", .integer(c.count)),
+                .object([("rep", .string(c.name)), ("method", .string(c.method)), ("n", .integer(c.count)),
                          ("coverage_80", .finite(c.coverage80)), ("coverage_95", .finite(c.coverage95))])
             })),
             ("notes", .array(notes.map { .string($0) })),

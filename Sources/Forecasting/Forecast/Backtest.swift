@@ -84,13 +84,35 @@ public struct BacktestReport: Sendable {
     /// Every rep-quarter forecast scored.
     public var forecasts: [BacktestForecast]
     /// Per quarter, the WAPE of each method.
-    public var wapeByQuarter: [(quarter: Period, wape: [String: Double])]
-    /// Interval coverage of each model method per team and per rep, to show where intervals are too narrow.
-    public var coverageByTeam: [(team: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
+    public var wapeByQuarter: [QuarterWAPE]
+    /// Interval coverage of each model method per team, to show where intervals are too narrow.
+    public var coverageByTeam: [Coverage]
     /// Interval coverage of each model method per rep: rep-quarters scored and the shares of actuals inside the 80% and 95% prediction intervals.
-    public var coverageByRep: [(rep: String, method: String, count: Int, coverage80: Double, coverage95: Double)]
+    public var coverageByRep: [Coverage]
     /// Notes on quarters that could not be forecast or scored.
     public var notes: [String]
+
+    /// The WAPE of each method in one quarter.
+    public struct QuarterWAPE: Sendable, Equatable {
+        /// The quarter forecast.
+        public var quarter: Period
+        /// Weighted absolute percentage error in percent, by method name.
+        public var wape: [String: Double]
+    }
+
+    /// How often one model method's prediction intervals held the actual result, for one team or rep.
+    public struct Coverage: Sendable, Equatable {
+        /// The team's or rep's name.
+        public var name: String
+        /// The model method, e.g. `model (known activities)`.
+        public var method: String
+        /// Rep-quarters scored.
+        public var count: Int
+        /// The share of actuals inside the 80% prediction interval (the share missed is 1 minus this).
+        public var coverage80: Double
+        /// The share of actuals inside the 95% prediction interval.
+        public var coverage95: Double
+    }
 
     static let runRate = "naive: last period × periods in quarter"
     static let lastYear = "naive: same quarter last year"
@@ -205,19 +227,19 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
     }
     let byQuarter = quarters.map { quarter in
         let items = forecasts.filter { $0.quarter == quarter }
-        return (quarter, Dictionary(uniqueKeysWithValues: methods.map { ($0, accuracy($0, items).wape) }))
+        return BacktestReport.QuarterWAPE(quarter: quarter, wape: Dictionary(uniqueKeysWithValues: methods.map { ($0, accuracy($0, items).wape) }))
     }
     if forecasts.isEmpty { notes.append("no rep-quarter could be scored by every method (each needs a full quarter a year earlier)") }
     options.progress?(lastQuarter - start + 1, lastQuarter - start + 1)
     let modelMethods = options.modes.map(BacktestReport.modelMethod)
-    func coverage<Key: Hashable & Comparable>(by key: (BacktestForecast) -> Key?) -> [(Key, String, Int, Double, Double)] {
-        var result: [(Key, String, Int, Double, Double)] = []
+    func coverage(by key: (BacktestForecast) -> String?) -> [BacktestReport.Coverage] {
+        var result: [BacktestReport.Coverage] = []
         let keys = Set(forecasts.compactMap(key)).sorted()
         for k in keys {
             let items = forecasts.filter { key($0) == k }
             for method in modelMethods {
                 let a = accuracy(method, items)
-                result.append((k, method, a.count, a.coverage80 ?? .nan, a.coverage95 ?? .nan))
+                result.append(.init(name: k, method: method, count: a.count, coverage80: a.coverage80 ?? .nan, coverage95: a.coverage95 ?? .nan))
             }
         }
         return result
@@ -225,7 +247,6 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
     return BacktestReport(formula: formula, covarianceType: options.regression.covariance, response: responseName, quarters: quarters,
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
                           wapeByQuarter: byQuarter,
-                          coverageByTeam: coverage { $0.team }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) },
-                          coverageByRep: coverage { $0.rep }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) },
+                          coverageByTeam: coverage { $0.team }, coverageByRep: coverage { $0.rep },
                           notes: notes)
 }

@@ -70,8 +70,8 @@ extension QuarterlyForecast: Report {
             ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)),
             ("total", lineJSON(total)), ("teams", .array(teams.map(lineJSON))), ("reps", .array(reps.map(lineJSON))),
             ("detail", .array(detail.map { .object([("rep", .string($0.rep)), ("period", .string($0.period.description)),
-                                                   ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.lower)),
-                                                   ("obs_ci_upper", .finite($0.upper))]) })),
+                                                   ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.interval.lower)),
+                                                   ("obs_ci_upper", .finite($0.interval.upper))]) })),
             ("warnings", .array(warnings.map { .string($0) })),
         ])
     }

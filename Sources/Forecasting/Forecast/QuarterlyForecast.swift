@@ -82,7 +82,19 @@ public struct QuarterlyForecast: Sendable {
     /// Things the user should know (departed reps, plan gaps, panel gaps).
     public var warnings: [String]
     /// Per-period predictions of every rep, for detail output.
-    public var detail: [(rep: String, period: Period, mean: Double, lower: Double, upper: Double)]
+    public var detail: [PeriodForecast]
+
+    /// One rep's forecast for one period of the quarter.
+    public struct PeriodForecast: Sendable, Equatable {
+        /// The rep's name.
+        public var rep: String
+        /// The period.
+        public var period: Period
+        /// The expected result.
+        public var mean: Double
+        /// The prediction interval of the result at the forecast's level.
+        public var interval: Interval
+    }
 }
 
 /// Forecasts the quarter `request.horizon` from `history`, fitting `formula` on the history.
@@ -320,15 +332,15 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     let offset = history.rowCount
     var byRep: [String: [Int]] = [:]
     var repOrder: [String] = []
-    var detail: [(String, Period, Double, Double, Double)] = []
+    var detail: [QuarterlyForecast.PeriodForecast] = []
     for (position, row) in prediction.rows.enumerated() {
         let k = row - offset
         guard k >= 0, frame.inHorizon(k) else { continue }
         let rep = built.futureEntities[k]
         if byRep[rep] == nil { repOrder.append(rep) }
         byRep[rep, default: []].append(position)
-        detail.append((rep, built.futurePeriods[k], prediction.mean[position], prediction.observationLower[position],
-                       prediction.observationUpper[position]))
+        detail.append(.init(rep: rep, period: built.futurePeriods[k], mean: prediction.mean[position],
+                            interval: Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])))
     }
     var warnings = built.warnings
     let expected = frame.quarterPeriods.count

@@ -7,13 +7,25 @@ public struct QuarterlyReport: Sendable {
     /// The quarter's forecast per rep, per team and in total, with prediction intervals.
     public var forecast: QuarterlyForecast
     /// Actual totals per quarter of history, per team and `Total`.
-    public var history: [(series: String, quarter: Period, total: Double)]
+    public var history: [QuarterTotal]
     /// Which activities drive results and which reps are busy without being productive.
     public var drivers: DriversReport
     /// How the model's past forecasts did in a rolling-origin backtest.
     public var backtest: BacktestReport
     /// The what-if scenarios against the baseline plan; `nil` when none were run.
     public var scenarios: WhatIfReport?
+}
+
+extension QuarterlyReport {
+    /// The actual total of one series (a team or `Total`) in one complete quarter of history.
+    public struct QuarterTotal: Sendable, Equatable {
+        /// The team's name, or `Total`.
+        public var series: String
+        /// The quarter.
+        public var quarter: Period
+        /// The sum of the response over the quarter's periods.
+        public var total: Double
+    }
 }
 
 /// Runs the whole quarter: fit, forecast, drivers, backtest and scenarios, for the report.
@@ -50,10 +62,10 @@ package func quarterlyReport(history: Dataset, formula: String, layout: PanelLay
         let expected = Set(periods(of: Period(frequency: .quarter, index: q), frequency: panel.frequency).map(\.index))
         return expected.isSubset(of: Set(panel.periods.filter { $0.quarter.index == q }.map(\.index)))
     } ?? [])
-    var series: [(String, Period, Double)] = []
+    var series: [QuarterlyReport.QuarterTotal] = []
     for name in totals.keys.sorted() {
         for (q, total) in (totals[name] ?? [:]).sorted(by: { $0.key < $1.key }) where complete.contains(q) {
-            series.append((name, Period(frequency: .quarter, index: q), total))
+            series.append(.init(series: name, quarter: Period(frequency: .quarter, index: q), total: total))
         }
     }
     return QuarterlyReport(forecast: forecast, history: series, drivers: drivers, backtest: backtest, scenarios: whatIf)

@@ -18,7 +18,7 @@ extension WhatIfReport: Report {
             out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
             out += "from the uncertainty of the estimates, the same reps and periods compared)\n"
             for t in o.teams where t.difference != 0 {
-                out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.lower)) to \(Self.signed(t.upper)))\n"
+                out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.differenceInterval.lower)) to \(Self.signed(t.differenceInterval.upper)))\n"
             }
             for w in o.warnings { out += "  warning: \(w)\n" }
             out += "\n"
@@ -44,8 +44,8 @@ extension WhatIfReport: Report {
                     ("difference_ci_lower", .finite(o.differenceInterval.lower)), ("difference_ci_upper", .finite(o.differenceInterval.upper)),
                     ("teams", .array(o.teams.map { t in
                         .object([("team", .string(t.team)), ("baseline", .finite(t.baseline)), ("mean", .finite(t.scenario)),
-                                 ("difference", .finite(t.difference)), ("difference_ci_lower", .finite(t.lower)),
-                                 ("difference_ci_upper", .finite(t.upper))])
+                                 ("difference", .finite(t.difference)), ("difference_ci_lower", .finite(t.differenceInterval.lower)),
+                                 ("difference_ci_upper", .finite(t.differenceInterval.upper))])
                     })),
                     ("warnings", .array(o.warnings.map { .string($0) })),
                 ])

@@ -14,9 +14,25 @@ public struct ScenarioOutcome: Sendable {
     /// The confidence interval of the difference at the report's level, from the estimates' uncertainty only.
     public var differenceInterval: Interval
     /// Per team: baseline, scenario and difference with its interval.
-    public var teams: [(team: String, baseline: Double, scenario: Double, difference: Double, lower: Double, upper: Double)]
+    public var teams: [TeamOutcome]
     /// Where the scenario leaves the range of activities seen in history, and other notes.
     public var warnings: [String]
+}
+
+extension ScenarioOutcome {
+    /// One team's part of a scenario: its baseline and scenario totals and the difference.
+    public struct TeamOutcome: Sendable, Equatable {
+        /// The team's name.
+        public var team: String
+        /// The team's expected baseline total.
+        public var baseline: Double
+        /// The team's expected total under the scenario.
+        public var scenario: Double
+        /// Scenario minus baseline for the team.
+        public var difference: Double
+        /// The confidence interval of ``difference`` at the report's level, from the estimates' uncertainty only.
+        public var differenceInterval: Interval
+    }
 }
 
 /// Scenarios run side by side against a baseline plan.
@@ -59,13 +75,14 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
         let run = try planner.evaluate(scenario)
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
         let difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
-        var teams: [(String, Double, Double, Double, Double, Double)] = []
+        var teams: [ScenarioOutcome.TeamOutcome] = []
         for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
             let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
             let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
             let d = Prediction.difference(from: base.prediction, a, to: run.prediction, b)
             let baseMean = a.reduce(0) { $0 + base.prediction.mean[$1] }
-            teams.append((team, baseMean, baseMean + d.mean, d.mean, d.mean - q * d.standardError, d.mean + q * d.standardError))
+            teams.append(.init(team: team, baseline: baseMean, scenario: baseMean + d.mean, difference: d.mean,
+                               differenceInterval: Interval(center: d.mean, halfWidth: q * d.standardError)))
         }
         outcomes.append(ScenarioOutcome(
             name: scenario.name, summary: scenario.summary, baseline: baselineTotal.mean, scenario: total,

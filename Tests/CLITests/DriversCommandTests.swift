@@ -51,16 +51,17 @@ struct DriversCommandTests {
         let lowest = reps.sorted { (double($0["unexplained_per_period"]) ?? 0) < (double($1["unexplained_per_period"]) ?? 0) }
             .prefix(3).compactMap { $0["rep"] as? String }
         #expect(Set(lowest) == busy)
-        // Each rep's unexplained results are its mean residual: over all rows they sum to zero (the model has an
-        // intercept), and the rows are those of the fit.
+        // Each rep's productivity is its random intercept's conditional mode: inside its interval, and its t is the
+        // mode over the conditional standard error that the 95% interval's half-width gives (normal quantile 1.959964).
         let observations = reps.compactMap { int($0["observations"]) }
         #expect(observations.reduce(0, +) == history.rows(withHistory: 2).count)
-        var residualSum = 0.0, residualAbs = 0.0
         for rep in reps {
-            let total = Double(int(rep["observations"]) ?? 0) * (double(rep["unexplained_per_period"]) ?? .nan)
-            residualSum += total; residualAbs += abs(total)
+            let mode = double(rep["unexplained_per_period"]) ?? .nan
+            let low = double(rep["productivity_low"]) ?? .nan, high = double(rep["productivity_high"]) ?? .nan
+            #expect(low < mode && mode < high)
+            let se = (high - low) / (2 * 1.959963984540054)
+            #expect(abs((double(rep["unexplained_t"]) ?? .nan) - mode / se) <= 1e-6 * max(1, abs(mode / se)))
         }
-        #expect(abs(residualSum) < 1e-9 * residualAbs, "residuals sum to \(residualSum)")
     }
 
     @Test("Text: emails' verdict and the clearly busy-but-unproductive reps")

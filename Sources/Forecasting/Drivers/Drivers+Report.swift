@@ -34,11 +34,26 @@ extension DriversReport {
                 out += cells.map { TextFormat.left($0, 12) }.joined() + "  \(verdict)\n"
             }
         }
+        if !momentum.isEmpty {
+            out += "\nMomentum (the result's own past, not an activity): "
+                + momentum.map { "\($0.term) \(Self.g($0.estimate)) (\(Self.g($0.lower)) to \(Self.g($0.upper)))" }.joined(separator: ", ") + "\n"
+        }
+        if !withinBetween.isEmpty {
+            out += markdown ? "\n#### Within a rep and between reps (\(percent) intervals)\n\n| activity | term | pooled | within: when a rep does more | between: reps who do more |\n|---|---|---|---|---|\n"
+                : "\nWithin a rep (\"when this rep does more\") and between reps (\"reps who do more\"), \(percent) intervals:\n"
+                    + TextFormat.pad("activity", 14) + TextFormat.pad("term", 18) + ["pooled", "within", "between"].map { TextFormat.left($0, 30) }.joined() + "\n"
+            func cell(_ x: Double, _ i: Interval) -> String { "\(Self.g(x)) (\(Self.g(i.lower)) to \(Self.g(i.upper)))" }
+            for e in withinBetween {
+                let cells = [cell(e.pooled, e.pooledInterval), cell(e.within, e.withinInterval), cell(e.between, e.betweenInterval)]
+                out += markdown ? "| \(e.activity) | `\(e.term)` | " + cells.joined(separator: " | ") + " |\n"
+                    : TextFormat.pad(e.activity, 14) + TextFormat.pad(e.term, 18) + cells.map { TextFormat.left($0, 30) }.joined() + "\n"
+            }
+        }
         if !reps.isEmpty {
-            out += markdown ? "\n#### Reps: activity against results the model does not explain\n\n| rep | team | activity index | unexplained per period | t | group |\n|---|---|---:|---:|---:|---|\n"
-                : "\nReps: activity against the results the model does not explain (most under-delivering first)\n"
+            out += markdown ? "\n#### Reps: activity against productivity (the rep's own effect, beyond its activities)\n\n| rep | team | activity index | productivity per period | t | group |\n|---|---|---:|---:|---:|---|\n"
+                : "\nReps: activity against productivity, the rep's own effect on results beyond its activities (a random intercept, shrunk for short histories; least productive first)\n"
             if !markdown {
-                out += TextFormat.pad("rep", 22) + TextFormat.pad("team", 14) + ["activity", "unexplained", "t"].map { TextFormat.left($0, 12) }.joined() + "  group\n"
+                out += TextFormat.pad("rep", 22) + TextFormat.pad("team", 14) + ["activity", "productivity", "t"].map { TextFormat.left($0, 13) }.joined() + "  group\n"
             }
             for r in reps {
                 let group = r.group.rawValue + (r.isClear ? "" : " (unclear)")
@@ -47,7 +62,7 @@ extension DriversReport {
                 } else {
                     out += TextFormat.pad(r.rep, 22) + TextFormat.pad(r.team ?? "", 14)
                     out += [String(format: "%.2f", r.activityIndex), QuarterlyForecast.amount(r.unexplained), String(format: "%.2f", r.unexplainedT)]
-                        .map { TextFormat.left($0, 12) }.joined() + "  \(group)\n"
+                        .map { TextFormat.left($0, 13) }.joined() + "  \(group)\n"
                 }
             }
             let flagged = reps.filter { $0.group == .busyNotProductive && $0.isClear }.map(\.rep)
@@ -78,10 +93,21 @@ extension DriversReport {
                          ("contribution_per_period", .finite(a.contribution)), ("joint_p_value", .finite(a.jointPValue)),
                          ("adds_nothing", .bool(a.addsNothing)), ("best_lag", a.bestLag.map { .integer($0) } ?? .null)])
             })),
+            ("momentum", .array(momentum.map { a in
+                .object([("term", .string(a.term)), ("estimate", .finite(a.estimate)), ("std_error", .finite(a.standardError)),
+                         ("conf_low", .finite(a.lower)), ("conf_high", .finite(a.upper)), ("p_value", .finite(a.pValue))])
+            })),
+            ("within_between", .array(withinBetween.map { e in
+                .object([("activity", .string(e.activity)), ("term", .string(e.term)),
+                         ("pooled", .finite(e.pooled)), ("pooled_low", .finite(e.pooledInterval.lower)), ("pooled_high", .finite(e.pooledInterval.upper)),
+                         ("within", .finite(e.within)), ("within_low", .finite(e.withinInterval.lower)), ("within_high", .finite(e.withinInterval.upper)),
+                         ("between", .finite(e.between)), ("between_low", .finite(e.betweenInterval.lower)), ("between_high", .finite(e.betweenInterval.upper))])
+            })),
             ("reps", .array(reps.map { r in
                 .object([("rep", .string(r.rep)), ("team", r.team.map { .string($0) } ?? .null),
                          ("activity_index", .finite(r.activityIndex)), ("unexplained_per_period", .finite(r.unexplained)),
-                         ("unexplained_t", .finite(r.unexplainedT)), ("observations", .integer(r.observations)),
+                         ("unexplained_t", .finite(r.unexplainedT)), ("productivity_low", .finite(r.productivityInterval.lower)),
+                         ("productivity_high", .finite(r.productivityInterval.upper)), ("observations", .integer(r.observations)),
                          ("group", .string(r.group.rawValue)), ("clear", .bool(r.isClear))])
             })),
             ("group_thresholds", .string(Self.thresholds)),

@@ -38,10 +38,13 @@ public struct RepProductivity: Sendable {
     /// Mean over the rep's rows of the average z-score of its activities within its team (0 = the team's
     /// average rep-period).
     public var activityIndex: Double
-    /// Mean residual (result minus what the model expects from the activities) per period.
+    /// The rep's productivity: its estimated effect on results per period beyond what its activities
+    /// explain (the conditional mode of its random intercept, shrunk toward zero for a short history).
     public var unexplained: Double
-    /// unexplained / (σ̂/√n): how clearly it differs from zero.
+    /// unexplained over its conditional standard error: how clearly it differs from zero.
     public var unexplainedT: Double
+    /// The interval of ``unexplained`` at the report's level.
+    public var productivityInterval: Interval
     /// The number of the rep's rep-periods used in the fit.
     public var observations: Int
     /// The group the rep falls in, from its activity index and unexplained results.
@@ -72,6 +75,10 @@ public struct DriversReport: Sendable {
     public var level: Double
     /// Activities ranked by contribution (those that add nothing last).
     public var activities: [ActivityDriver]
+    /// The response's own lags (`lag(revenue, 1)`): momentum, not an activity that drives results.
+    public var momentum: [ActivityDriver] = []
+    /// Each activity's effect within reps and between reps, beside the pooled one (empty without a rep column).
+    public var withinBetween: [WithinBetweenEffect] = []
     /// Each rep's placement, least clearly productive first; empty when the layout has no rep column.
     public var reps: [RepProductivity]
     /// Conversion ratios between consecutive funnel stages; empty unless two or more stages were given.
@@ -79,8 +86,8 @@ public struct DriversReport: Sendable {
     /// The rules of the rep groups, in words.
     public static let thresholds = """
         busy: activity index > 0 (more activity than the team's average rep-period, averaged over activities \
-        in standard deviations within the team); productive: unexplained results > 0 (more than the model expects from the \
-        activities). productive = busy and productive; efficient = not busy but productive; busy but not \
+        in standard deviations within the team); productive: the rep's own effect > 0 (its random intercept in the \
+        model with (1 | rep): results beyond what its activities explain, shrunk toward zero for a short history). productive = busy and productive; efficient = not busy but productive; busy but not \
         productive = busy, not productive; neither = neither. A placement is clear when |t| ≥ 2.
         """
 }
@@ -116,10 +123,14 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
         if termsOf[column] == nil { order.append(column) }
         termsOf[column, default: []].append(j)
     }
+    // The response's own lags are momentum: listed apart, not ranked as activities.
+    let responseColumns = Set(parsed.response?.expression.columns ?? [])
+    let momentumColumns = order.filter { responseColumns.contains($0) }
+    order.removeAll { responseColumns.contains($0) }
     let scan = try? scanLeadingIndicators(history: history, response: parsed.response?.expression.columns.first ?? "",
                                           activities: order, maximumLag: 3, layout: layout)
     var drivers: [ActivityDriver] = []
-    for activity in order {
+    for activity in order + momentumColumns {
         guard let columns = termsOf[activity], let j = columns.first else { continue }
         let x = (0..<design.matrix.rows).map { design.matrix[$0, j] }
         let xMean = x.reduce(0, +) / Double(x.count)
@@ -132,7 +143,13 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
             contribution: beta * xMean, jointPValue: joint, addsNothing: !(joint < 0.05),
             bestLag: scan?.best.first { $0.activity == activity }?.lag))
     }
+    let momentum = drivers.filter { momentumColumns.contains($0.activity) }
+    drivers.removeAll { momentumColumns.contains($0.activity) }
     drivers.sort { a, b in a.addsNothing != b.addsNothing ? !a.addsNothing : a.contribution > b.contribution }
+    let repEffects = try RepEffectsAnalysis.analyse(
+        history: history, formula: parsed, layout: layout, panel: panel, pooled: results,
+        activities: order.compactMap { a in termsOf[a]?.first.map { (a, $0) } }, level: level, options: options)
+    let q = NormalDistribution().quantile(0.5 + level / 2)  // conditional modes: normal intervals, as lme4's
 
     // Reps: activity index (mean z-score of the raw activity columns) against mean residual.
     var reps: [RepProductivity] = []
@@ -171,10 +188,16 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
         for (e, s) in sums {
             let n = Double(s.count)
             let activity = s.activity / n, unexplained = s.residual / n
-            let busy = activity > 0, productive = unexplained > 0
+            let name = panel.entityNames[Int(e)]
+            // Productivity: the rep's random intercept (its conditional mode and standard error) when it could be fitted.
+            let estimate = repEffects?.productivity[name]
+            let productivity = estimate?.mode ?? unexplained
+            let standardError = estimate?.standardError ?? sigma / n.squareRoot()
+            let busy = activity > 0, productive = productivity > 0
             let group: RepProductivity.Group = busy ? (productive ? .productive : .busyNotProductive) : (productive ? .efficient : .neither)
-            reps.append(RepProductivity(rep: panel.entityNames[Int(e)], team: teamOf[e], activityIndex: activity,
-                                        unexplained: unexplained, unexplainedT: unexplained / (sigma / n.squareRoot()),
+            reps.append(RepProductivity(rep: name, team: teamOf[e], activityIndex: activity,
+                                        unexplained: productivity, unexplainedT: productivity / standardError,
+                                        productivityInterval: Interval(center: productivity, halfWidth: q * standardError),
                                         observations: s.count, group: group))
         }
         reps.sort { $0.unexplainedT < $1.unexplainedT }
@@ -198,5 +221,6 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
         }
     }
     return DriversReport(formula: formula, response: results.responseName, covarianceType: results.covarianceType,
-                         level: level, activities: drivers, reps: reps, funnel: steps)
+                         level: level, activities: drivers, momentum: momentum, withinBetween: repEffects?.effects ?? [],
+                         reps: reps, funnel: steps)
 }

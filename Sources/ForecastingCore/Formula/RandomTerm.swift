@@ -32,9 +32,9 @@ public struct RandomTerm: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Finds lme4's bar terms in a formula's text and parses them; the rest is the fixed part.
-enum RandomTermSyntax {
+package enum RandomTermSyntax {
     /// The formula text without its bar terms, and the bar terms.
-    static func split(_ text: String) throws(FormulaError) -> (fixed: String, random: [RandomTerm]) {
+    package static func split(_ text: String) throws(FormulaError) -> (fixed: String, random: [RandomTerm]) {
         let characters = Array(text)
         guard let tilde = topLevelIndex(of: "~", in: characters, from: 0) else { return (text, []) }
         var fixed = Array(characters[...tilde])

@@ -36,7 +36,7 @@ public struct MixedEffects: Sendable {
     /// Category levels of the effects' own columns (for `(1 + C(x) | rep)`), per term.
     let encodings: [[String: FactorEncoding]]
     /// The fit itself, for exact joint prediction covariances; `nil` for a model read from a file.
-    let engineFit: LinearMixedModelFit?
+    package let engineFit: LinearMixedModelFit?
 
     /// The intra-class correlation of the first intercept-only term: its variance over the total
     /// (the share of the variation, beyond the fixed effects, that is persistent per group).

@@ -41,6 +41,16 @@ extension BacktestReport: Report {
             // The share missed (outside the interval), as the label says; coverage is the share inside.
             out += worst.map { String(format: "%@ %.0f%% of %d", $0.name, (1 - $0.coverage80) * 100, $0.count) }.joined(separator: ", ") + "\n"
         }
+        let meanBias = meanAbsoluteRepBias
+        if !meanBias.isEmpty {
+            out += "\nMean absolute per-rep bias: " + methods.compactMap { m in meanBias[m.method].map { "\(Self.short(m.method)) \(String(format: "%.1f%%", $0 * 100))" } }.joined(separator: ", ") + "\n"
+            let projected = BacktestReport.modelMethod(.projected)
+            let largest = biasByRep.filter { $0.method == projected }.sorted { abs($0.bias) > abs($1.bias) }.prefix(5)
+            if !largest.isEmpty {
+                out += "Largest per-rep bias (projected activities; + is over-forecast): "
+                    + largest.map { String(format: "%@ %+.0f%%", $0.rep, $0.bias * 100) }.joined(separator: ", ") + "\n"
+            }
+        }
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")
     }
@@ -74,6 +84,10 @@ extension BacktestReport: Report {
             ("coverage_by_rep", .array(coverageByRep.map { c in
                 .object([("rep", .string(c.name)), ("method", .string(c.method)), ("n", .integer(c.count)),
                          ("coverage_80", .finite(c.coverage80)), ("coverage_95", .finite(c.coverage95))])
+            })),
+            ("mean_absolute_rep_bias", .object(methods.compactMap { m in meanAbsoluteRepBias[m.method].map { (m.method, JSONValue.finite($0)) } })),
+            ("bias_by_rep", .array(biasByRep.map { b in
+                .object([("rep", .string(b.rep)), ("method", .string(b.method)), ("n", .integer(b.count)), ("bias", .finite(b.bias))])
             })),
             ("notes", .array(notes.map { .string($0) })),
         ])

@@ -177,10 +177,16 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             continue
         }
         var runs: [ActivityMode: QuarterlyForecast] = [:]
-        for mode in options.modes {
-            var request = ForecastRequest(horizon: quarter, layout: layout, projection: options.projection, level: 0.8)
-            if mode == .known { request.plan = history.selectingRows(quarterRows) }
-            runs[mode] = try forecastQuarter(history: training, model: model, request: request)
+        do {
+            for mode in options.modes {
+                var request = ForecastRequest(horizon: quarter, layout: layout, projection: options.projection, level: 0.8)
+                if mode == .known { request.plan = history.selectingRows(quarterRows) }
+                runs[mode] = try forecastQuarter(history: training, model: model, request: request)
+            }
+        } catch let error as any ForecastingError {
+            // A quarter the model cannot forecast (a season its training rows never had, say) is skipped and said so.
+            notes.append("\(quarter): not forecast, the model fitted on the history before it cannot forecast it (\(error))")
+            continue
         }
         quarters.append(quarter)
         // The rep's last training period value, for the run-rate baseline.

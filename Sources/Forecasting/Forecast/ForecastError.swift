@@ -6,6 +6,8 @@ public enum ForecastError: ForecastingError, Equatable {
     case horizonNotAfterHistory(horizon: String, lastPeriod: String)
     /// The history's periods are years, which cannot be summed into a quarter.
     case yearlyPeriods(source: String)
+    /// The forecast periods need a category level the fitted rows never had (a season, say).
+    case unseenLevelInForecast(term: String, level: String, known: [String])
     /// No activity column is left to build a default model from.
     case noActivities(source: String)
     /// Neither history nor a baseline plan was given.
@@ -31,6 +33,8 @@ public enum ForecastError: ForecastingError, Equatable {
             "horizon '\(horizon)': it must end after the history's last period, \(last)"
         case let .yearlyPeriods(source):
             "\(source): the periods are years; a quarterly forecast needs monthly, weekly or quarterly periods"
+        case let .unseenLevelInForecast(term, level, known):
+            "the forecast needs '\(level)' of '\(term)', which the rows the model was fitted on never had (they have \(known.joined(separator: ", "))); fit on a history that covers it"
         case let .noActivities(source):
             "\(source): no numeric activity column to model results with; name them (activities) or give a formula"
         case .nothingToPlanFrom:

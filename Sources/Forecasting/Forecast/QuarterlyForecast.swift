@@ -217,12 +217,17 @@ struct PlanningFrame {
         do {
             return try model.predict(data, level: request.level, only: only)
         } catch RegressionError.unseenCategory(let term, let level, let source, let line, let known) {
-            guard let plan = request.plan else { throw RegressionError.unseenCategory(term: term, level: level, source: source, line: line, known: known) }
-            let planLine = plan.columns.lazy.compactMap { column -> Int? in
-                guard case .text(let text) = column else { return nil }
-                return (0..<plan.rowCount).first { text[$0] == level }.map { plan.source.line(ofRow: $0) }
-            }.first
-            throw ForecastError.unseenLevel(term: term, level: level, source: plan.source.name, line: planLine ?? 0, known: known)
+            let planLine = request.plan.flatMap { plan in
+                plan.columns.lazy.compactMap { column -> Int? in
+                    guard case .text(let text) = column else { return nil }
+                    return (0..<plan.rowCount).first { text[$0] == level }.map { plan.source.line(ofRow: $0) }
+                }.first
+            }
+            guard let plan = request.plan, let planLine else {
+                // Not a value of the plan: the forecast periods themselves (a season the fitted rows never had).
+                throw ForecastError.unseenLevelInForecast(term: term, level: level, known: known)
+            }
+            throw ForecastError.unseenLevel(term: term, level: level, source: plan.source.name, line: planLine, known: known)
         }
     }
 

@@ -60,7 +60,15 @@ public struct FunnelStep: Sendable {
     /// The conversion ratio over all rows: the later stage's total divided by the earlier stage's total.
     public var overall: Double
     /// Per team (when the layout has one).
-    public var byTeam: [(team: String, ratio: Double)]
+    public var byTeam: [TeamRatio]
+
+    /// One team's conversion ratio between the two stages.
+    public struct TeamRatio: Sendable, Equatable {
+        /// The team's name.
+        public var team: String
+        /// The team's later-stage total divided by its earlier-stage total.
+        public var ratio: Double
+    }
 }
 
 /// Which activities drive results, and which reps are busy without being productive.
@@ -216,7 +224,9 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
                 return from > 0 ? to / from : .nan
             }
             let all = Array(0..<history.rowCount)
-            let byTeam = Set(teams.compactMap { $0 }).sorted().map { team in (team, ratio(all.filter { teams[$0] == team })) }
+            let byTeam = Set(teams.compactMap { $0 }).sorted().map { team in
+                FunnelStep.TeamRatio(team: team, ratio: ratio(all.filter { teams[$0] == team }))
+            }
             steps.append(FunnelStep(from: funnel[k - 1], to: funnel[k], overall: ratio(all), byTeam: byTeam))
         }
     }

@@ -21,14 +21,21 @@ public enum EstimationMethod: String, Sendable, Codable, CaseIterable, CustomStr
     case wls = "WLS"
     /// Least squares with a ridge penalty on the standardized coefficients.
     case ridge = "Ridge"
+    /// A linear mixed model fitted by restricted maximum likelihood.
+    case reml = "REML"
+    /// A linear mixed model fitted by maximum likelihood.
+    case ml = "ML"
 
-    /// The method's name: `OLS`, `WLS` or `Ridge`.
+    /// The method's name: `OLS`, `WLS`, `Ridge`, `REML` or `ML`.
     public var description: String { rawValue }
 }
 
 extension LinearModel {
     /// The estimation method: ordinary or weighted least squares, or ridge.
-    public var method: EstimationMethod { ridgePenalty != nil ? .ridge : (weightLogSum != nil ? .wls : .ols) }
+    public var method: EstimationMethod {
+        if let mixed = mixedEffects { return mixed.method == .reml ? .reml : .ml }
+        return ridgePenalty != nil ? .ridge : (weightLogSum != nil ? .wls : .ols)
+    }
 
     /// One row of the coefficient table.
     public struct CoefficientRow: Sendable {

@@ -49,6 +49,37 @@ struct MixedPredictor: Sendable {
         return piecewiseTotal(rows, weights: weights, includeResidual: includeResidual)
     }
 
+    /// Degrees of freedom for the t quantile of a total's interval, by Welch–Satterthwaite: the
+    /// variance of reps the model has not seen, Σ sᵀΣ_k s, is known only as well as the rep-effect
+    /// variance, estimated from G levels (G − 1 df); the noise and the estimates' parts have
+    /// n − p. df = V² / Σ vⱼ²/dfⱼ. Without new reps this is n − p.
+    func degreesOfFreedom(_ rows: [MixedModelPredictionRow], weights: [Double]?, variance: Double, residualDF: Double) -> Double {
+        var unseen: [Int: [String: [Double]]] = [:]
+        for (i, row) in rows.enumerated() {
+            let w = weights?[i] ?? 1
+            for (k, effect) in row.effects.enumerated() {
+                guard case .unobserved(let key) = effect.level else { continue }
+                let name = key ?? "row \(i)"
+                var s = unseen[k]?[name] ?? [Double](repeating: 0, count: effect.values.count)
+                for a in s.indices { s[a] += w * effect.values[a] }
+                unseen[k, default: [:]][name] = s
+            }
+        }
+        guard !unseen.isEmpty, variance > 0 else { return residualDF }
+        var denominator = 0.0, newPart = 0.0
+        for (k, keys) in unseen {
+            let covariance = mixed.varianceComponents[k].covariance
+            var v = 0.0
+            for s in keys.values { for a in s.indices { for b in s.indices { v += s[a] * covariance[a, b] * s[b] } } }
+            let groups = Double(max(2, mixed.conditionalModes[k].levelNames.count))
+            denominator += v * v / (groups - 1)
+            newPart += v
+        }
+        let rest = max(0, variance - newPart)
+        denominator += rest * rest / residualDF
+        return denominator > 0 ? variance * variance / denominator : residualDF
+    }
+
     /// The independent-parts total: Var = cᵀVc + Σ_levels sᵀC_ls + Σ_new sᵀΣ_k s (+ σ²Σw²), with
     /// c = Σwx, s = Σwz over the rows of a level, C_l its conditional covariance and Σ_k = σ²ΛΛᵀ.
     func piecewiseTotal(_ rows: [MixedModelPredictionRow], weights: [Double]?, includeResidual: Bool) -> (mean: Double, variance: Double) {
@@ -140,17 +171,22 @@ extension Prediction {
     /// uncertainty of β̂ and of the rep's effect (the full rep-effect variance for a new rep).
     init(model: LinearModel, design: Matrix, rows: [Int], mixed: MixedRows, level: Double) throws {
         let predictions = mixed.predictor.predict(mixed.rows)
-        let q = StudentTDistribution(degreesOfFreedom: model.inferenceDegreesOfFreedom).quantile(0.5 + level / 2)
         let mean = predictions.map(\.mean)
         let meanSE = predictions.map { max(0, $0.meanVariance).squareRoot() }
         let observationSE = predictions.map { max(0, $0.observationVariance).squareRoot() }
+        // A t quantile per row: fewer degrees of freedom where a new rep's unknown effect dominates.
+        let residualDF = model.inferenceDegreesOfFreedom
+        let quantiles = mixed.rows.indices.map { i in
+            let df = mixed.predictor.degreesOfFreedom([mixed.rows[i]], weights: nil, variance: predictions[i].observationVariance, residualDF: residualDF)
+            return StudentTDistribution(degreesOfFreedom: df).quantile(0.5 + level / 2)
+        }
         self.rows = rows
         self.mean = mean
         self.meanSE = meanSE
-        self.meanLower = mean.indices.map { mean[$0] - q * meanSE[$0] }
-        self.meanUpper = mean.indices.map { mean[$0] + q * meanSE[$0] }
-        self.observationLower = mean.indices.map { mean[$0] - q * observationSE[$0] }
-        self.observationUpper = mean.indices.map { mean[$0] + q * observationSE[$0] }
+        self.meanLower = mean.indices.map { mean[$0] - quantiles[$0] * meanSE[$0] }
+        self.meanUpper = mean.indices.map { mean[$0] + quantiles[$0] * meanSE[$0] }
+        self.observationLower = mean.indices.map { mean[$0] - quantiles[$0] * observationSE[$0] }
+        self.observationUpper = mean.indices.map { mean[$0] + quantiles[$0] * observationSE[$0] }
         self.level = level
         self.design = design
         self.covariance = model.covariance

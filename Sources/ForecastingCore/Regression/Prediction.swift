@@ -116,8 +116,9 @@ public struct Prediction: Sendable {
             let rows = positions.map { mixed.rows[$0] }
             let meanPart = mixed.predictor.total(rows, weights: nil, includeResidual: false)
             let observed = mixed.predictor.total(rows, weights: nil, includeResidual: true)
+            let df = mixed.predictor.degreesOfFreedom(rows, weights: nil, variance: observed.variance, residualDF: dfResidual)
             return RollUp(label: label, count: positions.count, mean: meanPart.mean, meanSE: max(0, meanPart.variance).squareRoot(),
-                          observationSE: max(0, observed.variance).squareRoot(), dfResidual: dfResidual, level: level)
+                          observationSE: max(0, observed.variance).squareRoot(), dfResidual: df, level: level)
         }
         let p = design.columns
         var c = [Double](repeating: 0, count: p)

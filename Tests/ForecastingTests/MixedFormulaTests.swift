@@ -98,3 +98,29 @@ struct MixedFormulaTests {
         #expect(throws: DataError.self) { try history.fit("revenue ~ demos + (1 | nosuchcolumn)") }
     }
 }
+
+@Suite("Likelihood-ratio tests between fitted models")
+struct ModelComparisonTests {
+    @Test("Random intercept against the pooled model, and random slopes against the intercept, equal lme4's anova")
+    func againstLME4() throws {
+        // lme4 1.1.31 anova(): Tests/Reference/lme4_reference.json "lrt" and "anova_sleep_ri_ml_vs_sleep_rs_ml".
+        let sales = try SalesHistory(CSVReader.read(path: TestPaths.root.appendingPathComponent("examples/data/sales_history.csv").path))
+        var ml = RegressionOptions()
+        ml.mixedModelMethod = .ml
+        let mixed = try sales.fit("revenue ~ demos + proposals + calls + emails + (1 | rep)", options: ml)
+        let pooled = try sales.fit("revenue ~ demos + proposals + calls + emails")
+        let test = try mixed.likelihoodRatioTest(against: pooled)
+        #expect(test.degreesOfFreedom == 1)
+        #expect(abs(test.statistic - 89.759966488127247) <= 1e-7 * 89.76, "\(test.statistic)")
+        let sleep = try SalesHistory(CSVReader.read(path: TestPaths.fixture("sleepstudy.csv")))
+        let intercept = try sleep.fit("Reaction ~ Days + (1 | Subject)", options: ml)
+        let slopes = try sleep.fit("Reaction ~ Days + (Days | Subject)", options: ml)
+        let second = try intercept.likelihoodRatioTest(against: slopes)
+        #expect(second.degreesOfFreedom == 2)
+        #expect(abs(second.statistic - 42.139298542027973) <= 1e-7 * 42.14, "\(second.statistic)")
+        // REML fits with different fixed effects are not comparable.
+        let reml = try sleep.fit("Reaction ~ Days + (1 | Subject)")
+        let remlSmaller = try sleep.fit("Reaction ~ 1 + (1 | Subject)")
+        #expect(throws: MixedModelError.self) { try reml.likelihoodRatioTest(against: remlSmaller) }
+    }
+}

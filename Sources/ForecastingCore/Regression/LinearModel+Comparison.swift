@@ -37,3 +37,16 @@ extension LinearModel {
                                    pValue: ChiSquaredDistribution(degreesOfFreedom: Double(df)).survival(statistic))
     }
 }
+
+extension LikelihoodRatioTest: CustomStringConvertible {
+    /// One line: χ²(df) = statistic, p, and both log-likelihoods.
+    public var description: String {
+        "Likelihood-ratio test: χ²(\(degreesOfFreedom)) = \(TextFormat.general(statistic, digits: 6)), p = \(TextFormat.pValueText(pValue)) (log-likelihoods \(TextFormat.general(smallerLogLikelihood, digits: 8)) and \(TextFormat.general(largerLogLikelihood, digits: 8)))"
+    }
+
+    /// The test as a JSON object.
+    public var jsonValue: JSONValue {
+        .object([("statistic", .finite(statistic)), ("df", .integer(degreesOfFreedom)), ("p_value", .finite(pValue)),
+                 ("smaller_log_likelihood", .finite(smallerLogLikelihood)), ("larger_log_likelihood", .finite(largerLogLikelihood))])
+    }
+}

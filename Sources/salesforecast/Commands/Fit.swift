@@ -37,6 +37,9 @@ extension SalesForecast {
         @Option(help: "A joint Wald test that these terms are all zero, e.g. \"emails, lag(emails, 1)\" (repeatable).")
         var test: [String] = []
 
+        @Option(help: "A nested model to compare by a likelihood-ratio test, e.g. the same formula without \"+ (1 | rep)\" (with --ml for different fixed effects).")
+        var compare: String?
+
         @Option(help: "Ridge penalty λ ≥ 0 for collinear activities (on standardized columns; intercept not penalized).")
         var ridge: Double?
 
@@ -80,14 +83,26 @@ extension SalesForecast {
                 try output.emit(BatchFitReport(formula: formula, by: by, fits: fits, level: level).formatted(output.format))
                 return
             }
-            try report(history.fit(parsed, options: options))
+            let model = try history.fit(parsed, options: options)
+            try report(model, comparison: compare.map { try model.likelihoodRatioTest(against: history.fit($0, options: options)) })
         }
 
-        func report(_ results: LinearModel) throws {
+        func report(_ results: LinearModel, comparison: LikelihoodRatioTest? = nil) throws {
             var text = try results.formatted(output.format, level: level)
             if !test.isEmpty {
                 let tests = try test.map { try results.waldTest(terms: CovarianceOptions.list($0)) }
                 text = try results.formatted(output.format, level: level, tests: tests)
+            }
+            if let comparison {
+                switch output.format {
+                case .json:
+                    // The test as one more member of the document.
+                    if let close = text.lastIndex(of: "}") {
+                        text = String(text[..<close]) + ", \"likelihood_ratio_test\": " + comparison.jsonValue.serialized() + String(text[close...])
+                    }
+                case .csv: text += "\ntest,statistic,df,p_value\nlikelihood ratio,\(comparison.statistic),\(comparison.degreesOfFreedom),\(comparison.pValue)\n"
+                case .text, .markdown: text += (text.hasSuffix("\n") ? "" : "\n") + "\n\(comparison)\n"
+                }
             }
             try output.emit(text)
             if let save { try results.write(to: save) }

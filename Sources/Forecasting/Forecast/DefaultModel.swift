@@ -26,7 +26,7 @@ extension SalesHistory {
     ///   - activities: The activity columns; default every numeric column that is not the response,
     ///     a result (a name with won, deal, revenue, bookings, amount, quota, …), a tenure or an id.
     /// - Returns: The formula and the reason for each part.
-    /// - Throws: ``ForecastError/noPeriods(source:)`` without a period column, ``DataError`` for a
+    /// - Throws: ``ForecastError/noPeriods(source:)`` without a period column, `DataError` for a
     ///   missing column, ``ForecastError/noActivities(source:)`` when no activity column is left.
     public func defaultModel(response: String? = nil, activities: [String]? = nil) throws -> ModelChoice {
         let layout = try requiredLayout()

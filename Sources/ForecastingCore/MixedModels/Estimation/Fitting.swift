@@ -27,7 +27,7 @@ extension LinearMixedModel {
     /// computes every derived quantity at θ̂.
     ///
     /// The optimizer is a trust-region Newton method on θ scaled to the data (see
-    /// ``TrustRegionMinimizer``), converged to a relative change of the criterion below 1e-14.
+    /// `TrustRegionMinimizer`), converged to a relative change of the criterion below 1e-14.
     /// Afterwards each column of each Λ_k is set to zero in turn; if that lowers the criterion
     /// the optimizer restarts from there (so a boundary optimum is never missed), and diagonal
     /// entries that are negligible on their scale are set exactly to 0 when that does not raise

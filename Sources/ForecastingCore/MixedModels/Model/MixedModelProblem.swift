@@ -19,7 +19,7 @@ public struct MixedModelProblem: Sendable {
     /// One name per column of X, e.g. `["Intercept", "demos"]`.
     public var fixedEffectNames: [String]
     /// The random-effect terms, in formula order. The engine orders them as lme4 does (see
-    /// ``LinearMixedModelFit/termOrder``).
+    /// ``LinearMixedModel/termOrder``).
     public var randomEffects: [RandomEffectTerm]
     /// REML (default) or ML.
     public var method: MixedModelMethod

@@ -124,3 +124,37 @@ struct ModelComparisonTests {
         #expect(throws: MixedModelError.self) { try reml.likelihoodRatioTest(against: remlSmaller) }
     }
 }
+
+@Suite("Mixed models in model files")
+struct MixedModelFileTests {
+    @Test("A saved mixed model predicts each rep with its own effect, a new rep with the population's, and refuses a damaged random part")
+    func roundTrip() throws {
+        let data = try CSVReader.read(path: TestPaths.root.appendingPathComponent("examples/data/sales_history.csv").path)
+        let model = try SalesHistory(data).fit("revenue ~ demos + proposals + (1 + proposals | rep)")
+        let text = model.modelFileText()
+        #expect(text.contains("\"version\": 2") && text.contains("\"mixed\""))
+        let loaded = try LinearModel(modelFile: Data(text.utf8), path: "m.json")
+        let mixed = try #require(loaded.mixedEffects)
+        #expect(mixed.criterion == model.mixedEffects?.criterion && loaded.coefficientDegreesOfFreedom == model.coefficientDegreesOfFreedom)
+        // The same means; intervals from the stored pieces are at least as wide as the exact joint ones here.
+        let rows = data.selectingRows(Array(0..<40))
+        let exact = try model.predict(rows), fromFile = try loaded.predict(rows)
+        for i in 0..<40 { #expect(abs(exact.mean[i] - fromFile.mean[i]) <= 1e-9 * abs(exact.mean[i])) }
+        // A rep the model never saw: the population's mean (the fixed part alone) and the rep variance in the interval.
+        let newRep = try Dataset([("rep", .text(TextColumn(["Nobody"]))), ("demos", .numeric([10])), ("proposals", .numeric([5]))])
+        let p = try loaded.predict(newRep)
+        let fixedPart = loaded.coefficients[0] + 10 * loaded.coefficients[1] + 5 * loaded.coefficients[2]
+        #expect(abs(p.mean[0] - fixedPart) <= 1e-9 * abs(fixedPart))
+        // Its variance from a file: x cov(β̂) xᵀ + z Σ zᵀ with z = (1, proposals) and Σ the term's covariance.
+        let x = [1.0, 10, 5], z = [1.0, 5]
+        var expected = 0.0
+        for a in 0..<3 { for b in 0..<3 { expected += x[a] * loaded.covariance[a, b] * x[b] } }
+        let sigma = mixed.varianceComponents[0].covariance
+        for a in 0..<2 { for b in 0..<2 { expected += z[a] * sigma[a, b] * z[b] } }
+        #expect(abs(p.meanSE[0] * p.meanSE[0] - expected) <= 1e-9 * expected)
+        // A truncated list of conditional modes is refused by name.
+        let damaged = text.replacingOccurrences(of: "\"counts\":[", with: "\"counts\":[1,")
+        #expect(damaged != text)
+        #expect(throws: ModelFileError.self) { try LinearModel(modelFile: Data(damaged.utf8), path: "m.json") }
+    }
+}

@@ -54,6 +54,11 @@ struct TrustRegionMinimizer {
         var polishing = false
         var polishHessian: [Double]? = nil
         var quietPolishes = 0
+        // Coarse phase: the Hessian is updated by BFGS from the gradients (2k evaluations an iteration)
+        // and recomputed by differences (2k²) only at the start, after a rejected or poorly predicted
+        // step, or when the update would lose positive definiteness.
+        var coarseHessian: [Double]? = nil
+        var previous: (gradient: [Double], step: [Double])? = nil
         for iteration in 1...settings.maxIterations {
             if evaluations > settings.maxEvaluations {
                 return Outcome(x: x, value: value, iterations: iteration, converged: false)
@@ -63,15 +68,33 @@ struct TrustRegionMinimizer {
             // While polishing, the Hessian of the first polishing step is kept: Newton's method
             // with a nearly exact, fixed Hessian still converges in one or two steps from there,
             // and the gradient alone costs 2k evaluations per level instead of 2k².
+            let reuse = polishing ? polishHessian : coarseHessian
             let derivatives = NumericalDerivatives.evaluate(
-                at: x, steps: steps, levels: polishing ? 3 : 1, secondDerivatives: polishHessian == nil
+                at: x, steps: steps, levels: polishing ? 3 : 1, secondDerivatives: reuse == nil
             ) { (point: [Double]) -> [Double] in
                 count += 1
                 return [objective(point)]
             }
             evaluations += count
             let gradient = derivatives.jacobian
-            let hessian = polishHessian ?? derivatives.hessian
+            var hessian = reuse ?? derivatives.hessian
+            if !polishing, reuse != nil, let previous {
+                // BFGS: H + yyᵀ/(yᵀs) − Hs(Hs)ᵀ/(sᵀHs), with s the last step and y the change of gradient.
+                let y = zip(gradient, previous.gradient).map { $0 - $1 }, s = previous.step
+                let hs = (0..<k).map { i in (0..<k).reduce(0.0) { $0 + hessian[i + $1 * k] * s[$1] } }
+                let ys = zip(y, s).reduce(0.0) { $0 + $1.0 * $1.1 }, shs = zip(s, hs).reduce(0.0) { $0 + $1.0 * $1.1 }
+                if ys > 1e-12 * max(1e-300, shs), shs > 0 {
+                    for j in 0..<k { for i in 0..<k { hessian[i + j * k] += y[i] * y[j] / ys - hs[i] * hs[j] / shs } }
+                } else {
+                    count = 0
+                    hessian = NumericalDerivatives.evaluate(at: x, steps: steps, levels: 1, secondDerivatives: true) { (point: [Double]) -> [Double] in
+                        count += 1
+                        return [objective(point)]
+                    }.hessian
+                    evaluations += count
+                }
+            }
+            if !polishing { coarseHessian = hessian }
             if polishing && polishHessian == nil { polishHessian = hessian }
             guard gradient.allSatisfy(\.isFinite), hessian.allSatisfy(\.isFinite),
                   let step = Self.trustRegionStep(gradient: gradient, hessian: hessian, radius: radius)
@@ -92,6 +115,10 @@ struct TrustRegionMinimizer {
             if accepted {
                 x = trial
                 value = trialValue
+            }
+            if !polishing {
+                // Keep the updated Hessian only while its model predicts well.
+                if accepted && ratio > 0.25 { previous = (gradient, step.step) } else { coarseHessian = nil; previous = nil }
             }
             if ratio < 0.25 && step.predictedReduction > noise {
                 radius = 0.25 * max(stepLength, 1e-3 * radius)

@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Hand-declared LAPACK/BLAS entry points (Fortran ABI, 32-bit integers).
@@ -34,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "Forecasting",
-            dependencies: ["ForecastingCore"],
+            dependencies: ["ForecastingCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

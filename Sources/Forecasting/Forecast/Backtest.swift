@@ -139,19 +139,8 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
     var regression = options.regression
     regression.panel = layout
 
-    // Response totals by (entity, quarter), only where every period of the quarter has a value.
-    var periodsInQuarter: [Int: Int] = [:]
-    var totals: [Int32: [Int: (sum: Double, count: Int)]] = [:]
-    for row in 0..<history.rowCount where panel.entities[row] >= 0 && !actualValues[row].isNaN {
-        let q = panel.periods[row].quarter.index
-        let entry = totals[panel.entities[row]]?[q] ?? (0, 0)
-        totals[panel.entities[row], default: [:]][q] = (entry.sum + actualValues[row], entry.count + 1)
-    }
-    func complete(_ e: Int32, _ q: Int) -> Double? {
-        let expected = periodsInQuarter[q] ?? { let c = periods(of: Period(frequency: .quarter, index: q), frequency: panel.frequency).count; periodsInQuarter[q] = c; return c }()
-        guard let t = totals[e]?[q], t.count == expected else { return nil }
-        return t.sum
-    }
+    // Response totals by (entity, quarter) and each rep's values, for the actuals and the naive forecasts.
+    let naive = NaiveForecasts(panel: panel, response: actualValues)
 
     var forecasts: [BacktestForecast] = []
     var quarters: [Period] = []
@@ -189,10 +178,7 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             continue
         }
         quarters.append(quarter)
-        // The rep's last training period value, for the run-rate baseline.
-        var lastValue: [Int32: Double] = [:]
-        for row in trainingRows where panel.periods[row] == lastTraining { lastValue[panel.entities[row]] = actualValues[row] }
-        let perQuarter = Double(periods(of: quarter, frequency: panel.frequency).count)
+        let perQuarter = Double(naive.periodCount(ofQuarter: q))
         let entities = Set(quarterRows.map { panel.entities[$0] }).filter { $0 >= 0 }.sorted()
         var teamOf: [Int32: String] = [:]
         if let group = layout.group, case .text(let teams) = try history.column(group) {
@@ -200,9 +186,10 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         }
         for e in entities {
             let name = panel.entityNames[Int(e)]
-            guard let actual = complete(e, q), let last = lastValue[e], !last.isNaN, let previous = complete(e, q - 4) else { continue }
+            guard let actual = naive.completeTotal(e, quarter: q), let runRate = naive.runRate(e, lastPeriod: lastTraining, quarter: quarter),
+                  let previous = naive.lastYear(e, quarter: quarter) else { continue }
             var entry = BacktestForecast(quarter: quarter, rep: name, team: teamOf[e], actual: actual,
-                                         forecasts: [BacktestReport.runRate: last * perQuarter, BacktestReport.lastYear: previous],
+                                         forecasts: [BacktestReport.runRate: runRate, BacktestReport.lastYear: previous],
                                          intervals80: [:], intervals95: [:])
             var allModels = true
             for (mode, run) in runs {

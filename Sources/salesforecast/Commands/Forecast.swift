@@ -43,18 +43,24 @@ extension SalesForecast {
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var recording: RecordOptions
 
         func validate() throws {
             guard level > 0, level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.8") }
         }
 
         func run() throws {
+            let ledger = try recording.open()
             let past = try panel.history(at: history, reading: reading)
             let model = try source.load(fittingOn: past, missing: reading.missing)
             let quarter = try horizon.map { try Period(quarter: $0) } ?? model.nextQuarter(history: past)
             let run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
                                          projectMissingPlanColumns: projectMissing, level: level,
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
+            if let ledger {
+                try recording.record(run, in: ledger, history: past, source: source,
+                                     inputs: [("history", history), ("plan", plan), ("quota", quota), ("model", source.model)])
+            }
             try output.emit(run.formatted(output.format))
         }
     }

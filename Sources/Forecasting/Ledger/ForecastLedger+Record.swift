@@ -47,8 +47,8 @@ extension ForecastLedger {
         return id
     }
 
-    /// The lines of a run with their naive forecasts: a rep's own, summed over reps for teams and the total
-    /// (only when every rep of the line has one).
+    /// The lines of a run with their naive forecasts: a rep's own; for teams and the total, the team's
+    /// (or everyone's) last period × periods in the quarter, and the team's same quarter last year.
     static func ledgerLines(_ run: QuarterlyForecast, history: SalesHistory, panel: Panel, lastPeriod: Period) throws -> [LedgerLine] {
         let naive = NaiveForecasts(panel: panel, response: try history.data.numbers(run.response))
         var entityOf: [String: Int32] = [:]
@@ -64,15 +64,24 @@ extension ForecastLedger {
             return line(f, runRate: e.flatMap { naive.runRate($0, lastPeriod: lastPeriod, quarter: run.horizon) },
                         lastYear: e.flatMap { naive.lastYear($0, quarter: run.horizon) }, periods: f.rollUp.count)
         }
-        func summed(_ members: [LedgerLine], _ key: KeyPath<LedgerLine, Double?>) -> Double? {
-            let values = members.map { $0[keyPath: key] }
-            return values.contains(where: { $0 == nil }) || values.isEmpty ? nil : values.compactMap { $0 }.reduce(0, +)
+        // Teams and the total: the naive forecasts of the whole team (every rep of the history, by the team of
+        // its latest row, departed and new reps included), summed over the reps that have one.
+        var teamOf: [Int32: String] = [:]
+        if let group = history.layout?.group, case .text(let names) = try history.data.column(group) {
+            for row in 0..<history.data.rowCount where panel.entities[row] >= 0 { teamOf[panel.entities[row]] = names[row] }
+        }
+        let entities = (0..<Int32(panel.entityNames.count))
+        func summed(_ members: [Int32]) -> (Double?, Double?) {
+            let runRates = members.compactMap { naive.runRate($0, lastPeriod: lastPeriod, quarter: run.horizon) }
+            let lastYears = members.compactMap { naive.lastYear($0, quarter: run.horizon) }
+            return (runRates.isEmpty ? nil : runRates.reduce(0, +), lastYears.isEmpty ? nil : lastYears.reduce(0, +))
         }
         let teams = run.teams.map { f -> LedgerLine in
-            let members = reps.filter { $0.team == f.name }
-            return line(f, runRate: summed(members, \.naiveRunRate), lastYear: summed(members, \.naiveLastYear), periods: f.rollUp.count)
+            let (runRate, lastYear) = summed(entities.filter { teamOf[$0] == f.name })
+            return line(f, runRate: runRate, lastYear: lastYear, periods: f.rollUp.count)
         }
-        let total = line(run.total, runRate: summed(reps, \.naiveRunRate), lastYear: summed(reps, \.naiveLastYear), periods: run.total.rollUp.count)
+        let (runRate, lastYear) = summed(Array(entities))
+        let total = line(run.total, runRate: runRate, lastYear: lastYear, periods: run.total.rollUp.count)
         return reps + teams + [total]
     }
 }

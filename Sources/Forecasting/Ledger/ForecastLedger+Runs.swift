@@ -62,3 +62,18 @@ extension ForecastLedger {
         }
     }
 }
+
+extension ForecastLedger {
+    /// `PRAGMA integrity_check` and the runs whose recorded lines do not match their line count (none, in a sound ledger).
+    public func check() throws -> (integrity: String, partialRuns: [String]) {
+        let integrity = try integrityCheck()
+        let partial = try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT r.id FROM runs r LEFT JOIN (SELECT run_id, count(*) AS n FROM lines GROUP BY run_id) l ON l.run_id = r.id
+                WHERE coalesce(l.n, 0) != r.line_count
+                UNION SELECT DISTINCT run_id FROM lines WHERE run_id NOT IN (SELECT id FROM runs)
+                """)
+        }
+        return (integrity, partial)
+    }
+}

@@ -12,7 +12,7 @@ extension SalesForecast {
                   salesforecast ledger actuals forecasts.sqlite sales_history.csv   # when results are in
                   salesforecast ledger score forecasts.sqlite
                 """,
-            subcommands: [List.self, Actuals.self, Score.self, Show.self, Export.self]
+            subcommands: [List.self, Actuals.self, Score.self, Show.self, Export.self, Check.self]
         )
 
         struct List: ParsableCommand {
@@ -68,6 +68,21 @@ extension SalesForecast {
             func run() throws {
                 let found = try ForecastLedger(path: ledger, create: false).run(runID)
                 try output.emit(LedgerRunLines(runs: [found]).formatted(output.format))
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check the ledger: SQLite's integrity check, and that every run has all its lines (exit 1 if not).")
+            @Argument(help: "The ledger file.") var ledger: String
+
+            func run() throws {
+                let book = try ForecastLedger(path: ledger, create: false)
+                let (integrity, partial) = try book.check()
+                let runs = try book.runs().count
+                print("integrity: \(integrity)")
+                print("runs: \(runs), partial: \(partial.count)")
+                if integrity != "ok" || !partial.isEmpty { throw ExitCode.failure }
             }
         }
 

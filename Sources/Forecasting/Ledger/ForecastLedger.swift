@@ -52,8 +52,8 @@ public final class ForecastLedger: Sendable {
 
     /// Checks an existing file before anything is written to it: a database, a ledger, not from a newer schema.
     private static func check(path: String, busyTimeout: TimeInterval) throws {
+        // Read-write (without changing the journal mode), so a hot journal left by a killed writer is rolled back.
         var config = Configuration()
-        config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)

@@ -1,7 +1,7 @@
 import Foundation
 
 extension QuarterlyReport {
-    private static func pct(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
+    static func pct(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
     /// An amount with thousands separators: 10,780,027.
     private static func money(_ x: Double) -> String {
         guard x.isFinite else { return "—" }
@@ -97,6 +97,9 @@ extension QuarterlyReport {
         }
         body += "</section>"
 
+        // 5b. The forecast ledger: the runs actually made, scored against what happened.
+        if let ledger { body += ledgerSection(ledger) }
+
         // 6. Scenarios.
         body += "<section id=\"scenarios\"><h2>Scenarios</h2>"
         if let scenarios, !scenarios.outcomes.isEmpty {
@@ -142,6 +145,7 @@ extension QuarterlyReport {
         out += ".\n\n## Forecast\n\n" + forecast.markdown()
         out += "\n## Drivers\n\n" + drivers.formatted(.markdown)
         out += "\n## Backtest\n\n" + backtest.markdown()
+        if let ledger { out += "\n## How our forecasts have done\n\n" + ledger.markdown() }
         if let scenarios { out += "\n## Scenarios\n\n" + scenarios.markdown() }
         return out
     }

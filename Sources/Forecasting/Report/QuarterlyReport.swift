@@ -14,6 +14,8 @@ public struct QuarterlyReport: Sendable {
     public var backtest: BacktestReport
     /// The what-if scenarios against the baseline plan; `nil` when none were run.
     public var scenarios: WhatIfReport?
+    /// How the forecasts recorded in a ledger did against the actuals; `nil` without a ledger.
+    public var ledger: LedgerScore? = nil
 }
 
 extension QuarterlyReport {

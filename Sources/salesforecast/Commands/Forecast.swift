@@ -58,7 +58,8 @@ extension SalesForecast {
                                          projectMissingPlanColumns: projectMissing, level: level,
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
             if let ledger {
-                try recording.record(run, in: ledger, history: past, source: source,
+                try recording.record(run, in: ledger, history: past,
+                                     choice: source.model != nil ? "model" : source.formula != nil ? "formula" : "default",
                                      inputs: [("history", history), ("plan", plan), ("quota", quota), ("model", source.model)])
             }
             try output.emit(run.formatted(output.format))

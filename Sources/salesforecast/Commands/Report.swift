@@ -47,22 +47,33 @@ extension SalesForecast {
         @Option(name: [.short, .long], help: "Write the report to this file (atomically) instead of standard output.")
         var output: String?
 
+        @Option(help: "Add \"How our forecasts have done\" from this forecast ledger's recorded runs and actuals.")
+        var ledger: String?
+
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
         @OptionGroup var covariance: CovarianceOptions
+        @OptionGroup var recording: RecordOptions
 
         func validate() throws {
             if let horizon { _ = try Period(quarter: horizon) }
         }
 
         func run() throws {
+            let book = try recording.open()
+            let scoreLedger = try ledger.map { try ForecastLedger(path: $0, create: false) }
             let past = try panel.history(at: history, reading: reading)
             var list = try scenarios.map { try Scenario.load(path: $0) } ?? []
             if !changes.isEmpty { list.insert(Scenario(name: "Scenario", changes: try changes.map { try ActivityChange(parsing: $0) }), at: 0) }
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try past.report(formulaOptions.formula(for: past), quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
+            var report = try past.report(formulaOptions.formula(for: past), quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
                                          options: covariance.options(missing: reading.missing),
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], scenarios: list, funnel: stages)
+            if let scoreLedger { report.ledger = try scoreLedger.score() }
+            if let book {
+                try recording.record(report.forecast, in: book, history: past, choice: formulaOptions.formula != nil ? "formula" : "default",
+                                     inputs: [("history", history), ("plan", plan), ("quota", quota)])
+            }
             let text = markdown ? report.markdown() : report.html()
             if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
         }

@@ -15,9 +15,9 @@ struct RecordOptions: ParsableArguments {
     }
 
     /// Records the run with the digests of its input files; says where on standard error.
-    func record(_ run: QuarterlyForecast, in ledger: ForecastLedger, history: SalesHistory, source: ModelSource,
+    /// `choice`: `formula` (given), `default` (chosen by the tool) or `model` (a saved model).
+    func record(_ run: QuarterlyForecast, in ledger: ForecastLedger, history: SalesHistory, choice: String,
                 inputs: [(String, String?)]) throws {
-        let choice = source.model != nil ? "model" : source.formula != nil ? "formula" : "default"
         let asOfPeriod = try asOf.map { try Period(parsing: $0) }
         let id = try ledger.record(run, history: history, inputs: inputs.compactMap { role, path in path.map { LedgerInput(role: role, path: $0) } },
                                    modelChoice: choice, asOf: asOfPeriod)

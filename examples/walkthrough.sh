@@ -25,7 +25,7 @@ sf backtest --history "$history" --formula "$model" --cluster rep | head -9
 
 echo "== 4. Next quarter per rep, team and total, with the chance of reaching quota"
 sf forecast --history "$history" --model "$out/model.json" --horizon 2026-Q4 --quota examples/data/quotas.csv \
-   --format csv --output "$out/forecast.csv"
+   --format csv --output "$out/forecast.csv" --record "$out/forecasts.sqlite"
 grep -E "^(team|total)," "$out/forecast.csv" | cut -d, -f2,5,10,11,13
 
 echo "== 5. What drives results, and who is busy without being productive?"
@@ -38,4 +38,11 @@ sf goalseek --history "$history" --model "$out/model.json" --scale demos,proposa
 echo "== 7. The report for leadership"
 sf report --history "$history" --formula "$model" --cluster rep --quota examples/data/quotas.csv \
    --scenarios examples/scenarios.json --output "$out/report.html"
+echo "== 8. The forecast ledger: last quarter's run, recorded then, scored now that its results are in"
+grep -vE "^2026-0[789]" "$history" > "$out/history_to_june.csv"
+sf forecast --history "$out/history_to_june.csv" --formula "$model" --cluster rep --quota examples/data/quotas.csv \
+   --record "$out/forecasts.sqlite" > /dev/null
+sf ledger actuals "$out/forecasts.sqlite" "$history"
+sf ledger score "$out/forecasts.sqlite" | head -9
+sf ledger list "$out/forecasts.sqlite"
 echo "walkthrough: done; files in $out"

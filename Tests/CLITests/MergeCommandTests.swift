@@ -49,4 +49,22 @@ struct MergeCommandTests {
             #expect(merged["durbin_watson"] is NSNull)
         }
     }
+
+    @Test("Factors whose row counts cannot be real are refused in one line, not a crash (FuzzFactorFile)")
+    func impossibleRowCounts() throws {
+        try withTemporaryDirectory { directory in
+            let text = try String(contentsOfFile: Fixtures.path("fuzz/factor-row-count-overflow.json"), encoding: .utf8)
+            let huge = directory.appendingPathComponent("huge.json"), limit = directory.appendingPathComponent("limit.json")
+            try write(text, to: huge)
+            try write(text.replacingOccurrences(of: "9223372036854775807", with: "\(1 << 53)"), to: limit)
+            for (files, fragment) in [([huge.path, huge.path], "huge.json: invalid model file: 'n_observations' is above 2^53"), ([limit.path, limit.path], "together they count more than 2^53 rows")] {
+                let run = try CLIRunner.run(["merge"] + files)
+                #expect(run.status == 1, "stderr: \(run.stderr)")
+                #expect(run.stdout.isEmpty)
+                let message = run.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(message.hasPrefix("salesforecast: error: ") && !message.contains("\n"), "\(message)")
+                #expect(message.contains(fragment), "\(message)")
+            }
+        }
+    }
 }

@@ -71,13 +71,9 @@ public final class CSVChunkReader {
             throw .unreadable(path: path, reason: "out of memory")
         }
         self.buffer = memory
-        do {
-            columnNames = try readHeader()
-        } catch {
-            free(buffer)
-            close(fd)
-            throw error
-        }
+        // Every stored property is set, so a throw from here on runs deinit, which frees the buffer and
+        // closes the file: freeing them here too was a double free (an empty file, found by FuzzChunkReader).
+        columnNames = try readHeader()
     }
 
     deinit {

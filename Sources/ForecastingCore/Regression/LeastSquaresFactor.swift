@@ -125,6 +125,11 @@ public struct LeastSquaresFactor: Sendable, Equatable {
             throw .columnsDoNotMatch(expected: columnNames + [responseName], found: other.columnNames + [other.responseName])
         }
         guard other.rowCount > 0 else { return }
+        // Counts past 2^53 are not real and would overflow Int after enough merges (FuzzFactorFile).
+        let (count, overflow) = rowCount.addingReportingOverflow(other.rowCount)
+        guard !overflow, count <= Self.maximumRowCount else {
+            throw .notAvailableInBlocks(feature: "merging these factors", reason: "together they count more than 2^53 rows")
+        }
         let k = columnCount + 1, rows = 2 * k
         var stacked = [Double](repeating: 0, count: rows * k)
         for j in 0..<k {
@@ -137,8 +142,11 @@ public struct LeastSquaresFactor: Sendable, Equatable {
         for j in 0..<columnCount { weightedColumnSums[j] += other.weightedColumnSums[j] }
         mergeMoments(weight: other.weightSum, mean: other.responseMean, squares: other.responseSumOfSquares)
         logWeightSum += other.logWeightSum
-        rowCount += other.rowCount
+        rowCount = count
     }
+
+    /// The largest row count a factor holds: 2^53, the last count a double holds exactly.
+    static let maximumRowCount = 1 << 53
 
     /// Replaces R by the triangular factor of `stacked` ((rows)×(p+1), column-major).
     private mutating func fold(_ stacked: inout [Double], rows: Int) throws(RegressionError) {
@@ -270,6 +278,9 @@ extension LeastSquaresFactor {
         }
         guard factor.rowCount >= 0, factor.weightSum >= 0, factor.responseSumOfSquares >= 0 else {
             throw .invalid(path: path, reason: "a count or sum of squares is negative")
+        }
+        guard factor.rowCount <= maximumRowCount else {
+            throw .invalid(path: path, reason: "'n_observations' is above 2^53, more rows than can be counted exactly")
         }
         return factor
     }

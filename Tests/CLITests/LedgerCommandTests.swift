@@ -11,13 +11,18 @@ import Darwin
 struct LedgerCommandTests {
     static let formula = "revenue ~ proposals + demos"
 
-    static func recorder(_ ledger: String, history: String = Example.history) throws -> Process {
+    static func recorder(_ ledger: String, history: String = Example.history, stderr: URL? = nil) throws -> Process {
         guard let executable = CLIRunner.executable else { throw CLIRunner.CLIError.notBuilt }
         let process = Process()
         process.executableURL = executable
         process.arguments = ["forecast", "--history", history, "--formula", formula, "--quota", Example.quotas, "--record", ledger]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         return process
     }
 
@@ -104,10 +109,12 @@ struct LedgerCommandTests {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let ledger = dir.appendingPathComponent("shared.sqlite").path
-        let processes = try (0..<8).map { _ in try Self.recorder(ledger) }
+        let errors = (0..<8).map { dir.appendingPathComponent("recorder-\($0).err") }
+        let processes = try errors.map { try Self.recorder(ledger, stderr: $0) }
         for p in processes { try p.run() }
         for p in processes { p.waitUntilExit() }
-        #expect(processes.map(\.terminationStatus) == Array(repeating: 0, count: 8))
+        let messages = errors.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.filter { !$0.contains("recorded run") }
+        #expect(processes.map(\.terminationStatus) == Array(repeating: 0, count: 8), "\(messages)")
         let (integrity, runs, partial) = try Self.check(ledger)
         #expect(integrity == "ok" && runs == 8 && partial == 0)
         let list = try jsonObject(try runSucceeding(["ledger", "list", ledger, "--format", "json"]).stdout)

@@ -59,7 +59,8 @@ public final class ForecastLedger: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             try queue.read { db in
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                // GRDB's own table is created before the first migration's transaction: a ledger another process is creating.
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE '%grdb_migrations%'") ?? 0
                 let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if tables > 0 && application != LedgerSchema.applicationID { throw LedgerError.notALedger(path: path) }

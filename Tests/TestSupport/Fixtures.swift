@@ -53,8 +53,9 @@ public struct NISTDataset: Sendable {
     }
 
     public var csvPath: String { Fixtures.path("nist/\(name).csv") }
-    /// The minimum number of correct digits the issue requires.
-    public var requiredDigits: Double { name == "Filip" ? 7 : 9 }
+    /// The minimum number of correct digits: what the README and the DocC catalog promise (at least 13
+    /// for every estimate, standard error, residual SD and R², 7.6 on Filip).
+    public var requiredDigits: Double { name == "Filip" ? 7.6 : 13 }
 }
 
 public enum FixtureError: Error { case malformed(String) }

@@ -10,6 +10,21 @@ struct ForecastTests {
         a == b || abs(a - b) <= tolerance * max(abs(b), 1e-300)
     }
 
+    /// The counts k with P(X < k) and P(X > k) both at most (1 − mass)/2, X ~ Binomial(trials, probability).
+    static func binomialCentralRange(trials n: Int, probability p: Double, mass: Double) -> ClosedRange<Int> {
+        let pmf = (0...n).map { (k: Int) -> Double in
+            let logChoose: Double = lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
+            let logPowers: Double = Double(k) * log(p) + Double(n - k) * log1p(-p)
+            return exp(logChoose + logPowers)
+        }
+        let tail = (1 - mass) / 2
+        var below = 0.0, low = 0
+        while below + pmf[low] <= tail { below += pmf[low]; low += 1 }
+        var above = 0.0, high = n
+        while above + pmf[high] <= tail { above += pmf[high]; high -= 1 }
+        return low...high
+    }
+
     @Test("Prediction and confidence intervals equal statsmodels' get_prediction().summary_frame() (case A)")
     func statsmodelsPrediction() throws {
         // Reference: StatsmodelsReference.predictionCaseA, statsmodels 0.15.0, first 5 rows of pipeline.csv, alpha 0.05.
@@ -75,6 +90,54 @@ struct ForecastTests {
         #expect(Self.close(rollUp.probability(ofReaching: quota), expected, 1e-12))
     }
 
+    @Test("A panel roll-up's variance equals the pair-by-pair sum with the within-rep correlation: ΣᵢΣⱼ xᵢVxⱼᵀ + Σσ²/wᵢ + ρ̂·Σ_{i≠j, same rep} √(vᵢvⱼ)")
+    func rollUpWithinRepCorrelation() throws {
+        let data = try CSVReader.read(path: Fixtures.path("panel.csv"))
+        let formula = "revenue ~ proposals + demos + calls"
+        let model = try SalesHistory(data, layout: PanelLayout(period: "period", entity: "rep")).fit(formula)
+        guard case .text(let repColumn) = try data.column("rep") else { Issue.record("rep is not text"); return }
+        let n = data.rowCount, p = model.columnNames.count
+        try #require(model.residuals.count == n)
+        // ρ̂ from its definition, pair by pair: Σ over ordered pairs s ≠ t of one rep of eₛeₜ over σ̂² times
+        // the number of such pairs, with σ̂² = Σe²/(n − p).
+        let e = model.residuals
+        let sigma2 = e.map { $0 * $0 }.reduce(0, +) / Double(n - p)
+        var cross = 0.0, pairs = 0.0
+        for s in 0..<n {
+            for t in 0..<n where t != s && repColumn[s] == repColumn[t] {
+                cross += e[s] * e[t]
+                pairs += 1
+            }
+        }
+        let rho = min(0.999, max(0, cross / pairs / sigma2))
+        #expect(rho > 0.05, "the panel's reps persist, so their errors correlate: ρ̂ = \(rho)")
+        #expect(Self.close(try #require(model.withinEntityCorrelation), rho, 1e-9))
+        // Rows from several reps and periods, with weights so the noise variances differ.
+        let weights = (0..<n).map { 0.5 + Double($0 % 5) / 2 }
+        let prediction = try model.predict(data, level: 0.9, weights: weights)
+        let positions = Array(stride(from: 0, to: prediction.rows.count, by: 2))
+        let rollUp = prediction.total(positions, label: "every other row")
+        let x = try DesignMatrix(formula: Formula(formula), data: data).matrix
+        let v = model.covariance
+        var estimation = 0.0, noise = 0.0
+        for i in positions {
+            for j in positions {
+                for a in 0..<p { for b in 0..<p { estimation += x[i, a] * v[a, b] * x[j, b] } }
+                let vi = model.scale / weights[prediction.rows[i]], vj = model.scale / weights[prediction.rows[j]]
+                if i == j {
+                    noise += vi
+                } else if repColumn[prediction.rows[i]] == repColumn[prediction.rows[j]] {
+                    noise += rho * (vi * vj).squareRoot()
+                }
+            }
+        }
+        #expect(Self.close(rollUp.meanSE, estimation.squareRoot(), 1e-10))
+        #expect(Self.close(rollUp.observationSE, (estimation + noise).squareRoot(), 1e-10),
+                "\(rollUp.observationSE) vs \((estimation + noise).squareRoot())")
+        // The correlation matters here: without it the total's standard error would be clearly smaller.
+        #expect((estimation + noise).squareRoot() > 1.1 * (estimation + positions.map { model.scale / weights[prediction.rows[$0]] }.reduce(0, +)).squareRoot())
+    }
+
     static let formula = "revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails + season(period, 'quarter')"
     static let layout = PanelLayout(period: "period", entity: "rep", group: "team")
     static func history() throws -> Dataset { try CSVReader.read(path: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv").path) }
@@ -93,17 +156,53 @@ struct ForecastTests {
         #expect(Self.close(run.total.rollUp.mean, repSum, 1e-12))
         #expect(Self.close(run.teams.map(\.rollUp.mean).reduce(0, +), repSum, 1e-12))
         #expect(run.activities.contains("run-rate"))
+        // The chance of reaching the quota is the predictive t's upper tail beyond it, P(T ≥ (quota − mean)/se).
+        // With over 500 degrees of freedom the t is within 0.002 of the normal, whose tail ½·erfc(z/√2)
+        // needs nothing from the code under test; a quota near the forecast keeps p informative.
         let p = try #require(run.total.quotaProbability)
-        #expect(p > 0 && p < 1)
+        let total = run.total.rollUp
+        let z = (1.1e7 - total.mean) / total.observationSE
+        #expect(total.dfResidual > 500 && abs(z) < 2, "df \(total.dfResidual), z \(z)")
+        #expect(abs(p - 0.5 * erfc(z / 2.0.squareRoot())) < 0.002, "p \(p), z \(z)")
+        #expect(Self.close(p, StudentTDistribution(degreesOfFreedom: total.dfResidual).survival(z), 1e-12))
         // A plan overrides the projection and the output says so.
         let future = try Self.plan(for: run)
         let planned = try forecastQuarter(history: Self.history(), formula: Self.formula,
                                           request: ForecastRequest(horizon: horizon, layout: Self.layout, plan: future))
         #expect(planned.activities == "from the plan")
-        #expect(planned.total.rollUp.mean > run.total.rollUp.mean)  // the plan doubles proposals
+        // The plan changes the total by Σ β·(planned − run-rate) over the terms that read the quarter's
+        // activities: proposals, calls and emails in all three months, lag(demos, 1) in November and
+        // December, lag(meetings, 2) in December (earlier lags read the history, the same in both runs).
+        let model = try SalesHistory(Self.history(), layout: Self.layout).fit(Self.formula)
+        let beta = Dictionary(uniqueKeysWithValues: zip(model.columnNames, model.coefficients))
+        let rows = try CSVReader.read(path: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv").path)
+        guard case .text(let repColumn) = try rows.column("rep"), case .text(let periodColumn) = try rows.column("period") else {
+            Issue.record("rep and period are not text"); return
+        }
+        let reps = (0..<rows.rowCount).map { repColumn[$0] }, periods = (0..<rows.rowCount).map { periodColumn[$0] }
+        let lastThree: Set<String?> = ["2026-07", "2026-08", "2026-09"]
+        var expected = 0.0
+        let uses: [(column: String, term: String, months: Double)] = [
+            ("proposals", "proposals", 3), ("calls", "calls", 3), ("emails", "emails", 3),
+            ("demos", "lag(demos, 1)", 2), ("meetings", "lag(meetings, 2)", 1),
+        ]
+        for (column, term, months) in uses {
+            let values = try rows.numbers(column)
+            let coefficient = try #require(beta[term], "\(term) in \(model.columnNames)")
+            for line in run.reps {
+                let recent = values.indices.filter { reps[$0] == line.name && lastThree.contains(periods[$0]) }.map { values[$0] }
+                try #require(recent.count == 3, "\(line.name)")
+                let runRate = recent.reduce(0, +) / 3
+                expected += months * coefficient * ((column == "proposals" ? 16 : 10) - runRate)
+            }
+        }
+        #expect(Self.close(planned.total.rollUp.mean - run.total.rollUp.mean, expected, 1e-9),
+                "planned − run-rate: \(planned.total.rollUp.mean - run.total.rollUp.mean), expected \(expected)")
     }
 
-    /// A plan with every rep's run-rate activities, proposals doubled.
+    /// A plan of 10 calls, emails, meetings and demos per rep-month and 16 proposals: far fewer calls,
+    /// emails and meetings than the reps' run-rate (about 310, 510 and 25), about their demos (10), and
+    /// three and a half times their proposals (4.6).
     static func plan(for run: QuarterlyForecast) throws -> Dataset {
         var period: [String?] = [], rep: [String?] = []
         var columns: [String: [Double]] = ["calls": [], "emails": [], "meetings": [], "demos": [], "proposals": []]
@@ -131,11 +230,19 @@ struct ForecastTests {
             #expect(projected.wape < naive.wape)
             #expect(known.rmse < naive.rmse)
         }
-        // The generator gives each rep a persistent effect and these intervals treat months as independent,
-        // so coverage falls short of nominal (panel-correct intervals are issue 9); it must still be close.
+        // A rep's quarter interval adds the within-rep correlation of the errors (ρ̂, estimated at fit time)
+        // to the generator's persistent rep effects, so the intervals should be about calibrated. If they
+        // were exactly, the count of rep-quarters inside would be about Binomial(n, level) (rep-quarters
+        // sharing reps and quarters make that approximate); it must lie in that distribution's central
+        // 99.9%, so intervals too narrow and too wide both fail (for n = 247: 176–217 and 222–244).
+        #expect(Self.binomialCentralRange(trials: 247, probability: 0.8, mass: 0.999) == 176...217)
+        #expect(Self.binomialCentralRange(trials: 247, probability: 0.95, mass: 0.999) == 222...244)
         let c80 = try #require(known.coverage80), c95 = try #require(known.coverage95)
-        #expect(c80 > 0.6 && c80 <= 0.95)
-        #expect(c95 > 0.8 && c95 <= 1.0)
+        for (coverage, level) in [(c80, 0.8), (c95, 0.95)] {
+            let inside = Int((coverage * Double(known.count)).rounded())
+            let range = Self.binomialCentralRange(trials: known.count, probability: level, mass: 0.999)
+            #expect(range.contains(inside), "\(inside) of \(known.count) inside the \(level) intervals, outside \(range)")
+        }
         #expect(c95 > c80)
     }
 

@@ -54,13 +54,37 @@ struct RegressionTests {
         #expect(constant?.description.contains("'k' is constant") == true, "\(String(describing: constant))")
     }
 
-    @Test("Robust covariances equal the sandwich computed directly from X and e")
+    /// The inverse of a small square matrix by Gauss–Jordan elimination with partial pivoting: nothing
+    /// shared with the QR and LAPACK path the code under test takes.
+    static func gaussJordanInverse(_ a: [[Double]]) -> [[Double]] {
+        let p = a.count
+        var m = a.enumerated().map { i, row in row + (0..<p).map { $0 == i ? 1.0 : 0.0 } }
+        for c in 0..<p {
+            let pivot = (c..<p).max { abs(m[$0][c]) < abs(m[$1][c]) }!
+            m.swapAt(c, pivot)
+            let d = m[c][c]
+            m[c] = m[c].map { $0 / d }
+            for r in 0..<p where r != c {
+                let f = m[r][c]
+                if f != 0 { m[r] = zip(m[r], m[c]).map { $0 - f * $1 } }
+            }
+        }
+        return m.map { Array($0[p...]) }
+    }
+
+    @Test("Robust covariances and leverage equal the sandwich and X(XᵀX)⁻¹Xᵀ computed directly from X and e")
     func sandwichDirect() throws {
         let data = try Self.longley()
         let results = try fit("y ~ x1 + x3 + x4", to: data)
         let x = try DesignMatrix(formula: Formula("y ~ x1 + x3 + x4"), data: data).matrix
         let n = x.rows, p = x.columns
-        let bread = results.normalizedCovariance
+        // (XᵀX)⁻¹ from XᵀX summed in plain loops and inverted by Gauss–Jordan, not the fit's own.
+        let gram = (0..<p).map { a in (0..<p).map { b in (0..<n).reduce(0.0) { $0 + x[$1, a] * x[$1, b] } } }
+        let inverse = Self.gaussJordanInverse(gram)
+        let bread = Matrix(rows: p, columns: p, values: (0..<p).flatMap { b in (0..<p).map { a in inverse[a][b] } })
+        for a in 0..<p {
+            for b in 0..<p { #expect(Self.relative(results.normalizedCovariance[a, b], bread[a, b]) < 1e-10, "(XᵀX)⁻¹[\(a),\(b)]") }
+        }
         let e = results.residuals, h = results.leverage
         for type in [CovarianceType.hc0, .hc1, .hc2, .hc3] {
             // Independent: (XᵀX)⁻¹ Xᵀ diag(ω) X (XᵀX)⁻¹ by plain loops.
@@ -83,12 +107,16 @@ struct RegressionTests {
                 }
             }
         }
-        // Leverage from its definition: hᵢ = xᵢ(XᵀX)⁻¹xᵢᵀ.
+        // Leverage from its definition: the diagonal of the hat matrix H = X(XᵀX)⁻¹Xᵀ, hᵢ = xᵢ(XᵀX)⁻¹xᵢᵀ.
+        // Its trace is p, whatever the data.
+        var trace = 0.0
         for i in 0..<n {
             var hi = 0.0
             for a in 0..<p { for b in 0..<p { hi += x[i, a] * bread[a, b] * x[i, b] } }
-            #expect(Self.relative(h[i], hi) < 1e-9)
+            #expect(Self.relative(h[i], hi) < 1e-10, "h[\(i)]: \(h[i]) vs \(hi)")
+            trace += h[i]
         }
+        #expect(abs(trace - Double(p)) < 1e-10)
     }
 
     @Test("A one-column Wald F equals the square of its t statistic")

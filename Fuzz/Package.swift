@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "SalesForecastFuzz",
     dependencies: [.package(name: "SalesForecast", path: "..")],
-    targets: ["FuzzCSV", "FuzzFormula", "FuzzModelFile"].map { name in
+    targets: ["FuzzCSV", "FuzzChunkReader", "FuzzFormula", "FuzzModelFile", "FuzzFactorFile"].map { name in
         .executableTarget(
             name: name,
             dependencies: [.product(name: "Forecasting", package: "SalesForecast")],

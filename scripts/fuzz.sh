@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fuzz the CSV reader, the formula parser and the model-file reader with libFuzzer and AddressSanitizer.
+# Fuzz the CSV reader, the streaming chunk reader, the formula parser, the model-file reader and the
+# factor-file reader with libFuzzer and AddressSanitizer (Fuzz/README.md says what each one checks).
 #
-#   scripts/fuzz.sh [SECONDS]      each fuzzer runs SECONDS (default 300), seeded from Fuzz/Seeds
-#   FUZZ_SEED=1 scripts/fuzz.sh 20 a reproducible run (what CI does)
+#   scripts/fuzz.sh [SECONDS] [NAME...]  each fuzzer (or only those named, e.g. FuzzChunkReader) runs
+#                                        SECONDS (default 300), seeded from Fuzz/Seeds
+#   FUZZ_SEED=1 scripts/fuzz.sh 10       a reproducible run (what CI does: 10 s each, 50 s in all)
 #
 # Leak detection is off: LeakSanitizer cannot follow Swift's tagged reference pointers and reports
 # reachable objects as leaks. AddressSanitizer still checks every memory access.
@@ -11,10 +13,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-300}"
+shift || true
+only=" $* "
 swift build --package-path Fuzz --scratch-path .build-fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >/dev/null
 status=0
-for target in csv:FuzzCSV formula:FuzzFormula model:FuzzModelFile; do
+for target in csv:FuzzCSV chunk:FuzzChunkReader formula:FuzzFormula model:FuzzModelFile factor:FuzzFactorFile; do
   seeds="${target%%:*}"; name="${target##*:}"
+  [ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || continue
   corpus="$(mktemp -d)"
   cp Fuzz/Seeds/"$seeds"/* "$corpus"/
   echo "fuzz: $name for ${seconds}s"

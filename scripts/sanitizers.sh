@@ -8,8 +8,8 @@
 # UndefinedBehaviorSanitizer: swiftc on Linux refuses -sanitize=undefined (Swift 6.3); Swift's own
 # checks stand in for it (integer overflow and bounds traps are on in these debug builds), and the C
 # shim has no code of its own.
-# Leak detection is off: LeakSanitizer reports XCTest's own harness allocations and objects behind
-# Swift's tagged pointers as leaks. Each run builds into its own folder (.build-asan, .build-tsan).
+# Leak detection is off: LeakSanitizer reports the swift-testing harness's own allocations and objects
+# behind Swift's tagged pointers as leaks. Each run builds into its own folder (.build-asan, .build-tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"

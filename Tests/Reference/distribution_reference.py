@@ -26,6 +26,9 @@ All floats are written with repr() (shortest round-trip form), so the Swift lite
 are exactly the doubles used here. Points whose exact value is below 1e-300 (underflow
 territory, where relative accuracy is meaningless) are left out.
 
+Versions used for the committed output (pinned in Tests/Reference/requirements.txt): Python 3.11.7,
+mpmath 1.3.0, scipy 1.17.1, numpy 2.4.6. mpmath matters: 1.4.1 takes over 10 minutes for this script.
+
 Usage (about a minute):
     python3 Tests/Reference/distribution_reference.py            # rewrite DistributionReference.swift
     python3 Tests/Reference/distribution_reference.py --stdout   # print it instead

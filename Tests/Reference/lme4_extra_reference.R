@@ -3,6 +3,8 @@
 # reorders the terms), three-level nesting (1 | a/b/c), a 3x3 covariance block, and two singular
 # 2x2 fits (correlation -1 / +1, theta[3] -> 0). Simulated data (seeded) go to Tests/Fixtures/lme4-extra/.
 # Run from the package root: Rscript Tests/Reference/lme4_extra_reference.R
+# Versions used for the committed output (also its first line): R version 4.2.2 Patched
+# (2022-11-10 r83330), lme4 1.1.31, Matrix 1.5.3 (Debian packages r-base-core, r-cran-lme4).
 suppressPackageStartupMessages(library(lme4))
 set.seed(20261130)
 ctrl <- lmerControl(optimizer = "nloptwrap",

@@ -10,6 +10,9 @@ Model: revenue ~ proposals + demos + calls + C(team), OLS, with
   HAC per rep, 3 lags   fit(cov_type="hac-panel", cov_kwds={"groups": rep, "maxlags": 3})
 each with use_t=True: t and F with df_resid_inference (clusters − 1), which is what salesforecast does
 (statsmodels' default for robust covariances, use_t=False, uses the normal distribution instead).
+
+Versions used for the committed output (pinned in Tests/Reference/requirements.txt): Python 3.11.7,
+statsmodels 0.15.0, pandas 3.1.1, numpy 2.4.6.
 """
 import platform
 import numpy as np, pandas as pd, statsmodels, statsmodels.formula.api as smf

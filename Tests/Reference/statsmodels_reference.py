@@ -5,6 +5,9 @@ Writes
     Tests/Fixtures/pipeline.csv                     (only if missing, or with --write-fixture)
     Tests/ForecastingTests/StatsmodelsReference.swift   (always; generated, do not edit)
 
+Versions used for the committed output (pinned in Tests/Reference/requirements.txt): Python 3.11.7,
+statsmodels 0.15.0, patsy 1.0.3, numpy 2.4.6, scipy 1.17.1, pandas 3.1.1.
+
 Usage (needs numpy, pandas, patsy, scipy, statsmodels):
     python3 Tests/Reference/statsmodels_reference.py
     python3 Tests/Reference/statsmodels_reference.py --write-fixture   # re-draw the fixture

@@ -1,7 +1,7 @@
 """Reference values for a YEARLY panel with a per-entity HAC ("hac-panel") covariance, from statsmodels.
 
 Versions used for the committed output: statsmodels 0.15.0, pandas 3.1.1, numpy 2.4.6, Python 3.11.7
-(the run prints its own versions into the output's header).
+(the run prints its own versions into the output's header; pinned in Tests/Reference/requirements.txt).
 
 Run from the repository root:
     python3 Tests/Reference/yearly_hac_panel_reference.py > Tests/Reference/yearly_hac_panel_reference.txt

@@ -59,44 +59,59 @@ struct ModelFileAndAtomicWriteTests {
         #expect(noColumn.status == 1 && noColumn.stderr.contains("no column 'demos'"))
     }
 
-    @Test("A write killed midway leaves the old file whole: every kill finds the old output or the complete new one")
+    @Test("A write killed midway leaves the old file whole, killed after the rename the complete new one: both outcomes, each at its stage")
     func killMidway() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let model = try savedModel(in: directory)
-        // Enough rows that predicting and writing takes a noticeable time.
-        var big = "rep,calls,demos\n"
-        for i in 0..<200_000 { big += "\(i % 2 == 0 ? "A" : "B"),\(i % 17),\(i % 5)\n" }
-        let rows = directory.appendingPathComponent("big.csv").path
-        try Data(big.utf8).write(to: URL(fileURLWithPath: rows))
+        let rowCount = 2_000
+        var rows = "rep,calls,demos\n"
+        for i in 0..<rowCount { rows += "\(i % 2 == 0 ? "A" : "B"),\(i % 17),\(i % 5)\n" }
+        let input = directory.appendingPathComponent("rows.csv").path
+        try Data(rows.utf8).write(to: URL(fileURLWithPath: input))
         let output = directory.appendingPathComponent("predictions.csv").path
         let old = "the previous run's output\n"
-        guard let executable = CLIRunner.executable else { Issue.record("salesforecast not built"); return }
-        var sawNew = false
-        for delay in [0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 1.8, 2.5] {
+        let executable = try #require(CLIRunner.executable, "salesforecast not built")
+        // The writer stops at each stage when SALESFORECAST_TEST_PAUSE_WRITE names it (AtomicFile), says so
+        // on stderr and waits: the kill lands exactly there, however fast or slow the machine.
+        var outcomes: [String: String] = [:]
+        for stage in ["midway", "before-rename", "after-rename"] {
             try Data(old.utf8).write(to: URL(fileURLWithPath: output))
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["predict", rows, "--model", model, "--format", "csv", "--output", output]
+            process.arguments = ["predict", input, "--model", model, "--format", "csv", "--output", output]
+            process.environment = ProcessInfo.processInfo.environment.merging(["SALESFORECAST_TEST_PAUSE_WRITE": stage]) { $1 }
+            let errors = Pipe()
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.standardError = errors
             try process.run()
-            Thread.sleep(forTimeInterval: delay)
+            // Read stderr until the writer says it has paused, or until it ends without pausing.
+            var said = ""
+            while !said.contains("paused \(stage) writing") {
+                let chunk = errors.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                said += String(decoding: chunk, as: UTF8.self)
+            }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            #expect(said.contains("salesforecast: paused \(stage) writing \(output)"), "the writer never reached \(stage): \(said)")
+            #expect(process.terminationReason == .uncaughtSignal, "\(stage): the run ended by itself, not by the kill")
             let contents = try String(contentsOfFile: output, encoding: .utf8)
-            if contents == old { continue }
-            // Otherwise it must be the complete new file: header plus one line per row.
-            let lines = contents.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(lines.first == "line,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_ci_lower,obs_ci_upper")
-            #expect(lines.count == 200_002, "a partial file of \(lines.count) lines after a kill at \(delay)s")
-            #expect(contents.hasSuffix("\n"))
-            sawNew = true
+            if contents == old {
+                outcomes[stage] = "old"
+            } else {
+                // Otherwise it must be the complete new file: header plus one line per row.
+                let lines = contents.split(separator: "\n", omittingEmptySubsequences: false)
+                let complete = lines.first == "line,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_ci_lower,obs_ci_upper"
+                    && lines.count == rowCount + 2 && contents.hasSuffix("\n")
+                outcomes[stage] = complete ? "new" : "partial (\(lines.count) lines)"
+            }
         }
+        // Killed before the rename: the old file, whole. Killed after it: the new file, complete.
+        #expect(outcomes == ["midway": "old", "before-rename": "old", "after-rename": "new"], "\(outcomes)")
         // Finally, an uninterrupted run replaces the file completely.
-        let run = try CLIRunner.run(["predict", rows, "--model", model, "--format", "csv", "--output", output])
+        let run = try CLIRunner.run(["predict", input, "--model", model, "--format", "csv", "--output", output])
         #expect(run.status == 0)
-        #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == 200_001)
-        _ = sawNew
+        #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == rowCount + 1)
     }
 }

@@ -20,6 +20,12 @@ public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Writes files atomically: a temporary file in the same folder, flushed to disk, then renamed over
 /// the target. A run interrupted at any point leaves either the old file whole or the new one.
+///
+/// For the tests that kill a write midway (Tests/CLITests/ModelFileAndAtomicWriteTests.swift), the
+/// environment variable `SALESFORECAST_TEST_PAUSE_WRITE` set to `midway` (half the bytes in the
+/// temporary file), `before-rename` (the temporary file complete) or `after-rename` makes the write stop
+/// there, say so on standard error (`salesforecast: paused <stage> writing <path>`) and wait to be killed.
+/// Unset, as in every real run, it changes nothing.
 public enum AtomicFile {
     /// Replaces the file at `path` with `contents`.
     /// - Throws: ``OutputError/cannotWrite(path:reason:)`` with the system's reason.
@@ -48,10 +54,13 @@ public enum AtomicFile {
         let temporary = String(cString: template)
         var ok = true
         var failure = ""
+        let pause = testPauseStage
         bytes.withUnsafeBytes { buffer in
             var offset = 0
+            let half = pause == "midway" ? buffer.count / 2 : buffer.count
             while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if offset == half { Self.pauseForTest("midway", path) }
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, (offset < half ? half : buffer.count) - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     ok = false; failure = Self.reason(); return
@@ -63,11 +72,23 @@ public enum AtomicFile {
         // New files get the usual permissions (mkstemp makes them private).
         if ok { fchmod(descriptor, 0o644) }
         close(descriptor)
+        if ok && pause == "before-rename" { Self.pauseForTest("before-rename", path) }
         if ok && rename(temporary, path) != 0 { ok = false; failure = Self.reason() }
         if !ok {
             unlink(temporary)
             throw .cannotWrite(path: path, reason: failure)
         }
+        if pause == "after-rename" { Self.pauseForTest("after-rename", path) }
+    }
+
+    /// `SALESFORECAST_TEST_PAUSE_WRITE`, for tests only (see above); `nil` when unset.
+    private static var testPauseStage: String? { getenv("SALESFORECAST_TEST_PAUSE_WRITE").map { String(cString: $0) } }
+
+    /// Says where the write stopped and waits for a signal to end the process; never returns.
+    private static func pauseForTest(_ stage: String, _ path: String) -> Never {
+        let line = Array("salesforecast: paused \(stage) writing \(path)\n".utf8)
+        _ = line.withUnsafeBytes { systemWrite(STDERR_FILENO, $0.baseAddress!, $0.count) }
+        while true { _ = sleep(60) }
     }
 
     /// Writes to a device or pipe as it is.

@@ -3,7 +3,7 @@ import Testing
 @testable import ForecastingCore
 
 /// Prints the agreement with lme4 per case (run with LMM_REPORT=1).
-@Test(.enabled(if: ProcessInfo.processInfo.environment["LMM_REPORT"] != nil))
+@Test(.enabled(if: ProcessInfo.processInfo.environment["LMM_REPORT"] != nil, "a diagnostic printout, not a check: run with LMM_REPORT=1 to see the agreement with lme4 per case"))
 func agreementReport() throws {
     let reference = try LME4Case.load()
     for id in ReferenceProblems.ids {

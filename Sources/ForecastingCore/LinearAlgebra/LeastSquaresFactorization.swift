@@ -7,9 +7,11 @@
 ///    of two is exact, so the problem is not changed, but the factorization no longer sees the
 ///    columns' units (Pontius' x² column is 1e13 times its x column).
 /// 2. LAPACK factors the scaled copy once (dgeqrf).
-/// 3. The solution is refined on the augmented system `[I A; Aᵀ 0][r; x] = [b; c]`, with its
-///    residuals computed in twice the working precision (``Compensated``). Each step costs
-///    O(n·p) and gains about `-log10(κ·ε)` digits, so a few steps reach the accuracy of the data.
+/// 3. The solution is refined with residuals computed in twice the working precision
+///    (``Compensated``): on the corrected seminormal equations when the scaled design is well
+///    conditioned (κ ≤ ``seminormalConditionLimit``), otherwise on the augmented system
+///    `[I A; Aᵀ 0][r; x] = [b; c]` (see ``solve(_:)``). Each step costs O(n·p), so a few steps
+///    reach the accuracy of the data.
 struct LeastSquaresFactorization: Sendable {
     let rows: Int
     let columns: Int

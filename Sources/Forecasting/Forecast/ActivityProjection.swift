@@ -61,6 +61,10 @@ struct FutureRows {
 
     func build(periods: [Period], plan: Dataset?, planPanel: Panel?, projection: ActivityProjection) throws -> Built {
         guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
+        // Each rep's rows, latest first, gathered in one pass (not a scan of every row per rep and column).
+        var rowsByEntity: [Int32: [Int]] = [:]
+        for row in 0..<history.rowCount where panel.entities[row] >= 0 { rowsByEntity[panel.entities[row], default: []].append(row) }
+        for (e, rows) in rowsByEntity { rowsByEntity[e] = rows.sorted { panel.periods[$0] > panel.periods[$1] } }
         // Reps active in the last period of history.
         var lastRow: [Int32: Int] = [:]
         for row in 0..<history.rowCount where panel.entities[row] >= 0 {
@@ -118,7 +122,7 @@ struct FutureRows {
                 let planValues = try plan.flatMap { p in p.hasColumn(name) && isActivity ? try p.numbers(name) : nil }
                 for e in active {
                     let entityName = panel.entityNames[Int(e)]
-                    let rows = entityRows(e)
+                    let rows = rowsByEntity[e] ?? []
                     for period in periods {
                         var value = Double.nan
                         if name == response {
@@ -229,11 +233,6 @@ struct FutureRows {
         }
         let named = moved.prefix(5).map { "\($0.rep) in \($0.plan.joined(separator: " and ")) (history: \($0.history))" }
         return "the plan puts \(moved.count) reps in other teams than the history: \(named.joined(separator: ", "))\(moved.count > 5 ? ", …" : ""); the history's teams are used"
-    }
-
-    /// The rows of entity `e`, latest period first.
-    private func entityRows(_ e: Int32) -> [Int] {
-        (0..<history.rowCount).filter { panel.entities[$0] == e }.sorted { panel.periods[$0] > panel.periods[$1] }
     }
 
     private func project(_ values: [Double], rows: [Int], period: Period, projection: ActivityProjection) -> Double {

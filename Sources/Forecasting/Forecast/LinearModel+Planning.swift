@@ -94,7 +94,7 @@ extension LinearModel {
     public func nextQuarter(history: SalesHistory? = nil) throws -> Period {
         let (past, _) = try planningHistory(history)
         guard let last = past.panel?.span?.last else { throw RegressionError.noRows(dropped: 0) }
-        return last.advanced(by: 1).quarter
+        return Period(frequency: .quarter, index: last.quarter.index + 1)  // the first quarter wholly after the history
     }
 
     /// The history to plan from: the one given, or the fitted one; it must have periods.
@@ -166,7 +166,7 @@ extension SalesHistory {
         if let covariance { options.covariance = covariance }
         let layout = try requiredLayout()
         guard let last = panel?.span?.last else { throw RegressionError.noRows(dropped: 0) }
-        let horizon = quarter ?? last.advanced(by: 1).quarter
+        let horizon = quarter ?? Period(frequency: .quarter, index: last.quarter.index + 1)
         return try quarterlyReport(history: data, formula: formula, layout: layout, options: options,
                                    request: ForecastRequest(horizon: horizon, layout: layout, plan: plan, level: level, quotas: quotas),
                                    scenarios: scenarios, funnel: funnel)

@@ -80,7 +80,7 @@ extension SalesHistory {
             if quarters.count == 4 {
                 let seasonal = formula + " + season(\(Self.quoted(layout.period)), 'quarter')"
                 let with = try fit(seasonal)
-                let common = try ForecastingCore.fit(Formula(formula), to: data, panel: panel, only: Self.mask(with.fittedRows, data.rowCount),
+                let common = try ForecastingCore.fit(Formula(formula), to: data, panel: panel, only: data.rowMask(with.fittedRows),
                                                       options: RegressionOptions())
                 if with.aic < common.aic {
                     formula = seasonal
@@ -101,11 +101,5 @@ extension SalesHistory {
 
     static func quoted(_ name: String) -> String {
         name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !(name.first?.isNumber ?? true) ? name : "`\(name)`"
-    }
-
-    static func mask(_ rows: [Int], _ count: Int) -> [Bool] {
-        var m = [Bool](repeating: false, count: count)
-        for r in rows { m[r] = true }
-        return m
     }
 }

@@ -39,8 +39,7 @@ package func scanLeadingIndicators(history: Dataset, response: String, activitie
     // The common rows: where the response, every activity at every lag, and the controls exist.
     let all = activities.flatMap { a in (0...maximumLag).map { "lag(`\(a)`, \($0))" } }.joined(separator: " + ")
     let common = try DesignMatrix(formula: Formula("`\(response)` ~ " + all + suffix), data: history, panel: panel)
-    var only = [Bool](repeating: false, count: history.rowCount)
-    for row in common.rows { only[row] = true }
+    let only = history.rowMask(common.rows)
     var cells: [LeadingIndicator] = []
     for activity in activities {
         for lag in 0...maximumLag {

@@ -44,12 +44,7 @@ package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Boo
                                    rowLines: design.rows.map { data.source.line(ofRow: $0) }, encodings: design.encodings,
                                    sourceData: data, sourcePanel: panel,
                                    clusterCorrection: options.clusterCorrection, clusterDegreesOfFreedom: options.clusterDegreesOfFreedom)
-    // The range of every numeric column the model reads, over the rows fitted, to flag extrapolation later.
-    for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)) {
-        guard case .numeric(let values) = try data.column(column) else { continue }
-        let used = design.rows.map { values[$0] }.filter { !$0.isNaN }
-        if let low = used.min(), let high = used.max() { provenance.ranges[column] = [low, high] }
-    }
+    try provenance.recordRanges(of: Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)), in: data, rows: design.rows)
     return try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
                                 hasIntercept: design.hasIntercept, options: options, provenance: provenance)
 }

@@ -13,37 +13,20 @@ func fitMixed(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?
     for column in groupingColumns { _ = try data.column(column) }
 
     // The fixed design, then each term's design on its rows; rows any of them drops are dropped from all.
-    var mask = only
-    var fixed = try DesignMatrix(formula: formula, data: data, alsoRequire: groupingColumns, missing: options.missing, panel: panel, only: mask)
-    var effects: [DesignMatrix] = []
-    for _ in 0..<2 {
-        let rowMask = rowsMask(fixed.rows, count: data.rowCount)
-        effects = try formula.randomTerms.map {
-            try DesignMatrix(formula: $0.effects, data: data, missing: options.missing, requireResponse: false, panel: panel, only: rowMask)
-        }
-        let common = effects.reduce(Set(fixed.rows)) { $0.intersection($1.rows) }
-        if common.count == fixed.rows.count { break }
-        mask = rowsMask(Array(common), count: data.rowCount)
-        fixed = try DesignMatrix(formula: formula, data: data, alsoRequire: groupingColumns, missing: options.missing, panel: panel, only: mask)
+    var fixed = try DesignMatrix(formula: formula, data: data, alsoRequire: groupingColumns, missing: options.missing, panel: panel, only: only)
+    let effects = try randomTermDesigns(formula.randomTerms, encodings: nil, data: data, panel: panel, missing: options.missing,
+                                        fixed: &fixed) { mask in
+        try DesignMatrix(formula: formula, data: data, alsoRequire: groupingColumns, missing: options.missing, panel: panel, only: mask)
     }
     guard let y = fixed.response else { throw RegressionError.nonNumericResponse(formula.text) }
     let n = fixed.rows.count, p = fixed.matrix.columns
     guard n > 0 else { throw RegressionError.noRows(dropped: fixed.droppedRows) }
 
-    // Groups: the value of each grouping column (an interaction joins them with ':'), levels sorted as R sorts factor levels.
-    let labels = try groupingColumns.reduce(into: [String: [String]]()) { result, column in
-        let values = try data.column(column)
-        result[column] = fixed.rows.map { row in
-            switch values {
-            case .text(let text): text[row] ?? ""
-            case .numeric(let numbers): Column.label(numbers[row])
-            }
-        }
-    }
+    // Groups: the grouping columns' values (an interaction joins them with ':'), levels sorted as R sorts factor levels.
     var terms: [RandomEffectTerm] = []
     var counts: [[Int]] = []
     for (k, term) in formula.randomTerms.enumerated() {
-        let keys = (0..<n).map { i in term.grouping.map { labels[$0]?[i] ?? "" }.joined(separator: ":") }
+        let keys = try term.groupKeys(in: data, rows: fixed.rows)
         let levelNames = Array(Set(keys)).sorted()
         let index = Dictionary(uniqueKeysWithValues: levelNames.enumerated().map { ($1, Int32($0)) })
         let codes = keys.map { index[$0] ?? 0 }
@@ -86,18 +69,10 @@ func fitMixed(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?
     provenance.encodings = fixed.encodings
     provenance.mixed = mixed
     provenance.notes += mixedNotes(mixed)
-    for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns) + formula.randomTerms.flatMap(\.effects.terms).flatMap(\.factors).flatMap(\.expression.columns)) {
-        guard case .numeric(let values) = try data.column(column) else { continue }
-        let used = fixed.rows.map { values[$0] }.filter { !$0.isNaN }
-        if let low = used.min(), let high = used.max() { provenance.ranges[column] = [low, high] }
-    }
+    try provenance.recordRanges(of: Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)
+                                        + formula.randomTerms.flatMap(\.effects.terms).flatMap(\.factors).flatMap(\.expression.columns)),
+                                in: data, rows: fixed.rows)
     return LinearModel(mixed: mixed, fit: fit, design: fixed, response: y, fitted: fitted, provenance: provenance)
-}
-
-private func rowsMask(_ rows: [Int], count: Int) -> [Bool] {
-    var mask = [Bool](repeating: false, count: count)
-    for row in rows { mask[row] = true }
-    return mask
 }
 
 /// What a reader of a mixed fit should know: a singular fit, short histories that are shrunk.

@@ -18,16 +18,11 @@ struct MixedPredictor: Sendable {
     let coefficients: [Double]
     let covariance: Matrix
     let mixed: MixedEffects
-    /// Level name → index, per term.
-    let levelIndex: [[String: Int]]
 
     init(model: LinearModel, mixed: MixedEffects) {
         coefficients = model.coefficients
         covariance = model.covariance
         self.mixed = mixed
-        levelIndex = mixed.conditionalModes.map { modes in
-            Dictionary(uniqueKeysWithValues: modes.levelNames.enumerated().map { ($1, $0) })
-        }
     }
 
     /// Each row's mean and the variances of its mean and of a new observation.
@@ -126,40 +121,17 @@ struct MixedPredictor: Sendable {
     /// is rebuilt on those rows when a term drops some), and returns them with the rows kept.
     static func rows(for mixed: MixedEffects, design: inout DesignMatrix, formula: Formula, data: Dataset,
                      encodings: [String: FactorEncoding], panel: Panel?, only: [Bool]?) throws -> ([MixedModelPredictionRow], [Int]) {
-        func mask(_ rows: [Int]) -> [Bool] {
-            var m = [Bool](repeating: false, count: data.rowCount)
-            for r in rows { m[r] = true }
-            return m
-        }
-        var effects: [DesignMatrix] = []
-        for _ in 0..<2 {
-            effects = try mixed.terms.enumerated().map { k, term in
-                try DesignMatrix(formula: term.effects, data: data, encodings: mixed.encodings[k], requireResponse: false,
-                                 panel: panel, only: mask(design.rows))
-            }
-            let common = effects.reduce(Set(design.rows)) { $0.intersection($1.rows) }
-            if common.count == design.rows.count { break }
-            design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
-                                      panel: panel, only: mask(Array(common)))
-        }
-        let groupingColumns = Set(mixed.terms.flatMap(\.grouping))
-        var labels: [String: [String]] = [:]
-        for column in groupingColumns {
-            let values = try data.column(column)
-            labels[column] = design.rows.map { row in
-                switch values {
-                case .text(let text): text[row] ?? ""
-                case .numeric(let numbers): Column.label(numbers[row])
-                }
-            }
+        let effects = try randomTermDesigns(mixed.terms, encodings: mixed.encodings, data: data, panel: panel, missing: .drop,
+                                            fixed: &design) { mask in
+            try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false, panel: panel, only: mask)
         }
         let index = mixed.conditionalModes.map { modes in Dictionary(uniqueKeysWithValues: modes.levelNames.enumerated().map { ($1, $0) }) }
+        let keys = try mixed.terms.map { try $0.groupKeys(in: data, rows: design.rows) }
         let n = design.rows.count, p = design.matrix.columns
         let rows = (0..<n).map { i in
-            MixedModelPredictionRow(fixed: (0..<p).map { design.matrix[i, $0] }, effects: mixed.terms.enumerated().map { k, term in
-                let key = term.grouping.map { labels[$0]?[i] ?? "" }.joined(separator: ":")
+            MixedModelPredictionRow(fixed: (0..<p).map { design.matrix[i, $0] }, effects: mixed.terms.indices.map { k in
                 let values = (0..<effects[k].matrix.columns).map { effects[k].matrix[i, $0] }
-                return RandomEffectValues(level: index[k][key].map { .observed($0) } ?? .unobserved(key: key), values: values)
+                return RandomEffectValues(level: index[k][keys[k][i]].map { .observed($0) } ?? .unobserved(key: keys[k][i]), values: values)
             })
         }
         return (rows, design.rows)

@@ -14,9 +14,10 @@ extension SalesForecast {
 
                 Without --plan, each rep's activities are projected from its history (recent
                 run-rate, or --projection last-year); the output says which.
-                Without --formula, a model is chosen from the history (each activity at its best
-                lag, a quarterly season when it helps, and (1 | rep) for each rep's own
-                productivity); the formula and the reasons are printed on standard error.
+                Without --formula, a model is chosen from the history: each activity
+                at its best lag, a quarterly season when it helps, and (1 | rep) for
+                each rep's own productivity. The formula and the reasons are printed
+                on standard error.
                 """
         )
 

@@ -20,6 +20,8 @@ public struct DesignMatrix: Sendable {
     public let matrix: Matrix
     /// The response on the rows used, when the formula has one.
     public let response: [Double]?
+    /// The sum of the formula's offsets (`offset(log(days_worked))`) on the rows used; `nil` without offsets.
+    public let offset: [Double]?
     /// The response's name (its text in the formula).
     public let responseName: String?
     /// Dataset row indices of the rows used, in order.
@@ -59,7 +61,7 @@ public struct DesignMatrix: Sendable {
         for term in formula.terms { for f in term.factors where !allFactors.contains(f) { allFactors.append(f) } }
 
         // Rows with a missing input anywhere are dropped (or refused).
-        let (missingRow, firstMissing) = try Self.missingRows(factors: allFactors + (response.map { [$0] } ?? []),
+        let (missingRow, firstMissing) = try Self.missingRows(factors: allFactors + formula.offsets + (response.map { [$0] } ?? []),
                                                               alsoRequire: alsoRequire, data: data, only: only)
         if missing == .error, let firstMissing {
             throw DataError.missingValue(source: data.source.name, line: data.source.line(ofRow: firstMissing.row),
@@ -78,6 +80,12 @@ public struct DesignMatrix: Sendable {
             learned = [:]
             for factor in allFactors {
                 let (values, encoding) = try evaluator.evaluate(factor, rowsForStatistics: keep, unavailable: &unavailable)
+                evaluated[factor] = values
+                learned[factor.name] = encoding
+            }
+            for factor in formula.offsets {
+                let (values, encoding) = try evaluator.evaluate(factor, rowsForStatistics: keep, unavailable: &unavailable)
+                guard case .numeric = values else { throw FormulaError.notNumeric(term: factor.name, column: factor.expression.columns.first ?? factor.name) }
                 evaluated[factor] = values
                 learned[factor.name] = encoding
             }
@@ -141,6 +149,12 @@ public struct DesignMatrix: Sendable {
         self.columnNames = columns.map(\.name)
         self.matrix = matrix
         self.response = responseValues
+        self.offset = formula.offsets.isEmpty ? nil : rows.map { row in
+            formula.offsets.reduce(0.0) { total, factor in
+                if case .numeric(let x)? = evaluated[factor] { return total + x[row] }
+                return total
+            }
+        }
         self.responseName = formula.response?.name
         self.rows = rows
         self.droppedRows = (0..<n).filter { missingRow[$0] && (only?[$0] ?? true) }.count

@@ -257,7 +257,7 @@ struct FactorEvaluator {
             default: return zip(left, right).map { Foundation.pow($0, $1) }
             }
         case let .call(function, arguments, offset):
-            if function == .categorical || function == .treatment || function == .quote || function == .season {
+            if function == .categorical || function == .treatment || function == .quote || function == .season || function == .offset {
                 throw FormulaError.invalidArguments(function: function.rawValue, reason: "cannot be used inside arithmetic",
                                                     position: offset + 1, formula: formula)
             }
@@ -334,7 +334,7 @@ struct FactorEvaluator {
                 }
                 if function == .center { return x.map { $0 - stats[0] } }
                 return x.map { ($0 - stats[0]) / stats[1] }
-            case .categorical, .treatment, .quote, .season, .trend, .lag, .adstock:
+            case .categorical, .treatment, .quote, .season, .trend, .lag, .adstock, .offset:
                 return x
             }
         }

@@ -22,6 +22,8 @@ package enum FunctionName: String, Sendable, Equatable, CaseIterable {
     case trend
     /// Carryover: aₜ = xₜ + rate·aₜ₋₁ within each entity: `adstock(demos, 0.5)`.
     case adstock
+    /// A known term with coefficient 1 in the linear predictor, e.g. `offset(log(days_worked))` (no coefficient).
+    case offset
 
     init?(spelling: String) {
         var name = spelling
@@ -30,7 +32,7 @@ package enum FunctionName: String, Sendable, Equatable, CaseIterable {
         self.init(rawValue: name)
     }
 
-    static let known = "I, C, Q, log, log10, log2, log1p, exp, sqrt, abs, center, standardize, lag, season, trend, adstock"
+    static let known = "I, C, Q, log, log10, log2, log1p, exp, sqrt, abs, center, standardize, lag, season, trend, adstock, offset"
 }
 
 /// An argument of a function call, optionally named (`Treatment(reference='b')`).

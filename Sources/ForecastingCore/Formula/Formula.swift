@@ -18,6 +18,10 @@ public struct Formula: Sendable, CustomStringConvertible {
     public let response: Factor?
     /// The terms of the right-hand side in the order written, without the intercept.
     public let terms: [Term]
+    /// Offsets: terms `offset(expr)` that enter the linear predictor with coefficient 1 and get no
+    /// column, as in R (`offset(log(days_worked))` makes the others' effects rates per day). Each is
+    /// the expression inside `offset(…)`, named as written.
+    public let offsets: [Factor]
     /// Whether the model has an intercept (true unless `0`, `+ 0` or `- 1` removes it).
     public let hasIntercept: Bool
     /// The random-effect terms in lme4's syntax (`(1 | rep)`, `(1 + demos | rep)`, …), expanded:
@@ -34,9 +38,26 @@ public struct Formula: Sendable, CustomStringConvertible {
         var parser = try FormulaParser(fixed)
         let (response, rhs) = try parser.parseFormula()
         let expanded = try TermAlgebra(formula: text).evaluate(rhs)
+        // offset(…) terms leave the columns; alone they are offsets, inside an interaction an error.
+        var offsets: [Factor] = [], terms: [Term] = []
+        for term in expanded.terms {
+            guard let call = term.factors.first(where: { if case .call(.offset, _, _) = $0.expression { true } else { false } }) else {
+                terms.append(term)
+                continue
+            }
+            guard term.factors.count == 1, case .call(.offset, let arguments, _) = call.expression, let inner = arguments.first else {
+                throw .syntax("offset() adds a known term to the linear predictor and cannot be part of an interaction",
+                              position: call.offset + 1, formula: text)
+            }
+            offsets.append(Factor(name: call.name, expression: inner.value, offset: call.offset))
+        }
+        if let response, case .call(.offset, _, let position) = response.expression {
+            throw .syntax("offset() belongs on the right-hand side", position: position + 1, formula: text)
+        }
         self.text = text
         self.response = response
-        self.terms = expanded.terms
+        self.offsets = offsets
+        self.terms = terms
         self.hasIntercept = expanded.intercept
         self.randomTerms = random
     }
@@ -46,6 +67,7 @@ public struct Formula: Sendable, CustomStringConvertible {
     /// Whether a term uses the periods of a panel (`lag`, `season`, `trend`, `adstock`).
     public var usesTime: Bool {
         terms.contains { $0.factors.contains { $0.expression.usesTime } } || (response?.expression.usesTime ?? false)
+            || offsets.contains { $0.expression.usesTime }
             || randomTerms.contains { $0.effects.usesTime }
     }
 }

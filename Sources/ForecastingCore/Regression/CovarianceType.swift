@@ -95,6 +95,11 @@ public struct RegressionOptions: Sendable {
     public var rankTolerance: Double?
     /// The period and entity columns, needed by `lag`, `season`, `trend` and `adstock`.
     package var panel: PanelLayout?
+    /// The response's distribution: ``ResponseFamily/gaussian`` (least squares, the default), or a count
+    /// family fitted by IRLS (``ResponseFamily/poisson``, ``ResponseFamily/negativeBinomial``).
+    public var family: ResponseFamily = .gaussian
+    /// Convergence of IRLS for count families.
+    public var irls = IRLSControl()
     /// Clustered covariance: scale by G/(G − 1)·(n − 1)/(n − p) (statsmodels' `use_correction`, default true).
     public var clusterCorrection: Bool = true
     /// Clustered and panel-HAC covariance: t and F on G − 1 degrees of freedom (statsmodels'

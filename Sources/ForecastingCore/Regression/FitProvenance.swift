@@ -31,6 +31,8 @@ struct FitProvenance: Sendable {
     var savedRSquared: Double?
     /// The random-effect part of a linear mixed model.
     var mixed: MixedEffects?
+    /// The generalized part of a model fitted with a count family.
+    var generalized: GeneralizedLinearFit?
 }
 
 extension LinearModel {

@@ -29,6 +29,11 @@ package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Boo
     if panel == nil, let term = formula.terms.flatMap(\.factors).first(where: { $0.expression.usesTime }) {
         throw TimeError.noPeriodColumn(term: term.name)
     }
+    if options.family.isCount, formula.isMixed {
+        throw GeneralizedModelError.notAvailable(feature: "random intercepts (1 | rep)", family: options.family,
+                                                 reason: "a mixed model for counts is a later step; fit without the random term, e.g. with --cluster rep")
+    }
+    if !options.family.isCount, let offset = formula.offsets.first { throw GeneralizedModelError.offsetNeedsCountFamily(offset.name) }
     if formula.isMixed {
         return try fitMixed(formula, to: data, panel: panel, only: only, options: options,
                             provenance: FitProvenance(panel: panel?.layout, gapSummary: panel?.gapSummary, sourceData: data, sourcePanel: panel))
@@ -45,6 +50,10 @@ package func fit(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Boo
                                    sourceData: data, sourcePanel: panel,
                                    clusterCorrection: options.clusterCorrection, clusterDegreesOfFreedom: options.clusterDegreesOfFreedom)
     try provenance.recordRanges(of: Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns)), in: data, rows: design.rows)
+    if options.family.isCount {
+        return try CountRegression.fit(design.matrix, response: y, offset: design.offset, columnNames: design.columnNames,
+                                       hasIntercept: design.hasIntercept, options: options, provenance: provenance)
+    }
     return try LeastSquares.fit(design.matrix, response: y, weights: weights, columnNames: design.columnNames,
                                 hasIntercept: design.hasIntercept, options: options, provenance: provenance)
 }

@@ -25,8 +25,10 @@ public enum EstimationMethod: String, Sendable, Codable, CaseIterable, CustomStr
     case reml = "REML"
     /// A linear mixed model fitted by maximum likelihood.
     case ml = "ML"
+    /// A generalized linear model (Poisson or negative binomial) by iteratively reweighted least squares.
+    case irls = "IRLS"
 
-    /// The method's name: `OLS`, `WLS`, `Ridge`, `REML` or `ML`.
+    /// The method's name: `OLS`, `WLS`, `Ridge`, `REML`, `ML` or `IRLS`.
     public var description: String { rawValue }
 }
 
@@ -34,6 +36,7 @@ extension LinearModel {
     /// The estimation method: ordinary or weighted least squares, or ridge.
     public var method: EstimationMethod {
         if let mixed = mixedEffects { return mixed.method == .reml ? .reml : .ml }
+        if generalized != nil { return .irls }
         return ridgePenalty != nil ? .ridge : (weightLogSum != nil ? .wls : .ols)
     }
 

@@ -127,7 +127,8 @@ public struct LinearModel: Sendable {
 
         // Leverage, and the robust covariance's middle term if one is asked for.
         let dfResidual = Double(n) - effectiveParameters
-        let scale = ssr / dfResidual
+        // Count families have dispersion 1 (their covariance is (XᵀWX)⁻¹ at the working weights).
+        let scale = provenance.generalized?.dispersion ?? ssr / dfResidual
         // Leverage and, for HC0–HC3, the sandwich's middle in the same pass over the rows.
         let heteroskedastic = CovarianceType.heteroskedasticityConsistent.contains(options.covariance) && options.covariance != .nonrobust
         let e2 = weightedResiduals.map { $0 * $0 }
@@ -178,8 +179,8 @@ public struct LinearModel: Sendable {
     public var dfResidual: Double { Double(observationCount) - effectiveParameters }
     /// p − 1 with a constant, p without (statsmodels' `df_model`).
     public var dfModel: Double { effectiveParameters - (hasConstant ? 1 : 0) }
-    /// σ̂² = SSR / df_resid (statsmodels' `scale` and `mse_resid`).
-    public var scale: Double { residualSumOfSquares / dfResidual }
+    /// σ̂² = SSR / df_resid (statsmodels' `scale` and `mse_resid`); the dispersion (1) for a count family.
+    public var scale: Double { generalized?.dispersion ?? residualSumOfSquares / dfResidual }
     /// The residual standard error σ̂.
     public var residualStandardError: Double { scale.squareRoot() }
 
@@ -187,17 +188,23 @@ public struct LinearModel: Sendable {
 
     /// Standard errors: square roots of the diagonal of ``covariance``.
     public var standardErrors: [Double] { covariance.diagonal.map { $0.squareRoot() } }
-    /// t statistics, β̂ⱼ / se(β̂ⱼ).
+    /// t statistics, β̂ⱼ / se(β̂ⱼ) (z statistics for a count family).
     public var tStatistics: [Double] { zip(coefficients, standardErrors).map { $0 / $1 } }
-    /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom.
+    /// Two-sided p-values from Student's t with ``dfResidual`` degrees of freedom (from the normal
+    /// distribution, z tests, for a count family, as R's `summary.glm` and statsmodels' GLM).
     public var pValues: [Double] {
-        zip(tStatistics, coefficientDegreesOfFreedom).map { StudentTDistribution(degreesOfFreedom: $1).twoSidedPValue($0) }
+        if generalized != nil { return tStatistics.map { 2 * NormalDistribution.standard.survival(abs($0)) } }
+        return zip(tStatistics, coefficientDegreesOfFreedom).map { StudentTDistribution(degreesOfFreedom: $1).twoSidedPValue($0) }
     }
 
-    /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95).
+    /// Confidence intervals β̂ ± t₁₋α/₂·se at `level` (for example 0.95); β̂ ± z₁₋α/₂·se (Wald) for a count family.
     /// - Throws: ``RegressionError/invalidLevel(_:)`` unless 0 < level < 1.
     public func confidenceIntervals(level: Double = 0.95) throws(RegressionError) -> [Interval] {
         guard level > 0, level < 1 else { throw .invalidLevel(level) }
+        if generalized != nil {
+            let z = NormalDistribution.standard.quantile(0.5 + level / 2)
+            return zip(coefficients, standardErrors).map { Interval(center: $0, halfWidth: z * $1) }
+        }
         return coefficients.indices.map { j in
             let q = StudentTDistribution(degreesOfFreedom: coefficientDegreesOfFreedom[j]).quantile(0.5 + level / 2)
             return Interval(center: coefficients[j], halfWidth: q * standardErrors[j])
@@ -222,7 +229,7 @@ public struct LinearModel: Sendable {
     public var fPValue: Double { overallTest.pValue }
 
     var overallTest: (statistic: Double, pValue: Double) {
-        if ridgePenalty != nil || dfModel <= 0 { return (.nan, .nan) }
+        if ridgePenalty != nil || dfModel <= 0 || generalized != nil { return (.nan, .nan) }
         if covarianceType == .nonrobust {
             let f = (explainedSumOfSquares / dfModel) / scale
             return (f, FDistribution(numeratorDegreesOfFreedom: dfModel, denominatorDegreesOfFreedom: dfResidual).survival(f))
@@ -245,23 +252,37 @@ public struct LinearModel: Sendable {
         var solution = beta
         try LAPACK.solvePositiveDefinite(v, order: q, &solution, rightHandSides: 1)
         let f = zip(beta, solution).reduce(0) { $0 + $1.0 * $1.1 } / Double(q)
+        if generalized != nil {
+            // z tests for counts: q·F is χ²(q), the F test's limit with infinite denominator degrees of freedom.
+            return WaldTestResult(terms: columns.map { columnNames[$0] }, statistic: f,
+                                  pValue: ChiSquaredDistribution(degreesOfFreedom: Double(q)).survival(f * Double(q)),
+                                  numeratorDF: Double(q), denominatorDF: .infinity, covarianceType: covarianceType)
+        }
         let distribution = FDistribution(numeratorDegreesOfFreedom: Double(q), denominatorDegreesOfFreedom: inferenceDegreesOfFreedom)
         return WaldTestResult(terms: columns.map { columnNames[$0] }, statistic: f, pValue: distribution.survival(f),
                               numeratorDF: Double(q), denominatorDF: inferenceDegreesOfFreedom, covarianceType: covarianceType)
     }
 
-    /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS).
+    /// The Gaussian log-likelihood at the estimates (with the weights' Jacobian term for WLS); the
+    /// Poisson or negative binomial log-likelihood for a count family.
     public var logLikelihood: Double {
         if let mixed = mixedEffects { return mixed.logLikelihood }
+        if let generalized { return generalized.logLikelihood }
         let n = Double(observationCount)
         var value = -n / 2 * (Foundation.log(2 * Double.pi) + Foundation.log(residualSumOfSquares / n) + 1)
         if let weightLogSum { value += 0.5 * weightLogSum }
         return value
     }
     /// Akaike's information criterion, −2ℓ + 2k with k the number of parameters.
-    public var aic: Double { mixedEffects?.aic ?? -2 * logLikelihood + 2 * effectiveParameters }
+    /// For the negative binomial θ counts as a parameter (MASS's `glm.nb`: −2ℓ + 2(p + 1)).
+    public var aic: Double { mixedEffects?.aic ?? -2 * logLikelihood + 2 * informationParameters }
     /// Schwarz's Bayesian information criterion, −2ℓ + k·log n.
-    public var bic: Double { mixedEffects?.bic ?? -2 * logLikelihood + Foundation.log(Double(observationCount)) * effectiveParameters }
+    public var bic: Double { mixedEffects?.bic ?? -2 * logLikelihood + Foundation.log(Double(observationCount)) * informationParameters }
+
+    /// The parameters the information criteria count: tr(H), plus θ for the negative binomial.
+    var informationParameters: Double {
+        generalized.map { $0.parameterCount(coefficients: parameterCount) } ?? effectiveParameters
+    }
 
     /// The condition number of the (weighted) design, σₘₐₓ/σₘᵢₙ (statsmodels' `condition_number`).
     /// Large values (over about 1e3 for scaled data) mean collinear activities.

@@ -94,7 +94,8 @@ enum NegativeBinomialTheta {
 
     /// `glm.nb`: a Poisson fit, θ from its means, then IRLS for β at θ and θ at the means in turn until
     /// |Δℓ|/√(2·max(1, df)) + |Δθ|/max(1, θ) < tolerance (MASS divides Δθ by 1; the relative form lets a
-    /// large θ converge to its own precision).
+    /// large θ converge to its own precision), or until the criterion stalls at rounding level
+    /// (see ``ConvergenceMonitor``).
     static func fit(design: Matrix, response y: [Double], offset: [Double]?, control: IRLSControl) throws -> Alternation {
         var fit = try IRLSFit.fit(design: design, response: y, offset: offset, family: CountFamily(family: .poisson, theta: .nan),
                                   control: control)
@@ -107,8 +108,9 @@ enum NegativeBinomialTheta {
         var previousLogLik = logLik + 2 * d1
         var alternations = 0
         var fittedTheta = theta.theta
+        var monitor = ConvergenceMonitor(tolerance: control.tolerance)
         while alternations < control.maximumIterations,
-              abs(previousLogLik - logLik) / d1 + abs(change) / Swift.max(1, theta.theta) > control.tolerance {
+              !monitor.isDone(abs(previousLogLik - logLik) / d1 + abs(change) / Swift.max(1, theta.theta)) {
             alternations += 1
             guard theta.theta > 0, theta.theta.isFinite else { break }
             fittedTheta = theta.theta
@@ -123,7 +125,7 @@ enum NegativeBinomialTheta {
             previousLogLik = logLik
             logLik = logLikelihood(theta.theta, y, mu)
         }
-        let converged = abs(previousLogLik - logLik) / d1 + abs(change) / Swift.max(1, theta.theta) <= control.tolerance
+        let converged = monitor.isDone(abs(previousLogLik - logLik) / d1 + abs(change) / Swift.max(1, theta.theta))
         return Alternation(fit: fit, theta: theta, fittedTheta: fittedTheta, alternations: alternations, converged: converged,
                            logLikelihood: logLik, totalIterations: total)
     }

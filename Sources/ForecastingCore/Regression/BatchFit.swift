@@ -16,6 +16,9 @@ public struct GroupFit: Sendable {
 /// - Returns: One ``GroupFit`` per group, in order of first appearance.
 /// - Throws: ``DataError`` when `column` does not exist.
 public func fit(_ formula: Formula, to data: Dataset, by column: String, options: RegressionOptions = .init()) throws -> [GroupFit] {
+    if options.family.isCount {
+        throw GeneralizedModelError.notAvailable(feature: "fitting by group", family: options.family, reason: "per-group count models are a later step")
+    }
     let labels: [String?]
     switch try data.column(column) {
     case .text(let text): labels = (0..<data.rowCount).map { text[$0] }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The model file's fields (`"format": "salesforecast.model"`, `"version"` 1): the on-disk form of a
+/// The model file's fields (`"format": "salesforecast.model"`, `"version"` 1; 2 adds `mixed` for a linear
+/// mixed model, 3 adds `glm` for a count model): the on-disk form of a
 /// ``LinearModel``, everything prediction needs without the training data. Readers refuse other
 /// formats and versions newer than they know.
 struct ModelFile: Codable, Sendable, Equatable {
@@ -45,9 +46,11 @@ struct ModelFile: Codable, Sendable, Equatable {
     var withinEntityCorrelation: Double?
     /// The random-effect part of a linear mixed model (version 2 and later).
     var mixed: MixedModelFile?
+    /// The count-model part (version 3 and later).
+    var glm: GeneralizedModelFile?
 
     /// The current format version.
-    static let currentVersion = 2
+    static let currentVersion = 3
     static let formatName = "salesforecast.model"
 
     enum CodingKeys: String, CodingKey {
@@ -56,7 +59,7 @@ struct ModelFile: Codable, Sendable, Equatable {
         case columns, coefficients, covarianceType = "covariance_type", covariance
         case normalizedCovariance = "normalized_covariance", scale
         case dfResidual = "df_residual", dfInference = "df_inference", dfModel = "df_model", nObservations = "n_observations"
-        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation", mixed
+        case ridgePenalty = "ridge_penalty", encodings, rSquared = "r_squared", sigma, panel, ranges, withinEntityCorrelation = "within_entity_correlation", mixed, glm
     }
 
     /// The model file's JSON text (stable key order, full-precision numbers).
@@ -91,6 +94,10 @@ struct ModelFile: Codable, Sendable, Equatable {
             ("ranges", rangesJSON),
             ("within_entity_correlation", .finite(withinEntityCorrelation)),
         ]).serialized()
+        if let glm, let close = text.lastIndex(of: "}") {
+            // The count-model part as the last member.
+            return String(text[..<close]) + ", \"glm\": " + glm.jsonValue.serialized() + String(text[close...])
+        }
         guard let mixed, let close = text.lastIndex(of: "}") else { return text }
         // The random-effect part, encoded by its Codable conformance, as the last member.
         return String(text[..<close]) + ", \"mixed\": " + mixed.jsonText() + String(text[close...])
@@ -174,16 +181,17 @@ extension ModelFile {
             (0..<p).map { i in (0..<p).map { j in m[i, j].isFinite ? m[i, j] : nil } }
         }
         self.init(
-            format: Self.formatName, version: model.mixedEffects == nil ? 1 : 2, generator: generator,
+            format: Self.formatName, version: model.generalized != nil ? 3 : (model.mixedEffects == nil ? 1 : 2), generator: generator,
             formula: model.formula?.text ?? "", dependent: model.responseName, method: model.method.rawValue, weightsColumn: model.weightsColumn,
             hasIntercept: model.hasIntercept, hasConstant: model.hasConstant, columns: model.columnNames, coefficients: model.coefficients,
             covarianceType: model.covarianceType.rawValue, covariance: rows(model.covariance),
             normalizedCovariance: rows(model.normalizedCovariance), scale: model.scale.isFinite ? model.scale : nil,
             dfResidual: model.dfResidual, dfInference: model.inferenceDegreesOfFreedom, dfModel: model.dfModel,
             nObservations: model.observationCount, ridgePenalty: model.ridgePenalty, encodings: model.encodings,
-            rSquared: model.rSquared.isFinite ? model.rSquared : nil,
-            sigma: model.residualStandardError.isFinite ? model.residualStandardError : nil, panel: model.panel,
-            ranges: model.ranges, withinEntityCorrelation: model.withinEntityCorrelation, mixed: model.mixedEffects.map(MixedModelFile.init))
+            rSquared: model.generalized == nil && model.rSquared.isFinite ? model.rSquared : nil,
+            sigma: model.generalized == nil && model.residualStandardError.isFinite ? model.residualStandardError : nil, panel: model.panel,
+            ranges: model.ranges, withinEntityCorrelation: model.generalized == nil ? model.withinEntityCorrelation : nil,
+            mixed: model.mixedEffects.map(MixedModelFile.init), glm: model.generalized.map(GeneralizedModelFile.init))
     }
 }
 
@@ -242,6 +250,10 @@ extension LinearModel: Codable {
         guard formula.isMixed == (mixed != nil), (mixed?.degreesOfFreedom.count ?? p) == p else {
             throw .invalid(path: path, reason: "its random effects do not match its formula")
         }
+        let generalized = try m.glm.map { (part) throws(ModelFileError) in try part.fit(path: path) }
+        guard formula.offsets.isEmpty || generalized != nil, generalized == nil || mixed == nil else {
+            throw .invalid(path: path, reason: "its formula's offsets or random effects do not match its family")
+        }
         func matrix(_ rows: [[Double?]]) -> Matrix {
             Matrix(rows: p, columns: p, values: (0..<p).flatMap { j in (0..<p).map { i in rows[i][j] ?? .nan } })
         }
@@ -250,7 +262,7 @@ extension LinearModel: Codable {
             rowLines: [], ranges: m.ranges ?? [:], encodings: m.encodings,
             notes: ["Read from a model file: residual diagnostics need the rows and are not available."]
                 + (mixed == nil ? [] : ["Prediction intervals from a model file treat the estimation errors of the fixed effects and of each rep's effect as independent."]),
-            savedRSquared: m.rSquared, mixed: mixed)
+            savedRSquared: m.rSquared, mixed: mixed, generalized: generalized)
         columnNames = m.columns
         coefficients = m.coefficients
         normalizedCovariance = matrix(m.normalizedCovariance)

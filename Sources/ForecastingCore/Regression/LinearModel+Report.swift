@@ -96,6 +96,7 @@ extension LinearModel {
     ///   - level: The confidence level of the intervals (default 0.95).
     public func formatted(_ format: ReportFormat, level: Double = 0.95) throws(RegressionError) -> String {
         if let mixed = mixedEffects { return try mixedFormatted(mixed, format, level: level) }
+        if let generalized { return try countFormatted(generalized, format, level: level) }
         switch format {
         case .text: return try summary(level: level)
         case .json: return try jsonDocument(level: level).serialized()
@@ -104,8 +105,10 @@ extension LinearModel {
         }
     }
 
-    /// The JSON document of the fit (`"format": "salesforecast.fit"`, `"version": 1`).
+    /// The JSON document of the fit (`"format": "salesforecast.fit"`, `"version": 1`); for a count model
+    /// it adds `family`, `theta`, `theta_std_error`, `deviance` and `null_deviance` (see the README).
     public func jsonDocument(level: Double = 0.95) throws(RegressionError) -> JSONValue {
+        if let generalized { return try countJSON(generalized, level: level) }
         let table = try coefficientTable(level: level)
         let jb = jarqueBera, omni = omnibus
         var members: [(String, JSONValue)] = [
@@ -163,6 +166,7 @@ extension LinearModel {
 
     /// The coefficient table as CSV with full-precision numbers.
     public func csv(level: Double = 0.95) throws(RegressionError) -> String {
+        if let generalized { return try countFormatted(generalized, .csv, level: level) }
         var out = "term,estimate,std_error,t_statistic,p_value,conf_low,conf_high,vif\n"
         for row in try coefficientTable(level: level) {
             let numbers = [row.estimate, row.standardError, row.tStatistic, row.pValue, row.lower, row.upper]
@@ -175,6 +179,7 @@ extension LinearModel {
 
     /// Markdown: a table of fit statistics and the coefficient table.
     public func markdown(level: Double = 0.95) throws(RegressionError) -> String {
+        if let generalized { return try countFormatted(generalized, .markdown, level: level) }
         let percent = TextFormat.percent(level)
         var out = "### \(method) regression of `\(responseName)`\n\n"
         if let formula { out += "Formula: `\(formula)`\n\n" }
@@ -195,6 +200,7 @@ extension LinearModel {
     /// A readable summary in the layout of statsmodels' `summary()`.
     public func summary(level: Double = 0.95) throws(RegressionError) -> String {
         if let mixed = mixedEffects { return try mixedFormatted(mixed, .text, level: level) }
+        if let generalized { return try countFormatted(generalized, .text, level: level) }
         let width = 78
         let rule = String(repeating: "=", count: width)
         let thin = String(repeating: "-", count: width)
@@ -255,6 +261,7 @@ extension LinearModel {
 
     /// Plain-language notes: covariance used, conditioning, dropped rows, ridge caveats.
     public func notes() -> [String] {
+        if let generalized { return countNotes(generalized) }
         var notes: [String] = []
         notes.append(covarianceType.explanation)
         if inferenceDegreesOfFreedom != dfResidual {
@@ -332,7 +339,10 @@ extension LinearModel {
     /// The results with joint tests appended (text: lines after the summary; JSON: a `tests` array).
     public func formatted(_ format: ReportFormat, level: Double, tests: [WaldTestResult]) throws(RegressionError) -> String {
         func line(_ t: WaldTestResult) -> String {
-            "Wald test that \(t.terms.joined(separator: ", ")) are all zero: F(\(TextFormat.general(t.numeratorDF)), \(TextFormat.general(t.denominatorDF))) = \(TextFormat.general(t.statistic)), p = \(TextFormat.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
+            if t.denominatorDF.isInfinite {
+                return "Wald test that \(t.terms.joined(separator: ", ")) are all zero: chi2(\(TextFormat.general(t.numeratorDF))) = \(TextFormat.general(t.statistic * t.numeratorDF)), p = \(TextFormat.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
+            }
+            return "Wald test that \(t.terms.joined(separator: ", ")) are all zero: F(\(TextFormat.general(t.numeratorDF)), \(TextFormat.general(t.denominatorDF))) = \(TextFormat.general(t.statistic)), p = \(TextFormat.pValueText(t.pValue)) (\(t.covarianceType.rawValue))"
         }
         switch format {
         case .json:

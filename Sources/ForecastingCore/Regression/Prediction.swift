@@ -13,6 +13,8 @@ extension LinearModel {
     public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         guard let formula else { throw RegressionError.noFormula }
+        // Normal intervals around xβ̂ mean nothing for counts: they predict with predictCounts.
+        if generalized != nil { throw GeneralizedModelError.countModelNotSupported(use: "predict (count models predict with predictCounts)") }
         let randomColumns = formula.randomTerms.flatMap(\.columns)
         for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns) + randomColumns) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)

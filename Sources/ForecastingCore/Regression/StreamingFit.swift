@@ -57,6 +57,10 @@ private struct StreamingFit {
     }
 
     func checkSupported() throws {
+        if options.family.isCount || !formula.offsets.isEmpty {
+            throw RegressionError.notAvailableInBlocks(feature: "a count model (--family \(options.family.rawValue), offsets)",
+                                                       reason: "IRLS reweights every row at each iteration; fit it in memory")
+        }
         if let factor = factors.first(where: { $0.expression.usesTime }) ?? (formula.response?.expression.usesTime == true ? formula.response : nil) {
             throw RegressionError.notAvailableInBlocks(feature: "'\(factor.name)'",
                                                        reason: "lags, adstock, seasons and trends need each rep's whole history in memory")

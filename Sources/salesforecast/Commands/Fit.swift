@@ -15,6 +15,10 @@ extension SalesForecast {
                 Formulas follow R and patsy: '+' adds terms, ':' and '*' interact,
                 '- 1' drops the intercept, I(x^2) does arithmetic, log(x) and
                 C(x) (categories; text columns are categorical anyway).
+
+                Counts (deals won) fit a Poisson or negative binomial model:
+                  salesforecast fit history.csv --family negbin --cluster rep \\
+                    --formula "deals_won ~ demos + calls + offset(log(days_worked))"
                 """
         )
 
@@ -30,6 +34,7 @@ extension SalesForecast {
         var level: Double = 0.95
 
         @OptionGroup var covariance: CovarianceOptions
+        @OptionGroup var family: FamilyOptions
 
         @Option(help: "Fit one model per value of this column (e.g. rep), on all cores, with a pooled summary.")
         var by: String?
@@ -68,11 +73,19 @@ extension SalesForecast {
             if stream && by != nil { throw ValidationError("--stream and --by cannot be combined: fit each group's file with --stream") }
             if saveFactor != nil && !stream { throw ValidationError("--save-factor needs --stream") }
             guard (1...4096).contains(blockMB) else { throw ValidationError("--block-mb must be between 1 and 4096") }
+            if family.isCount {
+                let refused = [("--by", by != nil), ("--stream", stream), ("--ridge", ridge != nil), ("--weights", weights != nil),
+                               ("--hac", covariance.hac != nil), ("--compare", compare != nil)].filter(\.1).map(\.0)
+                if let first = refused.first {
+                    throw ValidationError("\(first) is not available with --family \(family.family.rawValue) yet")
+                }
+            }
         }
 
         func run() throws {
             let parsed = try Formula(formula)
-            let options = covariance.options(weights: weights, ridge: ridge, missing: input.reading.missing)
+            var options = covariance.options(weights: weights, ridge: ridge, missing: input.reading.missing)
+            family.apply(to: &options)
             if stream || (!inMemory && by == nil && SalesHistory.fitsInBlocks(csvPath: input.data, formula: parsed, options: options)) {
                 return try runStreaming(parsed, options: options)
             }

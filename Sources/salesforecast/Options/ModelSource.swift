@@ -21,9 +21,12 @@ struct ModelSource: ParsableArguments {
     }
 
     /// The saved model, or the formula fitted on `history` with the covariance asked for.
-    func load(fittingOn history: SalesHistory?, missing: MissingValuePolicy = .drop) throws -> LinearModel {
+    /// - Parameter family: The family to fit with (commands that take `--family`); least squares without.
+    func load(fittingOn history: SalesHistory?, missing: MissingValuePolicy = .drop, family: FamilyOptions? = nil) throws -> LinearModel {
         if let model { return try LinearModel(contentsOf: URL(fileURLWithPath: model)) }
         guard let history else { throw ValidationError("a formula (given or chosen) needs --history to fit on") }
-        return try history.fit(formulaOptions.formula(for: history), options: covariance.options(missing: missing))
+        var options = covariance.options(missing: missing)
+        family?.apply(to: &options)
+        return try history.fit(formulaOptions.formula(for: history), options: options)
     }
 }

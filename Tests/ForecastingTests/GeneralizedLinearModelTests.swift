@@ -27,6 +27,10 @@ struct GeneralizedLinearModelTests {
         }
     }
 
+    static func jsonObject(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
     static func history(_ fixture: String) throws -> SalesHistory {
         try SalesHistory(CSVReader.read(path: Fixtures.path("glm/\(fixture)")), layout: nil)
     }
@@ -73,4 +77,184 @@ struct GeneralizedLinearModelTests {
             #expect(Self.close(clustered.pValues[1], 2 * NormalDistribution.standard.survival(abs(z)), 1e-8))
         }
     }
+
+    // MARK: Refusals and reports
+
+    @Test("A response that is not a whole count ≥ 0 is refused, naming the file, line and value")
+    func invalidCounts() throws {
+        for (value, shown) in [("2.5", "2.5"), ("-1", "-1.0")] {
+            let csv = "y,x\n1,0.5\n3,1.5\n\(value),2.5\n4,3\n0,1\n"
+            let data = try CSVReader.parse(csv, sourceName: "counts.csv")
+            var options = RegressionOptions()
+            options.family = .poisson
+            #expect {
+                try SalesHistory(data, layout: nil).fit("y ~ x", options: options)
+            } throws: { error in
+                "\(error)" == "counts.csv, line 4: the response 'y' is \(shown), but a Poisson model needs whole counts ≥ 0"
+            }
+        }
+    }
+
+    @Test("Offsets need a count family; offset() inside an interaction and random intercepts with a family are refused")
+    func offsetAndMixedRefusals() throws {
+        let data = try CSVReader.read(path: Fixtures.path("glm/insurance.csv"))
+        #expect(throws: GeneralizedModelError.offsetNeedsCountFamily("offset(log(Holders))")) {
+            try ForecastingCore.fit("Claims ~ Age + offset(log(Holders))", to: data)
+        }
+        #expect(throws: FormulaError.self) { try Formula("Claims ~ Age:offset(log(Holders))") }
+        let formula = try Formula("Claims ~ Age + offset(log(Holders)) + offset(District)")
+        #expect(formula.offsets.map(\.name) == ["offset(log(Holders))", "offset(District)"])
+        #expect(formula.terms.map(\.description) == ["Age"])
+        var options = RegressionOptions()
+        options.family = .negativeBinomial
+        #expect {
+            try ForecastingCore.fit("Claims ~ Age + (1 | District)", to: data, options: options)
+        } throws: { error in "\(error)".hasPrefix("random intercepts (1 | rep) with --family negbin: a mixed model for counts is a later step") }
+    }
+
+    @Test("Separation (a category with only zero counts) and an iteration limit are reported, not hidden")
+    func separationAndNonConvergence() throws {
+        // Region C never wins a deal: its coefficient runs off to −∞.
+        var csv = "deals,region,calls\n"
+        let counts = [3, 5, 2, 4, 6, 1, 2, 7, 3, 4]
+        for k in 0..<10 { csv += "\(counts[k]),\(k % 2 == 0 ? "A" : "B"),\(10 + k)\n" }
+        for k in 0..<4 { csv += "0,C,\(12 + k)\n" }
+        let data = try CSVReader.parse(csv, sourceName: "separated.csv")
+        var options = RegressionOptions()
+        options.family = .poisson
+        let model = try ForecastingCore.fit("deals ~ region + calls", to: data, options: options)
+        let glm = try #require(model.generalized)
+        #expect(glm.rowsAtZeroBoundary.count == 4)
+        let summary = try model.summary()
+        #expect(summary.contains("Separation: 4 rows with a zero count have fitted means below 1e-8"), "\(summary)")
+        #expect(summary.contains("region[T.C]"))
+
+        options.irls = IRLSControl(tolerance: 1e-14, maximumIterations: 2)
+        let stopped = try ForecastingCore.fit("Days ~ Eth + Sex + Age + Lrn", to: CSVReader.read(path: Fixtures.path("glm/quine.csv")), options: options)
+        #expect(stopped.generalized?.converged == false)
+        #expect(stopped.generalized?.iterations == 2)
+        #expect(try stopped.summary().contains("NOT CONVERGED: IRLS did not meet"))
+        let json = try Self.jsonObject(stopped.formatted(.json))
+        #expect(json["converged"] as? Bool == false)
+    }
+
+    @Test("JSON has the usual keys plus family, theta, theta_std_error, deviance, null_deviance and rate ratios")
+    func jsonDocument() throws {
+        let reference = GLMReference.quineNegativeBinomial
+        let model = try Self.fit(reference)
+        let json = try Self.jsonObject(model.formatted(.json))
+        #expect(json["family"] as? String == "negbin")
+        #expect(json["method"] as? String == "IRLS")
+        for (key, want) in [("theta", reference.theta ?? .nan), ("theta_std_error", reference.thetaStandardError ?? .nan),
+                            ("deviance", reference.deviance), ("null_deviance", reference.nullDeviance), ("aic", reference.aic),
+                            ("bic", reference.bic), ("log_likelihood", reference.logLikelihood)] {
+            #expect(Self.close(json[key] as? Double ?? .nan, want), "\(key)")
+        }
+        let rows = try #require(json["coefficients"] as? [[String: Any]])
+        #expect(rows.count == reference.estimates.count)
+        for (row, (estimate, se)) in zip(rows, zip(reference.estimates, reference.standardErrors)) {
+            #expect(Self.close(row["rate_ratio"] as? Double ?? .nan, exp(estimate)))
+            #expect(Self.close(row["rate_ratio_high"] as? Double ?? .nan, exp(estimate + 1.959963984540054 * se), 1e-12))
+        }
+    }
+
+    @Test("The model file (version 3) reads back with the same estimates, family, θ and predictions; count models refuse planning")
+    func modelFile() throws {
+        let reference = GLMReference.epilNegativeBinomial
+        let model = try Self.fit(reference, covariance: .cluster(["subject"]))
+        let text = model.modelFileText()
+        #expect(text.contains("\"version\": 3"))
+        let read = try LinearModel(modelFile: Data(text.utf8), path: "epil.json")
+        #expect(read.family == .negativeBinomial)
+        #expect(read.coefficients == model.coefficients)
+        #expect(read.standardErrors == model.standardErrors)
+        #expect(read.generalized?.theta == model.generalized?.theta)
+        #expect(read.aic == model.aic)
+        let rows = try CSVReader.read(path: Fixtures.path("glm/epil.csv"))
+        let a = try model.predictCounts(rows, level: 0.9), b = try read.predictCounts(rows, level: 0.9)
+        #expect(a.mean == b.mean)
+        #expect(a.observationUpper == b.observationUpper)
+        #expect(throws: GeneralizedModelError.countModelNotSupported(use: "predict (count models predict with predictCounts)")) {
+            try model.predict(rows)
+        }
+        #expect(throws: GeneralizedModelError.countModelNotSupported(use: "forecasting")) {
+            try model.forecast("2027-Q1", history: SalesHistory(contentsOf: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv")))
+        }
+    }
+
+    // MARK: Count distributions and predictions
+
+    @Test("Poisson and negative binomial tails, probabilities and quantiles agree with R's ppois, pnbinom, dnbinom, qpois, qnbinom")
+    func countDistributions() {
+        let poisson = [(0, 3.5), (2, 40.0), (150, 300.0)].map { PoissonDistribution(mean: $0.1).cdf($0.0) }
+        Self.expectClose(poisson, GLMReference.poissonLower, "ppois", 1e-12)
+        let poissonUpper = [(12, 3.5), (80, 40.0), (10, 0.2)].map { PoissonDistribution(mean: $0.1).survival($0.0) }
+        Self.expectClose(poissonUpper, GLMReference.poissonUpper, "ppois upper", 1e-12)
+        let nb = [(0, 1.3, 4.0), (1, 0.5, 30.0), (200, 20.0, 400.0)].map { NegativeBinomialDistribution(mean: $0.2, size: $0.1).cdf($0.0) }
+        Self.expectClose(nb, GLMReference.negbinLower, "pnbinom", 1e-12)
+        let nbUpper = [(40, 1.3, 4.0), (5, 50.0, 0.3), (1000, 2.0, 30.0)].map { NegativeBinomialDistribution(mean: $0.2, size: $0.1).survival($0.0) }
+        Self.expectClose(nbUpper, GLMReference.negbinUpper, "pnbinom upper", 1e-12)
+        let pmf = [(3, 1.3, 4.0), (0, 0.5, 30.0), (57, 7.5, 22.0)].map { NegativeBinomialDistribution(mean: $0.2, size: $0.1).probability($0.0) }
+        Self.expectClose(pmf, GLMReference.negbinPMF, "dnbinom", 1e-12)
+        let quantiles = [PoissonDistribution(mean: 3.5).quantile(0.025), PoissonDistribution(mean: 3.5).quantile(0.975),
+                         PoissonDistribution(mean: 3.5).quantile(1 - 1e-12), NegativeBinomialDistribution(mean: 4, size: 1.3).quantile(0.1),
+                         NegativeBinomialDistribution(mean: 4, size: 1.3).quantile(0.9),
+                         NegativeBinomialDistribution(mean: 12, size: 0.7).quantile(1 - 1e-10)]
+        #expect(quantiles.map(Double.init) == GLMReference.quantiles.map { $0 + 0 })
+        #expect(PoissonDistribution(mean: 2.5).probability(atLeast: 0) == 1)
+        // ψ and ψ′ at 10 (mpmath, 30 digits) and the recurrence below it.
+        #expect(Self.close(SpecialFunctions.digamma(10), 2.25175258906672110764745616389, 1e-15))
+        #expect(Self.close(SpecialFunctions.trigamma(10), 0.105166335681685746122201006908, 1e-15))
+        #expect(Self.close(SpecialFunctions.digamma(0.5), -1.96351002602142347944097633299, 1e-14))
+        #expect(Self.close(SpecialFunctions.trigamma(0.5), 4.93480220054467930941724549993, 1e-14))
+    }
+
+    @Test("Predictive P(Y ≥ q) integrates the negative binomial over η ~ N(η̂, se²) as R's integrate() does; bounds are whole counts")
+    func predictiveDistribution() throws {
+        let reference = GLMReference.quineNegativeBinomial
+        let model = try Self.fit(reference)
+        let data = try CSVReader.read(path: Fixtures.path("glm/quine.csv"))
+        let prediction = try model.predictCounts(data, level: 0.9)
+        Self.expectClose([prediction.linearPredictor[0], prediction.linearPredictor[99]], GLMReference.predictiveEta, "η̂")
+        Self.expectClose([prediction.linearPredictorSE[0], prediction.linearPredictorSE[99]], GLMReference.predictiveSE, "se(η̂)")
+        let tails = [prediction.probability(at: 0, atLeast: 10), prediction.probability(at: 0, atLeast: 40),
+                     prediction.probability(at: 99, atLeast: 1), prediction.probability(at: 99, atLeast: 60)]
+        Self.expectClose(tails, GLMReference.predictiveAtLeast, "P(Y ≥ q)", 1e-7)
+        // The interval's bounds are quantiles of the predictive distribution: whole counts with the tails on either side.
+        let row = prediction.distribution(at: 0)
+        let (lower, upper) = (prediction.observationLower[0], prediction.observationUpper[0])
+        #expect(lower >= 0 && lower <= upper)
+        #expect(row.cdf(upper) >= 0.95 && row.cdf(upper - 1) < 0.95)
+        #expect(lower == 0 || (row.cdf(lower) >= 0.05 && row.cdf(lower - 1) < 0.05))
+        // Its mean is E e^η = exp(η̂ + se²/2), and its spread exceeds the plain negative binomial's.
+        let eta = prediction.linearPredictor[0], se = prediction.linearPredictorSE[0]
+        #expect(Self.close(row.mean, exp(eta + se * se / 2), 1e-12))
+        #expect(row.variance > NegativeBinomialDistribution(mean: exp(eta), size: reference.theta ?? 1).variance)
+    }
+
+    @Test("A total's mean and variance follow the law of total variance with the η covariance across rows")
+    func totals() throws {
+        let model = try Self.fit(GLMReference.quineNegativeBinomial)
+        let data = try CSVReader.read(path: Fixtures.path("glm/quine.csv"))
+        let prediction = try model.predictCounts(data)
+        let theta = try #require(model.generalized?.theta)
+        // One row: the total is that row's predictive distribution (lognormal moments = quadrature).
+        let single = prediction.total([0], label: "one"), row = prediction.distribution(at: 0)
+        #expect(Self.close(single.mean, row.mean, 1e-12))
+        #expect(Self.close(single.variance, row.variance, 1e-10))
+        // Rows 0 and 1 have the same activities (same η, correlation 1): with m = E e^η and s² = se²,
+        // Var = 2(m + m²e^(s²)/θ) + 4m²(e^(s²) − 1).
+        #expect(prediction.linearPredictor[0] == prediction.linearPredictor[1])
+        let pair = prediction.total([0, 1], label: "pair")
+        let s2 = prediction.linearPredictorSE[0] * prediction.linearPredictorSE[0]
+        let m = exp(prediction.linearPredictor[0] + s2 / 2)
+        #expect(Self.close(pair.mean, 2 * m, 1e-13))
+        #expect(Self.close(pair.variance, 2 * (m + m * m * exp(s2) / theta) + 4 * m * m * expm1(s2), 1e-12))
+        // A total's interval is whole counts around the mean; the quota probability falls as the quota rises.
+        let all = prediction.total(Array(prediction.rows.indices), label: "Total")
+        #expect(all.interval.lower < Int(all.mean) && Int(all.mean) < all.interval.upper)
+        #expect(all.probability(atLeast: all.interval.lower) > 0.97 && all.probability(atLeast: all.interval.upper + 1) < 0.03)
+        #expect(all.probability(atLeast: Int(all.mean) - 100) > all.probability(atLeast: Int(all.mean) + 100))
+    }
 }
+

@@ -99,4 +99,65 @@ struct FitCommandTests {
             #expect(abs(sumResiduals) < 1e-9 * sumAbs)
         }
     }
+
+    // MARK: Count models
+
+    /// MASS::quine (Tests/Fixtures/glm/quine.csv) by `fit --family negbin`; the numbers are R 4.2.2's
+    /// `MASS::glm.nb(Days ~ Eth + Sex + Age + Lrn)` from Tests/Reference/glm_reference.R.
+    @Test("--family negbin: the GLM summary prints θ, deviances and rate ratios; JSON adds family, theta, deviance keys")
+    func negativeBinomial() throws {
+        let quine = Fixtures.path("glm/quine.csv"), formula = "Days ~ Eth + Sex + Age + Lrn"
+        let text = try runSucceeding(["fit", quine, "--family", "negbin", "--formula", formula]).stdout
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.trimmingCharacters(in: .whitespaces) == "Generalized Linear Model Regression Results")
+        for expected in ["Model Family:        Negative Binomial", "Theta (θ):                     1.27489", "Std. error of θ:              0.161036",
+                         "Deviance:                     167.9518", "Null deviance (df 145):      195.28664", "AIC:                          1109.151",
+                         "Log-Likelihood:             -546.57551", "Converged:                         yes"] {
+            #expect(text.contains(expected), "missing '\(expected)' in\n\(text)")
+        }
+        let ethnicity = try #require(lines.first { $0.hasPrefix("Eth[T.N]") }?.split(separator: " ").map(String.init))
+        #expect(ethnicity.prefix(4) == ["Eth[T.N]", "-0.5694", "0.1533", "-3.713"])
+        // The rate-ratio table: exp(−0.56937) = 0.5659.
+        #expect(lines.contains { $0.hasPrefix("Rate ratios") })
+        #expect(lines.filter { $0.hasPrefix("Eth[T.N]") }.last?.contains("0.5659") == true)
+
+        let json = try jsonObject(runSucceeding(["fit", quine, "--family", "negbin", "--formula", formula, "--format", "json"]).stdout)
+        #expect(json["family"] as? String == "negbin")
+        #expect(relativelyClose(try #require(double(json["theta"])), 1.2748926450622848, 1e-9))
+        #expect(relativelyClose(try #require(double(json["theta_std_error"])), 0.1610356617135322, 1e-9))
+        #expect(relativelyClose(try #require(double(json["deviance"])), 167.95180082150227, 1e-9))
+        #expect(relativelyClose(try #require(double(json["null_deviance"])), 195.28663645393726, 1e-9))
+        for key in ["format", "formula", "dependent", "covariance_type", "n_observations", "df_residual", "log_likelihood", "aic", "bic", "coefficients"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let first = try #require((json["coefficients"] as? [[String: Any]])?.first)
+        #expect(relativelyClose(try #require(double(first["estimate"])), 2.8945799902491984, 1e-9))
+        #expect(relativelyClose(try #require(double(first["rate_ratio"])), exp(2.8945799902491984), 1e-9))
+        #expect(first["z_statistic"] != nil)
+    }
+
+    @Test("Count models refuse what they do not support, in one line, and a saved one is refused by forecast")
+    func countModelRefusals() throws {
+        let quine = Fixtures.path("glm/quine.csv")
+        let by = try CLIRunner.run(["fit", quine, "--family", "poisson", "--by", "Eth", "--formula", "Days ~ Sex"])
+        #expect(by.status != 0)
+        #expect(by.stderr.contains("--by is not available with --family poisson yet"), "\(by.stderr)")
+        let gaussianOffset = try CLIRunner.run(["fit", Fixtures.path("glm/epil.csv"), "--formula", "y ~ trt + offset(log(base))"])
+        #expect(gaussianOffset.status != 0)
+        #expect(gaussianOffset.stderr.contains("offsets are supported with --family poisson or negbin"), "\(gaussianOffset.stderr)")
+        let revenue = try CLIRunner.run(["fit", Example.history, "--family", "poisson", "--formula", "revenue ~ demos"])
+        #expect(revenue.status != 0)
+        #expect(revenue.stderr.contains("line 2: the response 'revenue' is 56178.32, but a Poisson model needs whole counts ≥ 0"), "\(revenue.stderr)")
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("deals.json").path
+            _ = try runSucceeding(["fit", Example.history, "--family", "negbin", "--cluster", "rep", "--formula", "deals_won ~ demos + proposals",
+                                   "--save", model])
+            #expect(try jsonObject(file: model)["version"] as? Int == 3)
+            let forecast = try CLIRunner.run(["forecast", "--history", Example.history, "--model", model])
+            #expect(forecast.status != 0)
+            #expect(forecast.stderr.split(separator: "\n").count == 1)
+            #expect(forecast.stderr.contains("forecasting works with linear (Gaussian) models only so far"), "\(forecast.stderr)")
+        }
+    }
 }
+

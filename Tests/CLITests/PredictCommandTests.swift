@@ -56,4 +56,43 @@ struct PredictCommandTests {
             }
         }
     }
+
+    /// MASS::epil (Tests/Fixtures/glm/epil.csv): seizures with offset(log(base/4)), negative binomial.
+    @Test("A count model predicts whole-number intervals and P(count ≥ q), from --model and from --history alike")
+    func countPredictions() throws {
+        try withTemporaryDirectory { directory in
+            // predict --history lays the rows out in time: each patient's visits 1–4 become months 2024-01…04
+            // (the visit number stays a numeric column).
+            let original = try String(contentsOfFile: Fixtures.path("glm/epil.csv"), encoding: .utf8).split(separator: "\n")
+            let copy = directory.appendingPathComponent("epil.csv")
+            try write("y,trt,base,age,visit,subject,month\n" + original.dropFirst().map { line in
+                let cells = line.split(separator: ",")
+                return line + ",2024-0" + cells[4]
+            }.joined(separator: "\n") + "\n", to: copy)
+            let epil = copy.path, formula = "y ~ trt + age + visit + offset(log(base/4))"
+            let model = directory.appendingPathComponent("epil.json").path
+            _ = try runSucceeding(["fit", epil, "--family", "negbin", "--formula", formula, "--save", model])
+            let saved = CSVTable(try runSucceeding(["predict", epil, "--model", model, "--format", "csv", "--level", "0.8",
+                                                   "--at-least", "10"]).stdout)
+            #expect(saved.header == ["line", "mean", "mean_se", "mean_ci_lower", "mean_ci_upper", "obs_ci_lower", "obs_ci_upper", "p_at_least_10"])
+            #expect(saved.rows.count == 236)
+            for name in ["obs_ci_lower", "obs_ci_upper"] {
+                let cells = try #require(saved.column(name))
+                #expect(cells.allSatisfy { Int($0) != nil }, "\(name) must be whole counts: \(cells.prefix(5))")
+            }
+            let lower = try #require(saved.numbers("obs_ci_lower")), upper = try #require(saved.numbers("obs_ci_upper"))
+            let mean = try #require(saved.numbers("mean")), tail = try #require(saved.numbers("p_at_least_10"))
+            for k in mean.indices {
+                #expect(lower[k] <= mean[k] && mean[k] <= upper[k], "row \(k)")
+                #expect(tail[k] > 0 && tail[k] < 1)
+                // Ten or more is likelier where the expected count is higher.
+                if k > 0, mean[k] > mean[k - 1] { #expect(tail[k] >= tail[k - 1]) }
+            }
+            let fitted = CSVTable(try runSucceeding(["predict", epil, "--history", epil, "--family", "negbin", "--formula", formula,
+                                                     "--period", "month", "--entity", "subject", "--format", "csv", "--level", "0.8", "--at-least", "10"]).stdout)
+            #expect(fitted.column("obs_ci_upper") == saved.column("obs_ci_upper"))
+            for (a, b) in zip(try #require(fitted.numbers("mean")), mean) { #expect(relativelyClose(a, b, 1e-12)) }
+        }
+    }
 }
+

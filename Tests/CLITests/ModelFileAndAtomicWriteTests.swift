@@ -39,7 +39,7 @@ struct ModelFileAndAtomicWriteTests {
         let text = try String(contentsOfFile: model, encoding: .utf8)
         let broken: [(String, String)] = [
             (String(text.prefix(text.count / 3)), "not a JSON object"),
-            (text.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 3"), "version 3 is newer than this salesforecast reads"),
+            (text.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 4"), "version 4 is newer than this salesforecast reads"),
             ("{\"hello\": 1}", "not a salesforecast model file"),
         ]
         for (contents, fragment) in broken {

@@ -112,7 +112,7 @@ struct GeneralizedLinearModelTests {
         } throws: { error in "\(error)".hasPrefix("random intercepts (1 | rep) with --family negbin: a mixed model for counts is a later step") }
     }
 
-    @Test("Separation (a category with only zero counts) and an iteration limit are reported, not hidden")
+    @Test("Separation (a category with only zero counts), an iteration limit and an inestimable θ are reported, not hidden")
     func separationAndNonConvergence() throws {
         // Region C never wins a deal: its coefficient runs off to −∞.
         var csv = "deals,region,calls\n"
@@ -132,6 +132,13 @@ struct GeneralizedLinearModelTests {
         options.irls = IRLSControl(tolerance: 1e-14, maximumIterations: 2)
         let stopped = try ForecastingCore.fit("Days ~ Eth + Sex + Age + Lrn", to: CSVReader.read(path: Fixtures.path("glm/quine.csv")), options: options)
         #expect(stopped.generalized?.converged == false)
+        // MASS::Insurance is not overdispersed: θ has no finite maximum (glm.nb fails or warns there too).
+        options.family = .negativeBinomial
+        options.irls = IRLSControl()
+        #expect(throws: GeneralizedModelError.thetaNotEstimable) {
+            try ForecastingCore.fit("Claims ~ C(District) + Group + Age + offset(log(Holders))",
+                                    to: CSVReader.read(path: Fixtures.path("glm/insurance.csv")), options: options)
+        }
         #expect(stopped.generalized?.iterations == 2)
         #expect(try stopped.summary().contains("NOT CONVERGED: IRLS did not meet"))
         let json = try Self.jsonObject(stopped.formatted(.json))

@@ -6,6 +6,8 @@ public enum GeneralizedModelError: Error, CustomStringConvertible, Equatable, Se
     case noValidStart
     /// Halving the step did not bring the deviance back to a finite value.
     case stepCannotBeCorrected
+    /// The negative binomial's θ has no finite maximum: the counts vary no more than a Poisson's.
+    case thetaNotEstimable
     /// A feature that does not work with a count family (yet).
     case notAvailable(feature: String, family: ResponseFamily, reason: String)
     /// An offset in a Gaussian fit.
@@ -21,6 +23,8 @@ public enum GeneralizedModelError: Error, CustomStringConvertible, Equatable, Se
             "IRLS found no valid starting point: the first step's means are not finite and positive (very large counts or activities?)"
         case .stepCannotBeCorrected:
             "IRLS diverged: halving the step did not bring the deviance back to a finite value"
+        case .thetaNotEstimable:
+            "the negative binomial's θ could not be estimated (it runs to infinity or below zero): the counts vary no more than a Poisson's; fit --family poisson"
         case let .notAvailable(feature, family, reason):
             "\(feature) with --family \(family.rawValue): \(reason)"
         case let .offsetNeedsCountFamily(term):

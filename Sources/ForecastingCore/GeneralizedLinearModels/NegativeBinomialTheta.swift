@@ -125,6 +125,10 @@ enum NegativeBinomialTheta {
             previousLogLik = logLik
             logLik = logLikelihood(theta.theta, y, mu)
         }
+        // θ → ∞ (no overdispersion) or ≤ 0: MASS fails or warns here; say what it means instead.
+        guard theta.theta > 0, theta.theta.isFinite, fittedTheta > 0, fittedTheta.isFinite else {
+            throw GeneralizedModelError.thetaNotEstimable
+        }
         let converged = monitor.isDone(abs(previousLogLik - logLik) / d1 + abs(change) / Swift.max(1, theta.theta))
         return Alternation(fit: fit, theta: theta, fittedTheta: fittedTheta, alternations: alternations, converged: converged,
                            logLikelihood: logLik, totalIterations: total)

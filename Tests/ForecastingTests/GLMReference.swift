@@ -90,6 +90,8 @@ enum GLMReference {
     static let negbinUpper: [Double] = [2.2281126864536562e-05, 1.0157331615797006e-06, 5.5776164516893516e-27]
     static let negbinPMF: [Double] = [0.11375067187383656, 0.12803687993289598, 0.0003954891130303834]
     static let quantiles: [Double] = [0, 8, 23, -0, 9, 385]
+    // Wald chi-squared (statistic, p-value) that tension's two effects are zero (warpbreaks, Poisson)
+    static let waldTension: [Double] = [71.050665520547625, 3.7285847110997935e-16]
     // predictive P(Y >= q) for quine rows 1 and 100 (negative binomial), by integrate()
     static let predictiveEta: [Double] = [3.2690094314286995, 2.7644295484664703]
     static let predictiveSE: [Double] = [0.24642015331206005, 0.19813748122723862]

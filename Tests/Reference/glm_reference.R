@@ -63,6 +63,7 @@ write.csv(warp, file.path(fixtures, "warpbreaks.csv"), row.names = FALSE, quote 
 warp$tension <- sorted_factor(warp$tension)
 pw <- glm(breaks ~ wool + tension, family = poisson, data = warp, control = control)
 report("warpbreaks, Poisson", pw)
+wald <- drop(t(coef(pw)[3:4]) %*% solve(vcov(pw)[3:4, 3:4]) %*% coef(pw)[3:4])
 
 # 3. MASS::Insurance (Baxter, Coutts and Ross 1980): claims with offset(log(Holders)), Poisson and
 #    negative binomial; Group and Age are ordered factors in MASS, used here as plain categories.
@@ -90,6 +91,9 @@ swift("negbinUpper", c(pnbinom(40, size = 1.3, mu = 4, lower.tail = FALSE), pnbi
 swift("negbinPMF", c(dnbinom(3, size = 1.3, mu = 4), dnbinom(0, size = 0.5, mu = 30), dnbinom(57, size = 7.5, mu = 22)))
 swift("quantiles", c(qpois(0.025, 3.5), qpois(0.975, 3.5), qpois(1 - 1e-12, 3.5), qnbinom(0.1, size = 1.3, mu = 4),
                      qnbinom(0.9, size = 1.3, mu = 4), qnbinom(1 - 1e-10, size = 0.7, mu = 12)))
+
+cat("\n// Wald chi-squared (statistic, p-value) that tension's two effects are zero (warpbreaks, Poisson)\n")
+swift("waldTension", c(wald, pchisq(wald, 2, lower.tail = FALSE)))
 
 # 6. The predictive distribution of a new count: P(Y ≥ q) = ∫ P(Y ≥ q | μ = e^η) φ(η; η̂, s²) dη,
 #    by adaptive quadrature (integrate) at the quine negative binomial's first two rows.

@@ -348,9 +348,11 @@ extension LinearModel {
         case .json:
             guard case .object(var members) = try jsonDocument(level: level) else { return "" }
             members.append(("tests", .array(tests.map { t in
-                .object([("terms", .array(t.terms.map { .string($0) })), ("f_statistic", .finite(t.statistic)),
-                         ("p_value", .finite(t.pValue)), ("df_num", .finite(t.numeratorDF)), ("df_denom", .finite(t.denominatorDF)),
-                         ("covariance_type", .string(t.covarianceType.rawValue))])
+                // Count models test by χ²(q) = q·F (df_denom null, infinite).
+                .object([("terms", .array(t.terms.map { .string($0) })), ("f_statistic", .finite(t.statistic))]
+                        + (t.denominatorDF.isInfinite ? [("chi2_statistic", .finite(t.statistic * t.numeratorDF))] : [])
+                        + [("p_value", .finite(t.pValue)), ("df_num", .finite(t.numeratorDF)), ("df_denom", .finite(t.denominatorDF)),
+                           ("covariance_type", .string(t.covarianceType.rawValue))])
             })))
             return JSONValue.object(members).serialized()
         case .csv:

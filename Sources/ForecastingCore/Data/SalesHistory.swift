@@ -78,7 +78,9 @@ public struct SalesHistory: Sendable {
     /// The source's name (the file), for messages.
     public var sourceName: String { data.source.name }
 
-    /// Fits a linear model by least squares: ordinary, weighted or ridge, with the covariance asked for.
+    /// Fits a linear model by least squares: ordinary, weighted or ridge, with the covariance asked for;
+    /// or, with `options.family` set to ``ResponseFamily/poisson`` or ``ResponseFamily/negativeBinomial``,
+    /// a count model by IRLS (see ``GeneralizedLinearFit``).
     ///
     /// ```swift
     /// let model = try history.fit("revenue ~ demos + proposals + C(team)", covariance: .cluster(["rep"]))

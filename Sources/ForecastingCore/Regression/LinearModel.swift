@@ -34,15 +34,17 @@ public struct LinearModel: Sendable {
     /// Degrees of freedom of the t and F tests: ``dfResidual``, or G − 1 for clustered and panel-HAC
     /// covariances (statsmodels' `df_resid_inference`).
     public internal(set) var inferenceDegreesOfFreedom: Double
-    /// yᵢ − xᵢβ̂ (empty for a model read from a file or fitted a block of rows at a time).
+    /// yᵢ − xᵢβ̂ (empty for a model read from a file or fitted a block of rows at a time). For a count
+    /// model, the working residuals (yᵢ − μ̂ᵢ)/μ̂ᵢ (see ``GeneralizedLinearFit``).
     public let residuals: [Double]
     /// √wᵢ·(yᵢ − xᵢβ̂): the residuals of the weighted problem (equal to ``residuals`` without weights).
     public let weightedResiduals: [Double]
-    /// xᵢβ̂.
+    /// xᵢβ̂ (without offsets; a count model's fitted means are ``GeneralizedLinearFit/means``).
     public let fittedValues: [Double]
-    /// The response values fitted.
+    /// The response values fitted (a count model's working response; its counts are ``GeneralizedLinearFit/counts``).
     public let response: [Double]
-    /// The weights, for weighted least squares (empty for a fit made a block of rows at a time).
+    /// The weights, for weighted least squares (empty for a fit made a block of rows at a time); a count
+    /// model's working weights of its last IRLS step.
     public let weights: [Double]?
     /// Σ log wᵢ for weighted least squares, `nil` without weights.
     let weightLogSum: Double?

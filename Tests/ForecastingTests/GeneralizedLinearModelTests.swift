@@ -193,7 +193,9 @@ struct GeneralizedLinearModelTests {
         #expect(throws: GeneralizedModelError.countModelNotSupported(use: "predict (count models predict with predictCounts)")) {
             try model.predict(rows)
         }
-        #expect(throws: GeneralizedModelError.countModelNotSupported(use: "forecasting")) {
+        let linear = try ForecastingCore.fit("y ~ trt + age", to: rows)
+        #expect(throws: GeneralizedModelError.notACountModel(use: "predictCounts")) { try linear.predictCounts(rows) }
+        #expect(throws: GeneralizedModelError.countModelNotSupported(use: "forecast, whatif and goalseek")) {
             try model.forecast("2027-Q1", history: SalesHistory(contentsOf: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv")))
         }
     }

@@ -17,10 +17,10 @@ extension LinearModel {
     ///   - data: Rows with the columns the formula uses, offsets included (the response is not needed).
     ///   - level: Confidence level of the intervals.
     ///   - only: Rows to predict; `nil` for all.
-    /// - Throws: ``GeneralizedModelError/countModelNotSupported(use:)`` for a linear model, and the errors
+    /// - Throws: ``GeneralizedModelError/notACountModel(use:)`` for a linear model, and the errors
     ///   of building rows (a missing column, an unseen category).
     public func predictCounts(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil) throws -> CountPrediction {
-        guard let generalized else { throw GeneralizedModelError.countModelNotSupported(use: "predictCounts") }
+        guard let generalized else { throw GeneralizedModelError.notACountModel(use: "predictCounts") }
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         guard let formula else { throw RegressionError.noFormula }
         for column in Set((formula.terms.flatMap(\.factors) + formula.offsets).flatMap(\.expression.columns)) where !data.hasColumn(column) {

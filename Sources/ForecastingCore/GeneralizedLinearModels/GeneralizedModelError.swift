@@ -14,6 +14,8 @@ public enum GeneralizedModelError: Error, CustomStringConvertible, Equatable, Se
     case offsetNeedsCountFamily(String)
     /// A model fitted with a count family given to a command or API that works with linear models only.
     case countModelNotSupported(use: String)
+    /// A linear model given to an API for count models.
+    case notACountModel(use: String)
 
     public var description: String {
         switch self {
@@ -29,8 +31,10 @@ public enum GeneralizedModelError: Error, CustomStringConvertible, Equatable, Se
             "\(feature) with --family \(family.rawValue): \(reason)"
         case let .offsetNeedsCountFamily(term):
             "'\(term)': offsets are supported with --family poisson or negbin; for a Gaussian fit subtract it from the response instead, e.g. I(y - x)"
+        case let .notACountModel(use):
+            "\(use) needs a count model (fitted with --family poisson or negbin); this is a linear model"
         case let .countModelNotSupported(use):
-            "\(use) works with linear (Gaussian) models only so far; this model was fitted with a count family (--family poisson or negbin)"
+            "\(use): only linear (Gaussian) models so far; this model was fitted with a count family (--family poisson or negbin)"
         }
     }
 

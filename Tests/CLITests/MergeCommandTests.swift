@@ -50,6 +50,21 @@ struct MergeCommandTests {
         }
     }
 
+    @Test("merge --help keeps its discussion within 80 columns, no word left alone on a line")
+    func helpFitsTheWidth() throws {
+        let help = try runSucceeding(["merge", "--help"]).stdout
+        // The overview and discussion, above the usage line (which ArgumentParser never wraps).
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.hasPrefix("USAGE:") }
+        // A discussion line wider than the help's width is rewrapped, leaving a lone word behind.
+        let lone = lines.filter { line in
+            let words = line.split(separator: " ")
+            return words.count == 1 && !line.hasSuffix(":")
+        }
+        #expect(lone.isEmpty, "lines with a single word: \(lone)")
+        #expect(lines.allSatisfy { $0.count <= 80 } && lines.count > 5, "\(help)")
+        #expect(help.contains("examples/spark/"))
+    }
+
     @Test("Factors whose row counts cannot be real are refused in one line, not a crash (FuzzFactorFile)")
     func impossibleRowCounts() throws {
         try withTemporaryDirectory { directory in

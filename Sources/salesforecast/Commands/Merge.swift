@@ -7,13 +7,15 @@ extension SalesForecast {
         static let configuration = CommandConfiguration(
             abstract: "Merge least-squares factors fitted on separate parts of the data into one fit.",
             discussion: """
-                Each part is a factor file written by 'fit --stream --save-factor', or by any job
-                that follows the format in the README (a Spark or Dask partition, for example).
-                The merged fit has the coefficients, standard errors, R², F and information
-                criteria of a fit on all the rows; residual diagnostics need the rows themselves.
+                Each part is a factor file written by 'fit --stream --save-factor', or
+                by any job that follows the format in the README (a Spark or Dask
+                partition, for example; examples/spark/ has a PySpark job). The merged
+                fit has the coefficients, standard errors, R², F and information
+                criteria of a fit on all the rows; residual diagnostics need the rows.
 
                 Example:
-                  salesforecast merge east.factor.json west.factor.json --save-factor all.factor.json
+                  salesforecast merge east.factor.json west.factor.json \\
+                    --save-factor all.factor.json
                 """
         )
 

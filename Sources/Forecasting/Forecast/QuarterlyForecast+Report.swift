@@ -41,6 +41,23 @@ extension QuarterlyForecast: Report {
             out += "\nNotes:\n" + warnings.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n"
         }
         out += "\nTeam and total intervals include the covariance of the estimates across the rows summed; they are not sums of the rep intervals.\n"
+        out += varianceText()
+        return out
+    }
+
+    /// Where the width of each team's and the total's interval comes from, as shares of the variance, and
+    /// what the projection part assumes.
+    func varianceText() -> String {
+        let lines = teams + [total]
+        var out = "\nWhere the width comes from (share of each line's variance: estimates / rep effect / noise / projected activities):\n"
+        let nameWidth = max(10, (lines.map(\.name.count).max() ?? 0) + 2)
+        for l in lines {
+            out += TextFormat.pad(l.name, nameWidth) + l.variance.shares.map { String(format: "%3.0f%%", $0 * 100) }.joined(separator: " / ") + "\n"
+        }
+        if reps.contains(where: { $0.variance.projection > 0 }) {
+            out += "Projected activities miss what reps then do by as much as projecting each past period of the history the same way missed (per activity and period, with their covariance, pooled within team, each rep's own spread shrunk toward its team's); "
+            out += "a rep's errors are shared by its periods in the quarter, and reps share them only through a team's (and the company's) common month-to-month swings. Planned activities carry no projection error.\n"
+        }
         return out
     }
 
@@ -58,6 +75,9 @@ extension QuarterlyForecast: Report {
                    ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", .finite(i.lower)), ("obs_ci_upper", .finite(i.upper))]
         if let quota = l.quota { fields.append(("quota", .finite(quota))); fields.append(("quota_probability", .finite(l.quotaProbability))) }
         if let source = l.activitySource { fields.append(("activities", .string(source.description))) }
+        let v = l.variance
+        fields.append(("variance", .object([("estimates", .finite(v.estimates)), ("rep_effect", .finite(v.repEffect)),
+                                            ("noise", .finite(v.noise)), ("projection", .finite(v.projection)), ("total", .finite(v.total))])))
         return .object(fields)
     }
 
@@ -78,12 +98,14 @@ extension QuarterlyForecast: Report {
 
     /// The forecast as CSV, one row per rep, team and total: mean, standard errors, confidence and prediction intervals, quota and its probability.
     public func csv() -> String {
-        var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,activities\n"
+        var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,variance_estimates,variance_rep_effect,variance_noise,variance_projection,activities\n"
         for l in allLines {
             let i = l.rollUp.interval, m = l.rollUp.meanInterval
             let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
             out += ([l.kind.rawValue, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
-                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource?.description ?? ""])
+                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? ""]
+                    + [l.variance.estimates, l.variance.repEffect, l.variance.noise, l.variance.projection].map { "\($0)" }
+                    + [l.activitySource?.description ?? ""])
                 .joined(separator: ",") + "\n"
         }
         return out

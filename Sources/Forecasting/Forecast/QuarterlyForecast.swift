@@ -55,6 +55,8 @@ public struct ForecastLine: Sendable {
     public var quotaProbability: Double?
     /// Where this rep's activities came from: the plan, a projection from history, or the plan for a new rep.
     public var activitySource: ActivitySource?
+    /// Where the width of the line's interval comes from: estimates, rep effect, noise, projected activities.
+    public var variance: ForecastVariance
 }
 
 /// A quarterly forecast per rep, team and in total.
@@ -266,6 +268,7 @@ struct PlanningFrame {
             result.future += added.indices.map { $0 >= lead }
             result.futureEntities += [String](repeating: name, count: added.count)
             result.futurePeriods += added
+            for column in result.projected.keys { result.projected[column]? += [Bool](repeating: false, count: added.count) }
             result.sources[name] = .newRep
         }
         if !hires.isEmpty {
@@ -344,10 +347,20 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
         let rep = built.futureEntities[k]
         if byRep[rep] == nil { repOrder.append(rep) }
         byRep[rep, default: []].append(position)
-        detail.append(.init(rep: rep, period: built.futurePeriods[k], mean: prediction.mean[position],
-                            interval: Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])))
     }
     var warnings = built.warnings
+    let sensitivity = try frame.projectionSensitivity(prediction, notes: &warnings)
+    for positions in repOrder.map({ byRep[$0] ?? [] }) {
+        for position in positions {
+            let k = prediction.rows[position] - offset
+            var interval = Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])
+            if let projection = sensitivity?.variance([position]), projection > 0 {
+                let (variance, quantile) = prediction.observationVariance(at: position)
+                interval = Interval(center: prediction.mean[position], halfWidth: quantile * (variance + projection).squareRoot())
+            }
+            detail.append(.init(rep: built.futureEntities[k], period: built.futurePeriods[k], mean: prediction.mean[position], interval: interval))
+        }
+    }
     let expected = frame.quarterPeriods.count
     let incomplete = repOrder.filter { (byRep[$0]?.count ?? 0) < expected }
     if !incomplete.isEmpty {
@@ -369,10 +382,15 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     }
     let teamOf = try frame.teams()
     func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil) -> ForecastLine {
-        let rollUp = prediction.total(positions, label: name)
+        let modelOnly = prediction.total(positions, label: name)
+        let parts = prediction.varianceParts(positions, of: modelOnly)
+        let projection = sensitivity?.variance(positions) ?? 0
+        let rollUp = modelOnly.adding(variance: projection)
         let quota = request.quotas[name]
         return ForecastLine(kind: kind, name: name, group: group, rollUp: rollUp, quota: quota,
-                            quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source)
+                            quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source,
+                            variance: ForecastVariance(estimates: parts.estimates, repEffect: parts.repEffect, noise: parts.noise,
+                                                       projection: projection))
     }
     let reps = repOrder.map { line(.rep, $0, byRep[$0] ?? [], group: teamOf[$0], source: built.sources[$0]) }
     var teams: [ForecastLine] = []

@@ -51,6 +51,7 @@ extension BacktestReport: Report {
                     + largest.map { String(format: "%@ %+.0f%%", $0.rep, $0.bias * 100) }.joined(separator: ", ") + "\n"
             }
         }
+        out += calibrationText()
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")
     }
@@ -89,6 +90,7 @@ extension BacktestReport: Report {
             ("bias_by_rep", .array(biasByRep.map { b in
                 .object([("rep", .string(b.rep)), ("method", .string(b.method)), ("n", .integer(b.count)), ("bias", .finite(b.bias))])
             })),
+            ("quota_calibration", calibrationJSON()),
             ("notes", .array(notes.map { .string($0) })),
         ])
     }

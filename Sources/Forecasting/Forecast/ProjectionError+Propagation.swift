@@ -127,12 +127,13 @@ extension PlanningFrame {
 }
 
 extension RollUp {
-    /// The roll-up with `variance` more in its realized total (the projection's part): the interval and the
-    /// quota probability widen; the mean's confidence interval (the estimates alone) does not.
+    /// The roll-up with `variance` more in its realized total (the projection's part, or a team's noise above
+    /// the model's; less for a quieter team): the interval and the quota probability change; the mean's
+    /// confidence interval (the estimates alone) does not, and the total never falls below it.
     func adding(variance: Double) -> RollUp {
-        guard variance > 0 else { return self }
+        guard variance != 0, variance.isFinite else { return self }
         var copy = self
-        copy.observationSE = (observationSE * observationSE + variance).squareRoot()
+        copy.observationSE = max(meanSE * meanSE, observationSE * observationSE + variance).squareRoot()
         return copy
     }
 }

@@ -54,6 +54,10 @@ extension QuarterlyForecast: Report {
         for l in lines {
             out += TextFormat.pad(l.name, nameWidth) + l.variance.shares.map { String(format: "%3.0f%%", $0 * 100) }.joined(separator: " / ") + "\n"
         }
+        if !noiseScaleByTeam.isEmpty {
+            out += "Noise per team, relative to the model's one residual variance (each team's mean squared residual in the fit, shrunk toward 1): "
+                + noiseScaleByTeam.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", ") + "\n"
+        }
         if reps.contains(where: { $0.variance.projection > 0 }) {
             out += "Projected activities miss what reps then do by as much as projecting each past period of the history the same way missed (per activity and period, with their covariance, pooled within team, each rep's own spread shrunk toward its team's); "
             out += "a rep's errors are shared by its periods in the quarter, and reps share them only through a team's (and the company's) common month-to-month swings. Planned activities carry no projection error.\n"
@@ -92,6 +96,7 @@ extension QuarterlyForecast: Report {
             ("detail", .array(detail.map { .object([("rep", .string($0.rep)), ("period", .string($0.period.description)),
                                                    ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.interval.lower)),
                                                    ("obs_ci_upper", .finite($0.interval.upper))]) })),
+            ("noise_scale_by_team", .object(noiseScaleByTeam.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.finite($0.value)) })),
             ("warnings", .array(warnings.map { .string($0) })),
         ])
     }

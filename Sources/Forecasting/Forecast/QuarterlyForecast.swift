@@ -85,6 +85,9 @@ public struct QuarterlyForecast: Sendable {
     public var warnings: [String]
     /// Per-period predictions of every rep, for detail output.
     public var detail: [PeriodForecast]
+    /// Each team's noise variance relative to the model's single one, from the fit's residuals (empty when
+    /// the model's one variance is used: no teams, or a model read from a file).
+    public var noiseScaleByTeam: [String: Double] = [:]
 
     /// One rep's forecast for one period of the quarter.
     public struct PeriodForecast: Sendable, Equatable {
@@ -350,13 +353,19 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     }
     var warnings = built.warnings
     let sensitivity = try frame.projectionSensitivity(prediction, notes: &warnings)
-    for positions in repOrder.map({ byRep[$0] ?? [] }) {
-        for position in positions {
+    let teamOf = try frame.teams()
+    let teamNoise = TeamNoise.measure(model: model, layout: request.layout)
+    func teamScale(_ team: String?) -> Double { team.flatMap { teamNoise?.scale[$0] } ?? 1 }
+    func noiseScale(_ rep: String) -> Double { teamScale(teamOf[rep]) }
+    for rep in repOrder {
+        for position in byRep[rep] ?? [] {
             let k = prediction.rows[position] - offset
             var interval = Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])
-            if let projection = sensitivity?.variance([position]), projection > 0 {
+            let extra = (sensitivity?.variance([position]) ?? 0) + (noiseScale(rep) - 1) * prediction.rowNoiseVariance(at: position)
+            if extra != 0 {
                 let (variance, quantile) = prediction.observationVariance(at: position)
-                interval = Interval(center: prediction.mean[position], halfWidth: quantile * (variance + projection).squareRoot())
+                let meanVariance = prediction.meanSE[position] * prediction.meanSE[position]
+                interval = Interval(center: prediction.mean[position], halfWidth: quantile * max(meanVariance, variance + extra).squareRoot())
             }
             detail.append(.init(rep: built.futureEntities[k], period: built.futurePeriods[k], mean: prediction.mean[position], interval: interval))
         }
@@ -380,12 +389,15 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
             }
         }
     }
-    let teamOf = try frame.teams()
-    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil) -> ForecastLine {
+    /// A line over `positions`; `noise` replaces the model's noise part (the total's: its teams' scaled noise summed).
+    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil,
+              noise: Double? = nil) -> ForecastLine {
         let modelOnly = prediction.total(positions, label: name)
-        let parts = prediction.varianceParts(positions, of: modelOnly)
+        var parts = prediction.varianceParts(positions, of: modelOnly)
+        let modelNoise = parts.noise
+        parts.noise = noise ?? modelNoise * teamScale(kind == .team ? name : group)
         let projection = sensitivity?.variance(positions) ?? 0
-        let rollUp = modelOnly.adding(variance: projection)
+        let rollUp = modelOnly.adding(variance: projection + parts.noise - modelNoise)
         let quota = request.quotas[name]
         return ForecastLine(kind: kind, name: name, group: group, rollUp: rollUp, quota: quota,
                             quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source,
@@ -399,11 +411,13 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
             teams.append(line(.team, team, repOrder.filter { teamOf[$0] == team }.flatMap { byRep[$0] ?? [] }))
         }
     }
-    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] })
+    // Noise is independent across reps, so the total's is its teams' (each at its own scale) summed.
+    let totalNoise = teamNoise.map { _ in teams.reduce(0) { $0 + $1.variance.noise } }
+    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] }, noise: totalNoise)
     return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: (try model.requiredFormula).response?.name ?? "y",
                              formula: (try model.requiredFormula).text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,
-                             warnings: warnings, detail: detail)
+                             warnings: warnings, detail: detail, noiseScaleByTeam: teamNoise?.scale ?? [:])
 }
 
 

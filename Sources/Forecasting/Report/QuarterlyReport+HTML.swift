@@ -105,7 +105,7 @@ extension QuarterlyReport {
         if let scenarios, !scenarios.outcomes.isEmpty {
             body += SVGChart.intervals(scenarios.outcomes.map { ($0.name, $0.difference, $0.differenceInterval.lower, $0.differenceInterval.upper, $0.differenceInterval.lower <= 0 && $0.differenceInterval.upper >= 0) },
                                        title: "Change in \(forecast.response) per scenario with its \(Int(scenarios.level * 100))% interval")
-            body += "<p class=\"explain\"><b>What it shows:</b> how each scenario would change the quarter against the baseline plan, with an interval from the uncertainty of the estimates (the same reps and months are compared, so everyday noise cancels). "
+            body += "<p class=\"explain\"><b>What it shows:</b> how each scenario would change the quarter against the baseline plan, with an interval from the uncertainty of the estimates and of the projected activities a change scales (the same reps and months are compared, so everyday noise cancels). "
             body += scenarios.outcomes.map { "<b>\(SVGChart.escape($0.name))</b> (\(SVGChart.escape($0.summary))): \($0.difference >= 0 ? "+" : "")\(Self.money($0.difference))" }.joined(separator: "; ") + ".</p>"
             let warnings = scenarios.outcomes.flatMap(\.warnings)
             if !warnings.isEmpty { body += "<p class=\"warning\">" + warnings.map(SVGChart.escape).joined(separator: "<br>") + "</p>" }

@@ -16,7 +16,7 @@ extension WhatIfReport: Report {
             out += "\(o.name): \(o.summary)\n"
             out += "  \(response): \(Self.amount(o.scenario.mean)) (\(percent) interval \(Self.amount(s.lower)) to \(Self.amount(s.upper)))\n"
             out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
-            out += "from the uncertainty of the estimates, the same reps and periods compared)\n"
+            out += "from the uncertainty of the estimates and of projected activities the change scales, the same reps and periods compared)\n"
             for t in o.teams where t.difference != 0 {
                 out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.differenceInterval.lower)) to \(Self.signed(t.differenceInterval.upper)))\n"
             }

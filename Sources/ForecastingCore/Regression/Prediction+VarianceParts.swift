@@ -25,6 +25,9 @@ extension Prediction {
         return PredictionVarianceParts(estimates: estimates, repEffect: meanVariance - estimates, noise: noise)
     }
 
+    /// The noise variance of a new observation at `position` (σ², or σ²/w with weights).
+    package func rowNoiseVariance(at position: Int) -> Double { noiseVariance[position] }
+
     /// The predictive variance of the row at `position` and the t quantile its interval was drawn with,
     /// so the interval can be widened by another variance with the same quantile.
     package func observationVariance(at position: Int) -> (variance: Double, quantile: Double) {

@@ -8,7 +8,11 @@ extension BacktestReport: Report {
     public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
-        out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        if intervalMethod == .conformal {
+            out += "Model: \(formula) (split-conformal intervals: each rep-quarter's from its team's errors in the quarters before it; they guarantee marginal coverage over a team's rep-quarters if errors are exchangeable across origins, not per rep or under shifts)\n\n"
+        } else {
+            out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        }
         let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
         out += TextFormat.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { TextFormat.left($0, 10) }.joined() + "\n"
         out += String(repeating: "-", count: width + 70) + "\n"
@@ -68,7 +72,7 @@ extension BacktestReport: Report {
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
-            ("covariance_type", .string(covarianceType.rawValue)),
+            ("covariance_type", .string(covarianceType.rawValue)), ("interval_method", .string(intervalMethod.rawValue)),
             ("response", .string(response)), ("quarters", .array(quarters.map { .string($0.description) })),
             ("methods", .array(methods.map { m in
                 .object([("method", .string(m.method)), ("n", .integer(m.count)), ("mae", .finite(m.mae)), ("rmse", .finite(m.rmse)),

@@ -16,6 +16,8 @@ public struct BacktestOptions: Sendable {
     public var projection: ActivityProjection
     /// Fit options (covariance type, weights…); the panel is set from the layout.
     public var regression: RegressionOptions
+    /// How the model methods' intervals are made (default: the model's).
+    public var intervals: IntervalMethod = .model
     /// What the quota probabilities are scored against (default: each rep's same quarter a year earlier, said in the output).
     public var quotaTarget: BacktestQuotaTarget = .sameQuarterLastYear
     /// Called after each quarter with (quarters done, quarters in all), for progress reports.
@@ -97,6 +99,8 @@ public struct BacktestReport: Sendable {
     public var coverageByRep: [Coverage]
     /// Notes on quarters that could not be forecast or scored.
     public var notes: [String]
+    /// How the model methods' intervals were made.
+    public var intervalMethod: IntervalMethod = .model
     /// What the quota probabilities were scored against.
     public var quotaTarget: BacktestQuotaTarget = .none
     /// Per model method: the Brier score and reliability table of its quota probabilities.
@@ -221,6 +225,13 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         }
     }
     let methods = options.modes.map(BacktestReport.modelMethod) + [BacktestReport.runRate, BacktestReport.lastYear]
+    if options.intervals == .conformal {
+        let (conformal, unbounded) = BacktestReport.conformalized(forecasts, methods: options.modes.map(BacktestReport.modelMethod))
+        forecasts = conformal
+        if unbounded > 0 {
+            notes.append("conformal intervals: \(unbounded) rep-quarter forecasts (over the model methods) had too few earlier errors in their team for a bounded 80% or 95% interval (⌈(n+1)·level⌉ > n) and are left out of that level's coverage")
+        }
+    }
     func accuracy(_ method: String, _ items: [BacktestForecast]) -> ForecastAccuracy {
         let errors = items.compactMap { f in f.forecasts[method].map { $0 - f.actual } }
         let n = Double(errors.count)
@@ -258,6 +269,6 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
                           wapeByQuarter: byQuarter,
                           coverageByTeam: coverage { $0.team }, coverageByRep: coverage { $0.rep },
-                          notes: notes, quotaTarget: options.quotaTarget,
+                          notes: notes, intervalMethod: options.intervals, quotaTarget: options.quotaTarget,
                           quotaCalibration: BacktestReport.quotaCalibration(forecasts, methods: modelMethods))
 }

@@ -57,6 +57,8 @@ public struct ForecastLine: Sendable {
     public var activitySource: ActivitySource?
     /// Where the width of the line's interval comes from: estimates, rep effect, noise, projected activities.
     public var variance: ForecastVariance
+    /// The split-conformal interval, when asked for (``IntervalMethod/conformal``).
+    public var conformal: ConformalInterval? = nil
 }
 
 /// A quarterly forecast per rep, team and in total.
@@ -88,6 +90,8 @@ public struct QuarterlyForecast: Sendable {
     /// Each team's noise variance relative to the model's single one, from the fit's residuals (empty when
     /// the model's one variance is used: no teams, or a model read from a file).
     public var noiseScaleByTeam: [String: Double] = [:]
+    /// How the intervals shown were made (model-based unless conformal ones were asked for).
+    public var intervalMethod: IntervalMethod = .model
 
     /// One rep's forecast for one period of the quarter.
     public struct PeriodForecast: Sendable, Equatable {

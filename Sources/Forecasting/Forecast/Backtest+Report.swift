@@ -114,6 +114,10 @@ extension BacktestReport: Report {
         for m in methods {
             out += "| \(m.method) | \(m.count) | \(QuarterlyForecast.amount(m.mae)) | \(QuarterlyForecast.amount(m.rmse)) | \(String(format: "%.1f%%", m.mape)) | \(String(format: "%.1f%%", m.wape)) | \(Self.percent(m.coverage80)) | \(Self.percent(m.coverage95)) |\n"
         }
+        if !quotaCalibration.isEmpty {
+            out += "\nQuota chances against outcomes (target: \(quotaTarget.description)): "
+                + quotaCalibration.map { String(format: "%@ Brier score %.3f over %d", $0.method, $0.brier, $0.count) }.joined(separator: "; ") + ".\n"
+        }
         return out
     }
 }

@@ -41,6 +41,7 @@ extension WhatIfReport: Report {
                     ("name", .string(o.name)), ("changes", .string(o.summary)), ("baseline", .finite(o.baseline)),
                     ("mean", .finite(o.scenario.mean)), ("obs_ci_lower", .finite(s.lower)), ("obs_ci_upper", .finite(s.upper)),
                     ("difference", .finite(o.difference)), ("difference_se", .finite(o.differenceSE)),
+                    ("difference_projection_variance", .finite(o.differenceProjectionVariance)),
                     ("difference_ci_lower", .finite(o.differenceInterval.lower)), ("difference_ci_upper", .finite(o.differenceInterval.upper)),
                     ("teams", .array(o.teams.map { t in
                         .object([("team", .string(t.team)), ("baseline", .finite(t.baseline)), ("mean", .finite(t.scenario)),

@@ -19,6 +19,8 @@ public struct ScenarioOutcome: Sendable {
     public var teams: [TeamOutcome]
     /// Where the scenario leaves the range of activities seen in history, and other notes.
     public var warnings: [String]
+    /// The part of ``differenceSE``² from projected activities (0 with a planned baseline or an added amount).
+    public var differenceProjectionVariance: Double = 0
 }
 
 extension ScenarioOutcome {
@@ -87,8 +89,8 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
             .adding(variance: projectionVariance(scenario, base.horizonPositions, shift: 0))
         var difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
-        difference.standardError = (difference.standardError * difference.standardError
-            + projectionVariance(scenario, base.horizonPositions, shift: 1)).squareRoot()
+        let differenceProjection = projectionVariance(scenario, base.horizonPositions, shift: 1)
+        difference.standardError = (difference.standardError * difference.standardError + differenceProjection).squareRoot()
         var teams: [ScenarioOutcome.TeamOutcome] = []
         for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
             let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
@@ -103,7 +105,7 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
             name: scenario.name, summary: scenario.summary, baseline: baselineTotal.mean, scenario: total,
             difference: difference.mean, differenceSE: difference.standardError,
             differenceInterval: Interval(center: difference.mean, halfWidth: q * difference.standardError),
-            teams: teams, warnings: run.warnings))
+            teams: teams, warnings: run.warnings, differenceProjectionVariance: differenceProjection))
     }
     return WhatIfReport(horizon: request.horizon, response: (try model.requiredFormula).response?.name ?? "y", formula: (try model.requiredFormula).text,
                         activities: frame.activitiesDescription, level: request.level, covarianceType: model.covarianceType,

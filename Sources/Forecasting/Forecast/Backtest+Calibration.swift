@@ -51,6 +51,9 @@ public struct QuotaCalibration: Sendable, Equatable {
 
     /// Scores `probabilities` against `outcomes` (whether each target was reached).
     /// - Parameters:
+    ///   - method: The name the result carries, e.g. `model (projected activities)`.
+    ///   - probabilities: The predicted probabilities of reaching the target (non-finite ones are left out).
+    ///   - outcomes: Whether each target was reached, in the same order.
     ///   - binCount: Bins of width 1/`binCount` over [0, 1] (default 10); a probability of exactly 1 falls in the last.
     public static func measure(method: String, probabilities: [Double], outcomes: [Bool], binCount: Int = 10) -> QuotaCalibration {
         let pairs = zip(probabilities, outcomes).filter { $0.0.isFinite }

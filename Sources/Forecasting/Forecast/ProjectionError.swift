@@ -72,18 +72,22 @@ struct ProjectionErrorModel: Sendable {
         var originSums: [Int: [String: (sum: [Double], count: Int)]] = [:]
         var repSquares: [Int32: (sum: [Double], count: [Double])] = [:]
         var origins = 0
+        let periodIndex = panel.periods.map(\.index)
+        var runRate = [Double](repeating: .nan, count: a)
         for (entity, unsorted) in rowsByEntity {
-            let rows = unsorted.sorted { panel.periods[$0] < panel.periods[$1] }
+            let rows = unsorted.sorted { periodIndex[$0] < periodIndex[$1] }
             var rowAt: [Int: Int] = [:]
-            for row in rows { rowAt[panel.periods[row].index] = row }
+            for row in rows { rowAt[periodIndex[row]] = row }
             let team = teamOf[entity] ?? ""
             var own = (sum: [Double](repeating: 0, count: a), count: [Double](repeating: 0, count: a))
             var accumulator = teams[team] ?? Accumulator(sum: .init(repeating: 0, count: d * d), count: .init(repeating: 0, count: d * d),
                                                          complete: .init(repeating: 0, count: d * d))
             var errors = [Double](repeating: .nan, count: d)
             for (position, originRow) in rows.enumerated() {
-                let origin = panel.periods[originRow].index
+                let origin = periodIndex[originRow]
                 let recent = Array(rows[max(0, position - 2)...position].reversed())
+                // The run-rate is the same for every step: computed once per origin.
+                for k in 0..<a { runRate[k] = projectedValue(values[k], recent: recent, yearEarlier: nil, projection: .runRate) }
                 var any = false
                 for h in 0..<steps {
                     let target = origin + h + 1
@@ -92,7 +96,9 @@ struct ProjectionErrorModel: Sendable {
                     for k in 0..<a {
                         var e = Double.nan
                         if let actualRow, !values[k][actualRow].isNaN {
-                            e = values[k][actualRow] - projectedValue(values[k], recent: recent, yearEarlier: earlier, projection: projection)
+                            let projected = projection == .lastYear && earlier != nil
+                                ? projectedValue(values[k], recent: recent, yearEarlier: earlier, projection: projection) : runRate[k]
+                            e = values[k][actualRow] - projected
                         }
                         errors[h * a + k] = e
                         if !e.isNaN { any = true; own.sum[k] += e * e; own.count[k] += 1 }

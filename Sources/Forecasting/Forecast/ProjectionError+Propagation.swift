@@ -83,7 +83,7 @@ extension PlanningFrame {
         }
         // Step size per activity: a thousandth of its typical projection error (exact for linear terms whatever the size).
         let a = columns.count, d = errors.dimension
-        let steps0 = (0..<a).map { c -> Double in
+        let stepSize = (0..<a).map { c -> Double in
             var m = 0.0
             for h in 0..<steps { m += errors.pooled[(h * a + c) * d + h * a + c] }
             let rms = (m / Double(steps)).squareRoot()
@@ -106,14 +106,14 @@ extension PlanningFrame {
                 var values = base
                 var moved = false
                 for k in rowsAtStep[h] where mask[k] && !values[offset + k].isNaN {
-                    values[offset + k] += steps0[c]
+                    values[offset + k] += stepSize[c]
                     moved = true
                 }
                 guard moved else { continue }
                 let perturbed = try predict(try built.data.replacingColumn(column, with: .numeric(values)), only: built.future)
                 for (position, row) in perturbed.rows.enumerated() {
                     guard let original = positionOfRow[row] else { continue }
-                    let derivative = (perturbed.mean[position] - prediction.mean[original]) / steps0[c]
+                    let derivative = (perturbed.mean[position] - prediction.mean[original]) / stepSize[c]
                     guard derivative != 0, derivative.isFinite else { continue }
                     var g = gradients[original] ?? [Double](repeating: 0, count: d)
                     g[h * a + c] = derivative

@@ -173,7 +173,7 @@ struct PlanningFrame {
             built.warnings.append("the plan has no column \(missingFromPlan.map { "'\($0)'" }.joined(separator: ", ")): projected from history (\(request.projection.rawValue)) for every rep, as asked")
         }
         if lastInHorizon.index - last.index > 4 * max(1, quarterPeriods.count) {
-            built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and the intervals do not widen for it")
+            built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and their error is measured only from the reps with that many periods after an origin")
         }
         self.built = built
         self.history = history

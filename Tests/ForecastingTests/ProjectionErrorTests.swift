@@ -209,4 +209,27 @@ struct ProjectionErrorTests {
         // Outcomes: 5 ≥ 4 yes, 12 ≥ 20 no, 25 ≥ 25 yes: ((0.1)² + (0.2)² + (0.4)²) / 3.
         #expect(Self.close(calibration[0].brier, (0.01 + 0.04 + 0.16) / 3))
     }
+
+    @Test("Last-year projection errors: the value a year before the projected period, the run-rate where that is missing")
+    func lastYearErrors() throws {
+        // One rep, 16 months, one activity: the mean square of one-step errors, worked out here from the rule.
+        let x: [Double] = [5, 7, 6, 9, 8, 10, 7, 6, 11, 12, 9, 8, 7, 10, 6, 12]
+        let months = (0..<16).map { m -> String? in String(format: "%04d-%02d", 2023 + m / 12, m % 12 + 1) }
+        let data = try Dataset([("period", .text(TextColumn(months))), ("rep", .text(TextColumn([String?](repeating: "r", count: 16)))),
+                                ("x", .numeric(x))])
+        let layout = PanelLayout(period: "period", entity: "rep")
+        let panel = try Panel(data: data, layout: layout)
+        let errors = try ProjectionErrorModel.estimate(history: data, panel: panel, activities: ["x"], projection: .lastYear, steps: 1,
+                                                       teamOf: [0: ""])
+        var squares = 0.0, count = 0.0
+        for origin in 0..<15 {
+            let target = origin + 1
+            let projected = target >= 12 ? x[target - 12]
+                : (max(0, origin - 2)...origin).map { x[$0] }.reduce(0, +) / Double(origin - max(0, origin - 2) + 1)
+            squares += (x[target] - projected) * (x[target] - projected)
+            count += 1
+        }
+        #expect(errors.origins == 15)
+        #expect(Self.close(try #require(errors.moments[""]?.first), squares / count))
+    }
 }

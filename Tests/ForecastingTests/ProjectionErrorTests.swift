@@ -17,12 +17,13 @@ struct ProjectionErrorTests {
         return options
     }
 
-    /// The panel of Tests/Reference/projection_error_reference.py: 3 reps, 2024-01…2024-06, r2's y missing in month 4;
+    /// The panel of Tests/Reference/projection_error_reference.py: 3 reps, 2024-01…2024-06, r1 and r2 (team A) moving together,
+    /// r2's y missing in month 4;
     /// `revenue` (not in the reference) is a response for the forecast tests.
     static func tinyPanel() throws -> Dataset {
         let reps = ["r1", "r2", "r3"], teams = ["A", "A", "B"]
-        let x: [[Double]] = [[10, 12, 11, 15, 13, 14], [20, 18, 22, 21, 25, 23], [7, 9, 8, 6, 10, 9]]
-        let y: [[Double]] = [[5, 4, 6, 5, 7, 6], [8, 9, 7, .nan, 9, 10], [3, 3, 4, 2, 4, 5]]
+        let x: [[Double]] = [[10, 12, 11, 15, 13, 14], [20, 22, 21, 26, 23, 24], [7, 9, 8, 6, 10, 9]]
+        let y: [[Double]] = [[5, 4, 6, 5, 7, 6], [8, 7, 9, .nan, 10, 9], [3, 3, 4, 2, 4, 5]]
         let noise: [Double] = [3, -2, 1, -4, 2, 0, -1, 5, -3, 1, 2, -2, 4, -1, 0, -3, 2, 1]
         var period: [String?] = [], rep: [String?] = [], team: [String?] = [], xs: [Double] = [], ys: [Double] = [], revenue: [Double] = []
         for r in 0..<3 {
@@ -50,19 +51,18 @@ struct ProjectionErrorTests {
         // Tests/Reference/projection_error_reference.py (numpy 2.4.6, Python 3.11.7), on the panel of tinyPanel().
         let errors = try Self.errorModel(steps: 2)
         #expect(errors.origins == 15)
-        let mA = [5.700000000000001, -0.2777777777777778, 3.736111111111112, 3.2380952380952386, -0.2777777777777778, 1.7222222222222223,
-                  1.3333333333333337, 0.4583333333333333, 3.736111111111112, 1.3333333333333337, 7.8611111111111125, 2.380952380952382,
-                  3.2380952380952386, 0.4583333333333333, 2.380952380952382, 1.75]
-        let mB = [2.8888888888888884, 1.3333333333333333, 0.27777777777777746, 1.3333333333333333, 1.3333333333333333, 1.3111111111111111,
-                  -0.8333333333333335, 0.02777777777777779, 0.27777777777777746, -0.8333333333333335, 2.694444444444444, 1.7499999999999998,
-                  1.3333333333333333, 0.02777777777777779, 1.7499999999999998, 1.6111111111111112]
-        let withinA = [-1.2222222222222205, 3.4166666666666674, 2.27777777777778, 0.3333333333333339, 3.4166666666666674, 0.5,
-                       1.4166666666666674, 1.75, 2.27777777777778, 1.4166666666666674, 2.7777777777777795, 1.583333333333334,
-                       0.3333333333333339, 1.75, 1.583333333333334, 0.5]
-        let across = [0.6111111111111116, 0.5555555555555555, 2.1666666666666665, 1.3055555555555556, 0.5555555555555555, 0.75,
-                      0.5277777777777778, 0.4444444444444444, 2.1666666666666665, 0.5277777777777778, 0.7222222222222223, 1.277777777777778,
-                      1.3055555555555556, 0.4444444444444444, 1.277777777777778, 1.1388888888888888]
-        let scale = ["r1": [0.8796550984179005, 0.9417142857142857], "r2": [1.1051676713290808, 1.063578947368421],
+        let mA = [5.055555555555555, -0.40740740740740733, 2.8055555555555554, 3.1904761904761907, -0.40740740740740733,
+                  1.6388888888888888, 2.3095238095238098, 0.4583333333333333, 2.8055555555555554, 2.3095238095238098,
+                  6.722222222222222, 2.047619047619048, 3.1904761904761907, 0.4583333333333333, 2.047619047619048, 1.75]
+        let mB = [2.8888888888888884, 1.3333333333333333, 0.27777777777777746, 1.3333333333333333, 1.3333333333333333,
+                  1.3111111111111111, -0.8333333333333335, 0.02777777777777779, 0.27777777777777746, -0.8333333333333335,
+                  2.694444444444444, 1.7499999999999998, 1.3333333333333333, 0.02777777777777779, 1.7499999999999998,
+                  1.6111111111111112]
+        let withinA = [1.995, -0.8312499999999997, 1.0806250000000002, 1.0806250000000002, -0.8312499999999997, 2.4937500000000004,
+                      0.6650000000000004, 0.49875, 1.0806250000000002, 0.6650000000000004, 1.1637500000000003, 1.0806250000000002,
+                      1.0806250000000002, 0.49875, 1.0806250000000002, 0.9975]
+        let across = [Double](repeating: 0, count: 16)  // λ = 0: the raw estimate is noise
+        let scale = ["r1": [0.9263252470799641, 0.9508196721311474], "r2": [1.060197663971249, 1.0509059534081104],
                      "r3": [1.0016583747927033, 0.995111352525801]]
         for (got, want, name) in [(errors.moments["A"], mA, "M_A"), (errors.moments["B"], mB, "M_B"),
                                   (errors.sharedWithinTeam["A"], withinA, "within A"), (errors.sharedAcrossTeams, across, "across")] {
@@ -71,15 +71,18 @@ struct ProjectionErrorTests {
             for i in 0..<16 { #expect(Self.close(got[i], want[i]), "\(name)[\(i)]: \(got[i]) vs \(want[i])") }
         }
         #expect(errors.sharedWithinTeam["B"] == nil)  // one rep: no pairs
+        // A's reps move together: their shared part is kept (λ near 1); B's rep and A's do not: across teams λ is 0.
+        #expect(Self.close(try #require(errors.sharedWithinTeamShrinkage["A"]), 0.9975))
+        #expect(errors.sharedAcrossTeamsShrinkage == 0)
         for (rep, want) in scale {
             let got = try #require(errors.repScale[rep])
             for a in 0..<2 { #expect(Self.close(got[a], want[a]), "scale \(rep)[\(a)]") }
         }
         let g = [1.0, 2.0, 0.5, -1.0]
-        #expect(Self.close(errors.variance(of: [(rep: "r1", team: "A", gradient: g)]), 9.792595950517558))
-        #expect(Self.close(errors.variance(of: [(rep: "r1", team: "A", gradient: g), (rep: "r2", team: "A", gradient: g)]), 44.47975073232772))
+        #expect(Self.close(errors.variance(of: [(rep: "r1", team: "A", gradient: g)]), 9.887997959099769))
+        #expect(Self.close(errors.variance(of: [(rep: "r1", team: "A", gradient: g), (rep: "r2", team: "A", gradient: g)]), 35.26016148373968))
         #expect(Self.close(errors.variance(of: ["r1", "r2", "r3"].map { (rep: $0, team: $0 == "r3" ? "B" : "A", gradient: g) }),
-                           73.06060449310807))
+                           45.069496491747735))
     }
 
     /// The forecast of 2024-Q3 on the tiny panel with `formula` (pooled least squares).

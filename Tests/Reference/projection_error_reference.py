@@ -12,10 +12,13 @@ ProjectionErrorModel (Sources/Forecasting/Forecast/ProjectionError.swift), not f
     divided by sum of n (n - 1); across teams likewise with pairs of reps of different teams;
   * rep scale per activity: (own sum of squares + k * m) / ((own count + k) * m), m the team's mean
     of the diagonal of M over the steps for that activity, k = 6 * steps;
+  * each shared part times lambda = max(0, 1 - SE^2 / t^2): t the pair-weighted mean over origins of the
+    per-origin estimate's trace, SE^2 = steps * sum w^2 (t_o - t)^2 / (sum w)^2 (0 with fewer than two
+    origins or t <= 0);
   * variance of a sum: sum_r u_r' M_t u_r + within-team and across-team shared parts, u_r = sqrt(scale) * g_r.
 
-The tiny panel (3 reps, 6 months, activities x and y, team A = r1, r2, team B = r3; r2's y missing
-in month 4) is written out below and in the Swift test.
+The tiny panel (3 reps, 6 months, activities x and y, team A = r1, r2, moving together; team B = r3;
+r2's y missing in month 4) is written out below and in the Swift test.
 """
 import numpy as np
 
@@ -24,7 +27,7 @@ d = steps * A
 nan = np.nan
 panel = {  # rep: (team, x, y) for months 0..5
     "r1": ("A", [10, 12, 11, 15, 13, 14], [5, 4, 6, 5, 7, 6]),
-    "r2": ("A", [20, 18, 22, 21, 25, 23], [8, 9, 7, nan, 9, 10]),
+    "r2": ("A", [20, 22, 21, 26, 23, 24], [8, 7, 9, nan, 10, 9]),
     "r3": ("B", [7, 9, 8, 6, 10, 9], [3, 3, 4, 2, 4, 5]),
 }
 
@@ -58,19 +61,35 @@ teams = {"A": ["r1", "r2"], "B": ["r3"]}
 M = {t: pairwise_mean([e for r in reps for _, e in errors[r]]) for t, reps in teams.items()}
 pooled = pairwise_mean([e for r in panel for _, e in errors[r]])
 
+def shrinkage(per_origin):  # [(estimate matrix, pairs)]
+    if len(per_origin) < 2:
+        return 0.0
+    w = np.array([p for _, p in per_origin], dtype=float)
+    tr = np.array([np.trace(c) for c, _ in per_origin])
+    t = np.sum(w * tr) / np.sum(w)
+    if t <= 0:
+        return 0.0
+    se2 = steps * np.sum(w ** 2 * (tr - t) ** 2) / np.sum(w) ** 2
+    return max(0.0, 1 - se2 / t ** 2)
+
+
 # Shared parts from complete vectors.
-within = {}
+within, lam = {}, {}
 for t, reps in teams.items():
-    num = np.zeros((d, d)); pairs = 0
+    num = np.zeros((d, d)); pairs = 0; per_origin = []
     for origin in range(6):
         vs = [e for r in reps for o, e in errors[r] if o == origin and not np.any(np.isnan(e))]
         if vs:
             S = np.sum(vs, axis=0)
-            num += np.outer(S, S) - sum(np.outer(v, v) for v in vs)
+            c = np.outer(S, S) - sum(np.outer(v, v) for v in vs)
+            num += c
             pairs += len(vs) * (len(vs) - 1)
+            if len(vs) > 1:
+                per_origin.append((c / (len(vs) * (len(vs) - 1)), len(vs) * (len(vs) - 1)))
     if pairs > 0:
-        within[t] = num / pairs
-num = np.zeros((d, d)); pairs = 0
+        lam[t] = shrinkage(per_origin)
+        within[t] = lam[t] * num / pairs
+num = np.zeros((d, d)); pairs = 0; per_origin_x = []
 for origin in range(6):
     sums = {}
     for t, reps in teams.items():
@@ -79,9 +98,14 @@ for origin in range(6):
             sums[t] = (np.sum(vs, axis=0), len(vs))
     G = sum(s for s, _ in sums.values()); n = sum(c for _, c in sums.values())
     if sums:
-        num += np.outer(G, G) - sum(np.outer(s, s) for s, _ in sums.values())
-        pairs += n * n - sum(c * c for _, c in sums.values())
-across = num / pairs
+        c = np.outer(G, G) - sum(np.outer(s, s) for s, _ in sums.values())
+        p = n * n - sum(k * k for _, k in sums.values())
+        num += c
+        pairs += p
+        if p > 0:
+            per_origin_x.append((c / p, p))
+lam_x = shrinkage(per_origin_x)
+across = lam_x * num / pairs
 
 k = 6.0 * steps
 scale = {}
@@ -112,6 +136,8 @@ np.set_printoptions(precision=17)
 print("origins", sum(len(v) for v in errors.values()))
 print("M_A", repr(M["A"].ravel().tolist()))
 print("M_B", repr(M["B"].ravel().tolist()))
+print("lambda_A", repr(lam["A"]), "lambda_across", repr(lam_x))
+print("raw_within_A", repr((within["A"] / lam["A"]).ravel().tolist()) if lam["A"] > 0 else "lambda 0")
 print("within_A", repr(within["A"].ravel().tolist()))
 print("across", repr(across.ravel().tolist()))
 print("scale", {r: s.tolist() for r, s in scale.items()})

@@ -14,6 +14,10 @@
 /// - per team, the mean cross product of two different reps' errors at the same origin (`sharedWithinTeam`),
 ///   and the same for reps of different teams (`sharedAcrossTeams`): common shocks (a slow month for
 ///   everyone) that make a team's or the total's projection error more than the sum of its reps'.
+///   A team's sum has n(n−1) such pairs, so noise in these estimates is magnified: each is multiplied by
+///   `λ = max(0, 1 − SE²/t²)` (positive-part James–Stein), t the mean over origins of the per-origin
+///   trace and SE² its variance across origins (inflated by the overlap of the windows); a shared part
+///   that cannot be told from noise (or is negative, or rests on one origin) counts as none.
 ///   Reps are otherwise taken as independent.
 struct ProjectionErrorModel: Sendable {
     /// The activity columns, in the order of the index.
@@ -28,6 +32,10 @@ struct ProjectionErrorModel: Sendable {
     var sharedWithinTeam: [String: [Double]]
     /// The mean cross product of the errors of two reps of different teams at one origin.
     var sharedAcrossTeams: [Double]?
+    /// The shrinkage λ each team's shared part was multiplied by (see the type's comment).
+    var sharedWithinTeamShrinkage: [String: Double] = [:]
+    /// The shrinkage λ of the part shared across teams.
+    var sharedAcrossTeamsShrinkage: Double = 0
     /// Per rep: the scale of each activity's errors relative to its team's (1 = the team's).
     var repScale: [String: [Double]]
     /// Rep-origins measured.
@@ -37,6 +45,11 @@ struct ProjectionErrorModel: Sendable {
 
     /// Origins' worth of errors a rep's own mean square counts as much as the team's (see the type's comment).
     static let shrinkageOrigins = 6.0
+
+    /// Above this many (step, activity) cells, origins are taken every `steps` periods (windows that do not
+    /// overlap) instead of every period: the moments cost cells² per origin, and weekly or daily periods
+    /// have many steps in a quarter. Overlapping windows add little information anyway.
+    static let denseOriginLimit = 24
 
     /// Size of the index (steps × activities).
     var dimension: Int { steps * activities.count }
@@ -69,7 +82,7 @@ struct ProjectionErrorModel: Sendable {
         var teams: [String: Accumulator] = [:]
         var all = Accumulator(sum: .init(repeating: 0, count: d * d), count: .init(repeating: 0, count: d * d), complete: [])
         // Per (origin period, team): the sum of complete error vectors and how many.
-        var originSums: [Int: [String: (sum: [Double], count: Int)]] = [:]
+        var originSums: [Int: [String: (sum: [Double], count: Int, squares: Double)]] = [:]
         var repSquares: [Int32: (sum: [Double], count: [Double])] = [:]
         var origins = 0
         let periodIndex = panel.periods.map(\.index)
@@ -83,7 +96,8 @@ struct ProjectionErrorModel: Sendable {
             var accumulator = teams[team] ?? Accumulator(sum: .init(repeating: 0, count: d * d), count: .init(repeating: 0, count: d * d),
                                                          complete: .init(repeating: 0, count: d * d))
             var errors = [Double](repeating: .nan, count: d)
-            for (position, originRow) in rows.enumerated() {
+            let stride = d > denseOriginLimit ? steps : 1
+            for (position, originRow) in rows.enumerated() where (rows.count - 1 - position) % stride == 0 {
                 let origin = periodIndex[originRow]
                 let recent = Array(rows[max(0, position - 2)...position].reversed())
                 // The run-rate is the same for every step: computed once per origin.
@@ -116,8 +130,8 @@ struct ProjectionErrorModel: Sendable {
                 }
                 if complete {
                     for i in 0..<d { for j in 0..<d { accumulator.complete[i * d + j] += errors[i] * errors[j] } }
-                    var entry = originSums[origin]?[team] ?? (sum: [Double](repeating: 0, count: d), count: 0)
-                    for i in 0..<d { entry.sum[i] += errors[i] }
+                    var entry = originSums[origin]?[team] ?? (sum: [Double](repeating: 0, count: d), count: 0, squares: 0)
+                    for i in 0..<d { entry.sum[i] += errors[i]; entry.squares += errors[i] * errors[i] }
                     entry.count += 1
                     originSums[origin, default: [:]][team] = entry
                 }
@@ -138,10 +152,16 @@ struct ProjectionErrorModel: Sendable {
         // Shared parts: Σ_origins (S Sᵀ − Σ e eᵀ) over pairs of different reps.
         var withinSum: [String: [Double]] = [:], withinPairs: [String: Double] = [:]
         var acrossSum = [Double](repeating: 0, count: d * d), acrossPairs = 0.0
+        // Per origin: the trace of its estimate and its weight (pairs), for the shrinkage.
+        var withinTraces: [String: [(trace: Double, pairs: Double)]] = [:], acrossTraces: [(trace: Double, pairs: Double)] = []
+        func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 } }
         for byTeam in originSums.values {
             var grand = [Double](repeating: 0, count: d), n = 0
-            var sameTeamPairs = 0.0
+            var sameTeamPairs = 0.0, teamNorms = 0.0
             for (team, entry) in byTeam {
+                let pairs = Double(entry.count * (entry.count - 1))
+                if pairs > 0 { withinTraces[team, default: []].append(((norm(entry.sum) - entry.squares) / pairs, pairs)) }
+                teamNorms += norm(entry.sum)
                 var s = withinSum[team] ?? .init(repeating: 0, count: d * d)
                 for i in 0..<d { for j in 0..<d { s[i * d + j] += entry.sum[i] * entry.sum[j] } }
                 withinSum[team] = s
@@ -153,12 +173,27 @@ struct ProjectionErrorModel: Sendable {
             }
             for i in 0..<d { for j in 0..<d { acrossSum[i * d + j] += grand[i] * grand[j] } }
             acrossPairs += Double(n * n) - sameTeamPairs
+            let pairs = Double(n * n) - sameTeamPairs
+            if pairs > 0 { acrossTraces.append(((norm(grand) - teamNorms) / pairs, pairs)) }
         }
-        var shared: [String: [Double]] = [:]
+        // Consecutive origins' windows overlap by all but one step: their traces are that much less independent.
+        let overlap = Double(steps) / Double(d > denseOriginLimit ? steps : 1)
+        func shrinkage(_ traces: [(trace: Double, pairs: Double)]) -> Double {
+            guard traces.count > 1 else { return 0 }
+            let w = traces.reduce(0) { $0 + $1.pairs }
+            let mean = traces.reduce(0) { $0 + $1.pairs * $1.trace } / w
+            guard mean > 0 else { return 0 }
+            let variance = overlap * traces.reduce(0) { $0 + $1.pairs * $1.pairs * ($1.trace - mean) * ($1.trace - mean) } / (w * w)
+            return max(0, 1 - variance / (mean * mean))
+        }
+        var shared: [String: [Double]] = [:], shrinkageByTeam: [String: Double] = [:]
         for (team, sum) in withinSum {
             guard let pairs = withinPairs[team], pairs > 0, let complete = teams[team]?.complete else { continue }
-            shared[team] = (0..<(d * d)).map { (sum[$0] - complete[$0]) / pairs }
+            let lambda = shrinkage(withinTraces[team] ?? [])
+            shrinkageByTeam[team] = lambda
+            shared[team] = (0..<(d * d)).map { lambda * (sum[$0] - complete[$0]) / pairs }
         }
+        let acrossLambda = shrinkage(acrossTraces)
         // Rep scales, per activity: shrunk toward 1 (the team's) by `shrinkageOrigins` origins' worth of errors.
         var repScale: [String: [Double]] = [:]
         let k = shrinkageOrigins * Double(steps)
@@ -174,7 +209,8 @@ struct ProjectionErrorModel: Sendable {
             }
         }
         return ProjectionErrorModel(activities: activities, steps: steps, moments: moments, pooled: pooled, sharedWithinTeam: shared,
-                                    sharedAcrossTeams: acrossPairs > 0 ? acrossSum.map { $0 / acrossPairs } : nil,
+                                    sharedAcrossTeams: acrossPairs > 0 ? acrossSum.map { acrossLambda * $0 / acrossPairs } : nil,
+                                    sharedWithinTeamShrinkage: shrinkageByTeam, sharedAcrossTeamsShrinkage: acrossLambda,
                                     repScale: repScale, origins: origins, teamsWithoutErrors: without.sorted())
     }
 

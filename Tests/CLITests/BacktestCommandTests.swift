@@ -58,4 +58,34 @@ struct BacktestCommandTests {
         let byQuarter = try #require(document["wape_by_quarter"] as? [[String: Any]])
         #expect(byQuarter.compactMap { $0["quarter"] as? String } == quarters.map(quarterName))
     }
+
+    @Test("Calibration: coverage overall and per team, and quota probabilities scored (Brier, reliability bins) against --quota or, said so, last year's quarter")
+    func calibration() throws {
+        let formula = "revenue ~ lag(demos, 1) + proposals + season(period, 'quarter')"
+        let base = ["backtest", "--history", Example.history, "--formula", formula, "--activity-mode", "projected", "--quiet"]
+        let document = try jsonObject(runSucceeding(base + ["--format", "json"]).stdout)
+        let calibration = try #require(document["quota_calibration"] as? [String: Any])
+        #expect((calibration["target"] as? String)?.contains("no quota file given") == true)
+        let methods = try #require(calibration["methods"] as? [[String: Any]])
+        #expect(methods.count == 1 && methods[0]["method"] as? String == "model (projected activities)")
+        let bins = try #require(methods[0]["bins"] as? [[String: Any]])
+        #expect(bins.count == 10)
+        let n = try #require(int(methods[0]["n"]))
+        #expect(bins.compactMap { int($0["n"]) }.reduce(0, +) == n)
+        let brier = try #require(double(methods[0]["brier"]))
+        #expect(brier > 0 && brier < 0.25)
+        // Each filled bin's mean predicted probability lies in the bin.
+        for bin in bins where int(bin["n"]) ?? 0 > 0 {
+            let mean = try #require(double(bin["mean_predicted"]))
+            let lower = try #require(double(bin["lower"])), upper = try #require(double(bin["upper"]))
+            #expect(mean >= lower && mean <= upper)
+        }
+        let teams = try #require(document["coverage_by_team"] as? [[String: Any]])
+        #expect(Set(teams.compactMap { $0["team"] as? String }) == ["Enterprise", "Mid-Market", "SMB-East", "SMB-West"])
+        #expect(teams.allSatisfy { double($0["coverage_80"]) != nil && double($0["coverage_95"]) != nil })
+
+        let text = try runSucceeding(base + ["--quota", Example.quotas]).stdout
+        #expect(text.contains("Quota probabilities against outcomes (target: each rep's quota from"))
+        #expect(text.contains("Brier score"))
+    }
 }

@@ -175,4 +175,49 @@ struct ForecastCommandTests {
             #expect(lines.contains { run.stderr.contains($0) }, "expected one of \(lines): \(run.stderr)")
         }
     }
+
+    @Test("JSON: every line splits its variance into estimates, rep effect, noise and projection, adding up to obs_se², and the text says where the width comes from")
+    func varianceDecomposition() throws {
+        let formula = "revenue ~ lag(demos, 1) + proposals + calls + season(period, 'quarter') + (1 | rep)"
+        let document = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--formula", formula,
+                                                     "--format", "json", "--quiet"]).stdout)
+        #expect(document["interval_method"] as? String == "model")
+        let total = try #require(document["total"] as? [String: Any])
+        let lines = (document["reps"] as? [[String: Any]] ?? []) + (document["teams"] as? [[String: Any]] ?? []) + [total]
+        #expect(lines.count > 30)
+        for line in lines {
+            let parts = try #require(line["variance"] as? [String: Any], "\(line["name"] ?? "")")
+            let values = try ["estimates", "rep_effect", "noise", "projection"].map { try #require(double(parts[$0]), "\($0)") }
+            #expect(values.allSatisfy { $0 >= 0 })
+            #expect(values[3] > 0, "projected activities: a projection part")
+            let se = try #require(double(line["obs_se"]))
+            #expect(relativelyClose(values.reduce(0, +), se * se, 1e-9))
+            #expect(relativelyClose(try #require(double(parts["total"])), se * se, 1e-9))
+        }
+        let text = try runSucceeding(["forecast", "--history", Example.history, "--formula", formula, "--quiet"]).stdout
+        #expect(text.contains("Where the width comes from"))
+        #expect(text.contains("Projected activities miss what reps then do"))
+    }
+
+    @Test("--intervals conformal: each line gets a conformal interval around its forecast, with the number of errors behind it, and the output says what it guarantees")
+    func conformalIntervals() throws {
+        let formula = "revenue ~ lag(demos, 1) + proposals + calls + season(period, 'quarter')"
+        let base = ["forecast", "--history", Example.history, "--formula", formula, "--quiet"]
+        let document = try jsonObject(runSucceeding(base + ["--intervals", "conformal", "--format", "json"]).stdout)
+        #expect(document["interval_method"] as? String == "conformal")
+        let reps = try #require(document["reps"] as? [[String: Any]])
+        for line in reps {
+            let c = try #require(line["conformal"] as? [String: Any])
+            let mean = try #require(double(line["mean"])), half = try #require(double(c["half_width"]))
+            #expect(try #require(int(c["n"])) > 30)  // the team's rolling-origin rep-quarters
+            #expect(relativelyClose(try #require(double(c["lower"])), mean - half, 1e-12))
+            #expect(relativelyClose(try #require(double(c["upper"])), mean + half, 1e-12))
+        }
+        // Reps of one team share the half-width.
+        var halfByTeam: [String: Set<Double>] = [:]
+        for line in reps { halfByTeam[line["team"] as? String ?? "", default: []].insert(double((line["conformal"] as? [String: Any])?["half_width"]) ?? 0) }
+        #expect(halfByTeam.values.allSatisfy { $0.count == 1 })
+        let text = try runSucceeding(base + ["--intervals", "conformal"]).stdout
+        #expect(text.contains("split-conformal") && text.contains("exchangeable") && text.contains("not for each rep"))
+    }
 }

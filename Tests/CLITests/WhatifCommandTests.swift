@@ -50,9 +50,13 @@ struct WhatifCommandTests {
         let demosSeen = history.activeReps.map { 2 * history.runRate("demos", rep: $0) }.reduce(0, +)
         let demos = try #require(beta["lag(demos, 1)"])
         #expect(relativelyClose(difference, demos.estimate * 0.2 * demosSeen, 1e-6), "difference \(difference)")
-        // Only one coefficient is involved, so difference / se is that coefficient's t statistic.
+        // Only one coefficient is involved, so difference / (the estimates' part of se) is that coefficient's t statistic;
+        // the rest is the projected demos' error that +20% scales.
         let se = try #require(double(scenario["difference_se"]))
-        #expect(relativelyClose(difference / se, demos.t, 1e-6), "difference/se \(difference / se), t \(demos.t)")
+        let projection = try #require(double(scenario["difference_projection_variance"]))
+        #expect(projection > 0)
+        let estimatesSE = (se * se - projection).squareRoot()
+        #expect(relativelyClose(difference / estimatesSE, demos.t, 1e-6), "difference/se \(difference / estimatesSE), t \(demos.t)")
     }
 
     @Test("emails=+50% changes nothing for sure: the interval of the difference contains 0 (emails do nothing in the generator)")

@@ -57,6 +57,8 @@ struct FutureRows {
         var futurePeriods: [Period]
         var sources: [String: ActivitySource] // entity → where its activities came from
         var warnings: [String]
+        /// Per activity column, which future rows hold a projected value (not the plan's): where projection error enters.
+        var projected: [String: [Bool]] = [:]
     }
 
     func build(periods: [Period], plan: Dataset?, planPanel: Panel?, projection: ActivityProjection) throws -> Built {
@@ -98,6 +100,7 @@ struct FutureRows {
         var futurePeriods: [Period] = []
         var columns: [(name: String, column: Column)] = []
         var missingFromPlan: [String] = []
+        var projected: [String: [Bool]] = [:]
         for (name, column) in zip(history.columnNames, history.columns) {
             switch column {
             case .text(var text):
@@ -120,11 +123,13 @@ struct FutureRows {
             case .numeric(var values):
                 let isActivity = activityColumns.contains(name)
                 let planValues = try plan.flatMap { p in p.hasColumn(name) && isActivity ? try p.numbers(name) : nil }
+                var projectedRows: [Bool] = []
                 for e in active {
                     let entityName = panel.entityNames[Int(e)]
                     let rows = rowsByEntity[e] ?? []
                     for period in periods {
                         var value = Double.nan
+                        var isProjected = false
                         if name == response {
                             value = .nan
                         } else if name == layout.period {
@@ -136,6 +141,7 @@ struct FutureRows {
                                 sources[entityName] = sources[entityName] ?? .plan
                             } else {
                                 value = project(values, rows: rows, period: period, projection: projection)
+                                isProjected = true
                                 if plan == nil {
                                     sources[entityName] = ActivitySource(projection)
                                 } else if planned == nil {
@@ -152,8 +158,10 @@ struct FutureRows {
                             value = carry(values, rows: rows, steps: period.index - last.index)
                         }
                         values.append(value)
+                        projectedRows.append(isProjected)
                     }
                 }
+                if isActivity { projected[name] = projectedRows }
                 columns.append((name, .numeric(values)))
             }
         }
@@ -166,7 +174,7 @@ struct FutureRows {
         let data = try Dataset(columns, source: DataSource(name: history.source.name, rowLines: rowLines))
         let future = [Bool](repeating: false, count: history.rowCount) + [Bool](repeating: true, count: count)
         return Built(data: data, future: future, futureEntities: futureEntities, futurePeriods: futurePeriods,
-                     sources: sources, warnings: warnings)
+                     sources: sources, warnings: warnings, projected: projected)
     }
 
     /// `data` with rows for a rep it does not have: `lead` periods of zero activity before the first future
@@ -236,12 +244,9 @@ struct FutureRows {
     }
 
     private func project(_ values: [Double], rows: [Int], period: Period, projection: ActivityProjection) -> Double {
-        if projection == .lastYear {
-            let target = period.yearEarlier.index
-            if let row = rows.first(where: { panel.periods[$0].index == target }), !values[row].isNaN { return values[row] }
-        }
-        let recent = rows.prefix(3).map { values[$0] }.filter { !$0.isNaN }
-        return recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
+        let target = period.yearEarlier.index
+        let earlier = projection == .lastYear ? rows.first(where: { panel.periods[$0].index == target }) : nil
+        return ProjectionErrorModel.projectedValue(values, recent: Array(rows.prefix(3)), yearEarlier: earlier, projection: projection)
     }
 
     /// A column carried forward: a counter that rose by one each period (such as tenure) keeps rising;

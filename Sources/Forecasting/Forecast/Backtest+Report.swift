@@ -8,7 +8,11 @@ extension BacktestReport: Report {
     public func text() -> String {
         var out = "Backtest of \(response): rolling origin, one quarter ahead, \(quarters.count) quarters "
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
-        out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        if intervalMethod == .conformal {
+            out += "Model: \(formula) (split-conformal intervals: each rep-quarter's from its team's errors in the quarters before it; they guarantee marginal coverage over a team's rep-quarters if errors are exchangeable across origins, not per rep or under shifts)\n\n"
+        } else {
+            out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        }
         let width = max(36, (methods.map(\.method.count).max() ?? 0) + 2)
         out += TextFormat.pad("method", width) + ["n", "MAE", "RMSE", "MAPE", "WAPE", "in 80%", "in 95%"].map { TextFormat.left($0, 10) }.joined() + "\n"
         out += String(repeating: "-", count: width + 70) + "\n"
@@ -51,6 +55,7 @@ extension BacktestReport: Report {
                     + largest.map { String(format: "%@ %+.0f%%", $0.rep, $0.bias * 100) }.joined(separator: ", ") + "\n"
             }
         }
+        out += calibrationText()
         for note in notes { out += "\nNote: \(note)" }
         return out + (notes.isEmpty ? "" : "\n")
     }
@@ -67,7 +72,7 @@ extension BacktestReport: Report {
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
-            ("covariance_type", .string(covarianceType.rawValue)),
+            ("covariance_type", .string(covarianceType.rawValue)), ("interval_method", .string(intervalMethod.rawValue)),
             ("response", .string(response)), ("quarters", .array(quarters.map { .string($0.description) })),
             ("methods", .array(methods.map { m in
                 .object([("method", .string(m.method)), ("n", .integer(m.count)), ("mae", .finite(m.mae)), ("rmse", .finite(m.rmse)),
@@ -89,6 +94,7 @@ extension BacktestReport: Report {
             ("bias_by_rep", .array(biasByRep.map { b in
                 .object([("rep", .string(b.rep)), ("method", .string(b.method)), ("n", .integer(b.count)), ("bias", .finite(b.bias))])
             })),
+            ("quota_calibration", calibrationJSON()),
             ("notes", .array(notes.map { .string($0) })),
         ])
     }
@@ -107,6 +113,10 @@ extension BacktestReport: Report {
         var out = "### Backtest of `\(response)` (\(quarters.count) quarters, one quarter ahead)\n\n| method | n | MAE | RMSE | MAPE | WAPE | in 80% | in 95% |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for m in methods {
             out += "| \(m.method) | \(m.count) | \(QuarterlyForecast.amount(m.mae)) | \(QuarterlyForecast.amount(m.rmse)) | \(String(format: "%.1f%%", m.mape)) | \(String(format: "%.1f%%", m.wape)) | \(Self.percent(m.coverage80)) | \(Self.percent(m.coverage95)) |\n"
+        }
+        if !quotaCalibration.isEmpty {
+            out += "\nQuota chances against outcomes (target: \(quotaTarget.description)): "
+                + quotaCalibration.map { String(format: "%@ Brier score %.3f over %d", $0.method, $0.brier, $0.count) }.joined(separator: "; ") + ".\n"
         }
         return out
     }

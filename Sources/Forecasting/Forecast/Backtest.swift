@@ -16,6 +16,10 @@ public struct BacktestOptions: Sendable {
     public var projection: ActivityProjection
     /// Fit options (covariance type, weights…); the panel is set from the layout.
     public var regression: RegressionOptions
+    /// How the model methods' intervals are made (default: the model's).
+    public var intervals: IntervalMethod = .model
+    /// What the quota probabilities are scored against (default: each rep's same quarter a year earlier, said in the output).
+    public var quotaTarget: BacktestQuotaTarget = .sameQuarterLastYear
     /// Called after each quarter with (quarters done, quarters in all), for progress reports.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -66,6 +70,10 @@ public struct BacktestForecast: Sendable {
     public var intervals80: [String: Interval]
     /// 95% prediction intervals by method name (model methods only).
     public var intervals95: [String: Interval]
+    /// The target the quota probability is of (see ``BacktestQuotaTarget``), when there is one.
+    public var quota: Double? = nil
+    /// The probability each model method gave of reaching ``quota``.
+    public var quotaProbabilities: [String: Double] = [:]
 }
 
 /// A rolling-origin evaluation: fit on the history before each quarter, forecast that quarter per rep,
@@ -91,6 +99,12 @@ public struct BacktestReport: Sendable {
     public var coverageByRep: [Coverage]
     /// Notes on quarters that could not be forecast or scored.
     public var notes: [String]
+    /// How the model methods' intervals were made.
+    public var intervalMethod: IntervalMethod = .model
+    /// What the quota probabilities were scored against.
+    public var quotaTarget: BacktestQuotaTarget = .none
+    /// Per model method: the Brier score and reliability table of its quota probabilities.
+    public var quotaCalibration: [QuotaCalibration] = []
 
     /// The WAPE of each method in one quarter.
     public struct QuarterWAPE: Sendable, Equatable {
@@ -178,6 +192,8 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             continue
         }
         quarters.append(quarter)
+        var repLines: [ActivityMode: [String: ForecastLine]] = [:]
+        for (mode, run) in runs { repLines[mode] = Dictionary(run.reps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
         let perQuarter = Double(naive.periodCount(ofQuarter: q))
         let entities = Set(quarterRows.map { panel.entities[$0] }).filter { $0 >= 0 }.sorted()
         var teamOf: [Int32: String] = [:]
@@ -191,18 +207,31 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             var entry = BacktestForecast(quarter: quarter, rep: name, team: teamOf[e], actual: actual,
                                          forecasts: [BacktestReport.runRate: runRate, BacktestReport.lastYear: previous],
                                          intervals80: [:], intervals95: [:])
+            switch options.quotaTarget {
+            case .quotas(let quotas, _): entry.quota = quotas[name]
+            case .sameQuarterLastYear: entry.quota = previous
+            case .none: break
+            }
             var allModels = true
-            for (mode, run) in runs {
-                guard let line = run.reps.first(where: { $0.name == name }), line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
+            for (mode, lines) in repLines {
+                guard let line = lines[name], line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
                 let method = BacktestReport.modelMethod(mode)
                 entry.forecasts[method] = line.rollUp.mean
                 entry.intervals80[method] = line.rollUp.interval(level: 0.8)
                 entry.intervals95[method] = line.rollUp.interval(level: 0.95)
+                if let quota = entry.quota { entry.quotaProbabilities[method] = line.rollUp.probability(ofReaching: quota) }
             }
             if allModels { forecasts.append(entry) }
         }
     }
     let methods = options.modes.map(BacktestReport.modelMethod) + [BacktestReport.runRate, BacktestReport.lastYear]
+    if options.intervals == .conformal {
+        let (conformal, unbounded) = BacktestReport.conformalized(forecasts, methods: options.modes.map(BacktestReport.modelMethod))
+        forecasts = conformal
+        if unbounded > 0 {
+            notes.append("conformal intervals: \(unbounded) rep-quarter forecasts (over the model methods) had too few earlier errors in their team for a bounded 80% or 95% interval (⌈(n+1)·level⌉ > n) and are left out of that level's coverage")
+        }
+    }
     func accuracy(_ method: String, _ items: [BacktestForecast]) -> ForecastAccuracy {
         let errors = items.compactMap { f in f.forecasts[method].map { $0 - f.actual } }
         let n = Double(errors.count)
@@ -211,8 +240,7 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         let mape = nonzero.map { abs(($0.forecasts[method] ?? 0) - $0.actual) / abs($0.actual) }.reduce(0, +) / Double(max(1, nonzero.count)) * 100
         let wape = absolute.reduce(0, +) / max(1e-300, items.map { abs($0.actual) }.reduce(0, +)) * 100
         func coverage(_ intervals: KeyPath<BacktestForecast, [String: Interval]>) -> Double? {
-            let inside = items.compactMap { f in f[keyPath: intervals][method].map { $0.contains(f.actual) } }
-            return inside.isEmpty ? nil : Double(inside.filter { $0 }.count) / Double(inside.count)
+            BacktestReport.coverage(items, method: method, intervals: intervals)
         }
         return ForecastAccuracy(method: method, count: errors.count, mae: absolute.reduce(0, +) / n,
                                 rmse: (errors.map { $0 * $0 }.reduce(0, +) / n).squareRoot(), mape: mape, wape: wape,
@@ -241,5 +269,6 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
                           wapeByQuarter: byQuarter,
                           coverageByTeam: coverage { $0.team }, coverageByRep: coverage { $0.rep },
-                          notes: notes)
+                          notes: notes, intervalMethod: options.intervals, quotaTarget: options.quotaTarget,
+                          quotaCalibration: BacktestReport.quotaCalibration(forecasts, methods: modelMethods))
 }

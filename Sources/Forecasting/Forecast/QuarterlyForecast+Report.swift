@@ -9,13 +9,19 @@ extension QuarterlyForecast: Report {
     /// A readable table of the forecast per team and rep and in total, with prediction intervals, standard errors and quota chances.
     public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
-        out += "Model: \(formula)\nActivities: \(activities)\nIntervals: \(percent) prediction intervals (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        out += "Model: \(formula)\nActivities: \(activities)\n"
+        if intervalMethod == .conformal {
+            out += "Intervals: \(percent) split-conformal intervals (forecast ± the ⌈(n+1)·\(percent)⌉-th smallest of n rolling-origin errors: a rep's from its team's rep-quarters, a team's and the total's from their quarters). "
+            out += "They hold at least \(percent) of outcomes on average over a team's reps and quarters if the errors are exchangeable across origins; not for each rep, and not after the errors' scale shifts. Std err and P(quota) are the model's.\n\n"
+        } else {
+            out += "Intervals: \(percent) prediction intervals (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
+        }
         let hasQuota = allLines.contains { $0.quota != nil }
         let nameWidth = max(10, (allLines.map(\.name.count).max() ?? 0) + 4)
         var header = TextFormat.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { TextFormat.left($0, 13) }.joined()
         if hasQuota { header += TextFormat.left("quota", 13) + TextFormat.left("P(quota)", 10) }
         func row(_ l: ForecastLine, indent: String = "") -> String {
-            let i = l.rollUp.interval
+            let i = l.conformal?.interval ?? l.rollUp.interval
             var s = TextFormat.pad(indent + l.name, nameWidth) + [l.rollUp.mean, i.lower, i.upper, l.rollUp.observationSE]
                 .map { TextFormat.left(Self.amount($0), 13) }.joined()
             if hasQuota {
@@ -41,6 +47,27 @@ extension QuarterlyForecast: Report {
             out += "\nNotes:\n" + warnings.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n") + "\n"
         }
         out += "\nTeam and total intervals include the covariance of the estimates across the rows summed; they are not sums of the rep intervals.\n"
+        out += varianceText()
+        return out
+    }
+
+    /// Where the width of each team's and the total's interval comes from, as shares of the variance, and
+    /// what the projection part assumes.
+    func varianceText() -> String {
+        let lines = teams + [total]
+        var out = "\nWhere the width comes from (share of each line's variance: estimates / rep effect / noise / projected activities):\n"
+        let nameWidth = max(10, (lines.map(\.name.count).max() ?? 0) + 2)
+        for l in lines {
+            out += TextFormat.pad(l.name, nameWidth) + l.variance.shares.map { String(format: "%3.0f%%", $0 * 100) }.joined(separator: " / ") + "\n"
+        }
+        if !noiseScaleByTeam.isEmpty {
+            out += "Noise per team, relative to the model's one residual variance (each team's mean squared residual in the fit, shrunk toward 1): "
+                + noiseScaleByTeam.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", ") + "\n"
+        }
+        if reps.contains(where: { $0.variance.projection > 0 }) {
+            out += "Projected activities miss what reps then do by as much as projecting each past period of the history the same way missed (per activity and period, with their covariance, pooled within team, each rep's own spread shrunk toward its team's); "
+            out += "a rep's errors are shared by its periods in the quarter, and reps share them only through a team's (and the company's) common month-to-month swings. Planned activities carry no projection error.\n"
+        }
         return out
     }
 
@@ -58,6 +85,13 @@ extension QuarterlyForecast: Report {
                    ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", .finite(i.lower)), ("obs_ci_upper", .finite(i.upper))]
         if let quota = l.quota { fields.append(("quota", .finite(quota))); fields.append(("quota_probability", .finite(l.quotaProbability))) }
         if let source = l.activitySource { fields.append(("activities", .string(source.description))) }
+        if let c = l.conformal {
+            fields.append(("conformal", .object([("lower", .finite(c.interval.lower)), ("upper", .finite(c.interval.upper)),
+                                                 ("half_width", .finite(c.halfWidth)), ("n", .integer(c.count))])))
+        }
+        let v = l.variance
+        fields.append(("variance", .object([("estimates", .finite(v.estimates)), ("rep_effect", .finite(v.repEffect)),
+                                            ("noise", .finite(v.noise)), ("projection", .finite(v.projection)), ("total", .finite(v.total))])))
         return .object(fields)
     }
 
@@ -67,23 +101,27 @@ extension QuarterlyForecast: Report {
             ("format", .string("salesforecast.forecast")), ("version", .integer(1)),
             ("horizon", .string(horizon.description)), ("periods", .array(periods.map { .string($0.description) })),
             ("response", .string(response)), ("formula", .string(formula)), ("activities", .string(activities)),
-            ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)),
+            ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)), ("interval_method", .string(intervalMethod.rawValue)),
             ("total", lineJSON(total)), ("teams", .array(teams.map(lineJSON))), ("reps", .array(reps.map(lineJSON))),
             ("detail", .array(detail.map { .object([("rep", .string($0.rep)), ("period", .string($0.period.description)),
                                                    ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.interval.lower)),
                                                    ("obs_ci_upper", .finite($0.interval.upper))]) })),
+            ("noise_scale_by_team", .object(noiseScaleByTeam.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.finite($0.value)) })),
             ("warnings", .array(warnings.map { .string($0) })),
         ])
     }
 
     /// The forecast as CSV, one row per rep, team and total: mean, standard errors, confidence and prediction intervals, quota and its probability.
     public func csv() -> String {
-        var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,activities\n"
+        var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,variance_estimates,variance_rep_effect,variance_noise,variance_projection,conformal_lower,conformal_upper,activities\n"
         for l in allLines {
             let i = l.rollUp.interval, m = l.rollUp.meanInterval
             let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
             out += ([l.kind.rawValue, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
-                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? "", l.activitySource?.description ?? ""])
+                    + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? ""]
+                    + [l.variance.estimates, l.variance.repEffect, l.variance.noise, l.variance.projection].map { "\($0)" }
+                    + [l.conformal.map { "\($0.interval.lower)" } ?? "", l.conformal.map { "\($0.interval.upper)" } ?? ""]
+                    + [l.activitySource?.description ?? ""])
                 .joined(separator: ",") + "\n"
         }
         return out
@@ -91,11 +129,11 @@ extension QuarterlyForecast: Report {
 
     /// A Markdown table of the forecast per team, in total and per rep, with prediction intervals and quota chances.
     public func markdown() -> String {
-        var out = "### Forecast of `\(response)` for \(horizon)\n\nModel: `\(formula)`. Activities \(activities). \(percent) prediction intervals.\n\n"
+        var out = "### Forecast of `\(response)` for \(horizon)\n\nModel: `\(formula)`. Activities \(activities). \(percent) \(intervalMethod == .conformal ? "split-conformal" : "prediction") intervals.\n\n"
         let hasQuota = allLines.contains { $0.quota != nil }
         out += "| | forecast | low | high |" + (hasQuota ? " quota | P(quota) |" : "") + "\n|---|---:|---:|---:|" + (hasQuota ? "---:|---:|" : "") + "\n"
         for l in teams + [total] + reps {
-            let i = l.rollUp.interval
+            let i = l.conformal?.interval ?? l.rollUp.interval
             let name = l.kind == .rep ? l.name : "**\(l.name)**"
             out += "| \(name) | \(Self.amount(l.rollUp.mean)) | \(Self.amount(i.lower)) | \(Self.amount(i.upper)) |"
             if hasQuota { out += " \(l.quota.map(Self.amount) ?? "") | \(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "") |" }

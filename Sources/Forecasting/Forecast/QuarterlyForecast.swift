@@ -55,6 +55,10 @@ public struct ForecastLine: Sendable {
     public var quotaProbability: Double?
     /// Where this rep's activities came from: the plan, a projection from history, or the plan for a new rep.
     public var activitySource: ActivitySource?
+    /// Where the width of the line's interval comes from: estimates, rep effect, noise, projected activities.
+    public var variance: ForecastVariance
+    /// The split-conformal interval, when asked for (``IntervalMethod/conformal``).
+    public var conformal: ConformalInterval? = nil
 }
 
 /// A quarterly forecast per rep, team and in total.
@@ -83,6 +87,11 @@ public struct QuarterlyForecast: Sendable {
     public var warnings: [String]
     /// Per-period predictions of every rep, for detail output.
     public var detail: [PeriodForecast]
+    /// Each team's noise variance relative to the model's single one, from the fit's residuals (empty when
+    /// the model's one variance is used: no teams, or a model read from a file).
+    public var noiseScaleByTeam: [String: Double] = [:]
+    /// How the intervals shown were made (model-based unless conformal ones were asked for).
+    public var intervalMethod: IntervalMethod = .model
 
     /// One rep's forecast for one period of the quarter.
     public struct PeriodForecast: Sendable, Equatable {
@@ -164,7 +173,7 @@ struct PlanningFrame {
             built.warnings.append("the plan has no column \(missingFromPlan.map { "'\($0)'" }.joined(separator: ", ")): projected from history (\(request.projection.rawValue)) for every rep, as asked")
         }
         if lastInHorizon.index - last.index > 4 * max(1, quarterPeriods.count) {
-            built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and the intervals do not widen for it")
+            built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and their error is measured only from the reps with that many periods after an origin")
         }
         self.built = built
         self.history = history
@@ -266,6 +275,7 @@ struct PlanningFrame {
             result.future += added.indices.map { $0 >= lead }
             result.futureEntities += [String](repeating: name, count: added.count)
             result.futurePeriods += added
+            for column in result.projected.keys { result.projected[column]? += [Bool](repeating: false, count: added.count) }
             result.sources[name] = .newRep
         }
         if !hires.isEmpty {
@@ -344,10 +354,26 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
         let rep = built.futureEntities[k]
         if byRep[rep] == nil { repOrder.append(rep) }
         byRep[rep, default: []].append(position)
-        detail.append(.init(rep: rep, period: built.futurePeriods[k], mean: prediction.mean[position],
-                            interval: Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])))
     }
     var warnings = built.warnings
+    let sensitivity = try frame.projectionSensitivity(prediction, notes: &warnings)
+    let teamOf = try frame.teams()
+    let teamNoise = TeamNoise.measure(model: model, layout: request.layout)
+    func teamScale(_ team: String?) -> Double { team.flatMap { teamNoise?.scale[$0] } ?? 1 }
+    func noiseScale(_ rep: String) -> Double { teamScale(teamOf[rep]) }
+    for rep in repOrder {
+        for position in byRep[rep] ?? [] {
+            let k = prediction.rows[position] - offset
+            var interval = Interval(lower: prediction.observationLower[position], upper: prediction.observationUpper[position])
+            let extra = (sensitivity?.variance([position]) ?? 0) + (noiseScale(rep) - 1) * prediction.rowNoiseVariance(at: position)
+            if extra != 0 {
+                let (variance, quantile) = prediction.observationVariance(at: position)
+                let meanVariance = prediction.meanSE[position] * prediction.meanSE[position]
+                interval = Interval(center: prediction.mean[position], halfWidth: quantile * max(meanVariance, variance + extra).squareRoot())
+            }
+            detail.append(.init(rep: built.futureEntities[k], period: built.futurePeriods[k], mean: prediction.mean[position], interval: interval))
+        }
+    }
     let expected = frame.quarterPeriods.count
     let incomplete = repOrder.filter { (byRep[$0]?.count ?? 0) < expected }
     if !incomplete.isEmpty {
@@ -367,12 +393,20 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
             }
         }
     }
-    let teamOf = try frame.teams()
-    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil) -> ForecastLine {
-        let rollUp = prediction.total(positions, label: name)
+    /// A line over `positions`; `noise` replaces the model's noise part (the total's: its teams' scaled noise summed).
+    func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil,
+              noise: Double? = nil) -> ForecastLine {
+        let modelOnly = prediction.total(positions, label: name)
+        var parts = prediction.varianceParts(positions, of: modelOnly)
+        let modelNoise = parts.noise
+        parts.noise = noise ?? modelNoise * teamScale(kind == .team ? name : group)
+        let projection = sensitivity?.variance(positions) ?? 0
+        let rollUp = modelOnly.adding(variance: projection + parts.noise - modelNoise)
         let quota = request.quotas[name]
         return ForecastLine(kind: kind, name: name, group: group, rollUp: rollUp, quota: quota,
-                            quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source)
+                            quotaProbability: quota.map { rollUp.probability(ofReaching: $0) }, activitySource: source,
+                            variance: ForecastVariance(estimates: parts.estimates, repEffect: parts.repEffect, noise: parts.noise,
+                                                       projection: projection))
     }
     let reps = repOrder.map { line(.rep, $0, byRep[$0] ?? [], group: teamOf[$0], source: built.sources[$0]) }
     var teams: [ForecastLine] = []
@@ -381,11 +415,13 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
             teams.append(line(.team, team, repOrder.filter { teamOf[$0] == team }.flatMap { byRep[$0] ?? [] }))
         }
     }
-    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] })
+    // Noise is independent across reps, so the total's is its teams' (each at its own scale) summed.
+    let totalNoise = teamNoise.map { _ in teams.reduce(0) { $0 + $1.variance.noise } }
+    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] }, noise: totalNoise)
     return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: (try model.requiredFormula).response?.name ?? "y",
                              formula: (try model.requiredFormula).text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,
-                             warnings: warnings, detail: detail)
+                             warnings: warnings, detail: detail, noiseScaleByTeam: teamNoise?.scale ?? [:])
 }
 
 

@@ -51,7 +51,7 @@ extension QuarterlyReport {
         if !forecast.teams.isEmpty {
             body += SVGChart.fan(series: fanSeries(forecast.teams.map(\.name)), xLabels: xLabels, title: "\(forecast.response) by team and quarter with the forecast")
         }
-        body += "<p class=\"explain\"><b>What it shows:</b> each line is what was booked per quarter; the shaded fan is the forecast for \(forecast.horizon), darker for the 80% range and lighter for the 95% range. <b>How sure:</b> the fan includes the uncertainty of the model's estimates and the usual ups and downs of a quarter, including reps' persistent good or bad streaks. Activities: \(SVGChart.escape(forecast.activities)).</p></section>"
+        body += "<p class=\"explain\"><b>What it shows:</b> each line is what was booked per quarter; the shaded fan is the forecast for \(forecast.horizon), darker for the 80% range and lighter for the 95% range. <b>How sure:</b> the fan includes the uncertainty of the model's estimates and the usual ups and downs of a quarter, including reps' persistent good or bad streaks\(forecast.total.variance.projection > 0 ? ", and how far projected activities miss what reps then do" : ""). Of the total's width (variance): \(Self.widthParts(forecast.total.variance)). Activities: \(SVGChart.escape(forecast.activities)).</p></section>"
 
         // 2. Quota attainment.
         let quotaLines = (forecast.teams + forecast.reps).filter { $0.quotaProbability != nil }
@@ -105,7 +105,7 @@ extension QuarterlyReport {
         if let scenarios, !scenarios.outcomes.isEmpty {
             body += SVGChart.intervals(scenarios.outcomes.map { ($0.name, $0.difference, $0.differenceInterval.lower, $0.differenceInterval.upper, $0.differenceInterval.lower <= 0 && $0.differenceInterval.upper >= 0) },
                                        title: "Change in \(forecast.response) per scenario with its \(Int(scenarios.level * 100))% interval")
-            body += "<p class=\"explain\"><b>What it shows:</b> how each scenario would change the quarter against the baseline plan, with an interval from the uncertainty of the estimates (the same reps and months are compared, so everyday noise cancels). "
+            body += "<p class=\"explain\"><b>What it shows:</b> how each scenario would change the quarter against the baseline plan, with an interval from the uncertainty of the estimates and of the projected activities a change scales (the same reps and months are compared, so everyday noise cancels). "
             body += scenarios.outcomes.map { "<b>\(SVGChart.escape($0.name))</b> (\(SVGChart.escape($0.summary))): \($0.difference >= 0 ? "+" : "")\(Self.money($0.difference))" }.joined(separator: "; ") + ".</p>"
             let warnings = scenarios.outcomes.flatMap(\.warnings)
             if !warnings.isEmpty { body += "<p class=\"warning\">" + warnings.map(SVGChart.escape).joined(separator: "<br>") + "</p>" }
@@ -135,6 +135,12 @@ extension QuarterlyReport {
             """
     }
 
+    /// The variance parts in words: "12% the estimates, 0% rep effects, 48% everyday noise, 40% projected activities".
+    static func widthParts(_ v: ForecastVariance) -> String {
+        let names = ["the estimates", "rep effects", "everyday noise", "projected activities"]
+        return zip(v.shares, names).map { "\(pct($0)) \($1)" }.joined(separator: ", ")
+    }
+
     /// The same report as Markdown, for a wiki or a pull request.
     public func markdown() -> String {
         let total = forecast.total.rollUp
@@ -142,7 +148,7 @@ extension QuarterlyReport {
         var out = "# Quarterly forecast: \(forecast.response), \(forecast.horizon)\n\n"
         out += "Expected **\(Self.money(total.mean))** (80% range \(Self.money(i80.lower)) to \(Self.money(i80.upper)))"
         if let q = forecast.total.quota, let p = forecast.total.quotaProbability { out += "; quota \(Self.money(q)) reached with probability **\(Self.pct(p))**" }
-        out += ".\n\n## Forecast\n\n" + forecast.markdown()
+        out += ". Of its width (variance): \(Self.widthParts(forecast.total.variance)).\n\n## Forecast\n\n" + forecast.markdown()
         out += "\n## Drivers\n\n" + drivers.formatted(.markdown)
         out += "\n## Backtest\n\n" + backtest.markdown()
         if let ledger { out += "\n## How our forecasts have done\n\n" + ledger.markdown() }

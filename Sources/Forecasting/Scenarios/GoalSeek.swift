@@ -39,9 +39,18 @@ package func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRe
     guard !activities.isEmpty else { throw ScenarioError.unknownActivity("", known: frame.activityColumns) }
     if let confidence, !(confidence > 0 && confidence < 1) { throw RegressionError.invalidLevel(confidence) }
     let none = Scenario(name: "goal")
+    // Projected activities' error, measured once at the baseline and scaled with the activities (their miss scales too).
+    var projectionNotes: [String] = []
+    let base0 = try planner.evaluate(none)
+    let sensitivity = try frame.projectionSensitivity(base0.prediction, notes: &projectionNotes)
+    let baseGradients = sensitivity?.repGradients(base0.horizonPositions) ?? [:]
     func total(_ s: Double) throws -> (mean: Double, probability: Double) {
         let run = try planner.evaluate(none, scale: (activities, s))
-        let rollUp = run.prediction.total(run.horizonPositions, label: "")
+        var rollUp = run.prediction.total(run.horizonPositions, label: "")
+        if let sensitivity {
+            let factor = planner.projectionFactor(none, scale: (activities, s))
+            rollUp = rollUp.adding(variance: sensitivity.variance(of: sensitivity.scaled(baseGradients, by: factor)))
+        }
         return (rollUp.mean, rollUp.probability(ofReaching: target))
     }
     let baseline = try total(1)
@@ -80,6 +89,7 @@ package func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRe
     func scaled(_ s: Double) -> [String: Double] { levels.mapValues { $0 * s } }
     var warnings = try planner.evaluate(none, scale: (activities, confidentScale ?? expectedScale)).warnings
     if expectedScale == 0 { warnings.append("the target is expected even with none of these activities") }
+    warnings += projectionNotes.filter { !frame.built.warnings.contains($0) }
     return GoalSeekResult(activities: activities, target: target, baselineMean: baseline.mean, baselineProbability: baseline.probability,
                           baselineLevels: levels, expectedScale: expectedScale, expectedLevels: scaled(expectedScale),
                           confidence: confidence, confidentScale: confidentScale, confidentLevels: confidentScale.map(scaled),

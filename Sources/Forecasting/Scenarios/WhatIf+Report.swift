@@ -16,7 +16,7 @@ extension WhatIfReport: Report {
             out += "\(o.name): \(o.summary)\n"
             out += "  \(response): \(Self.amount(o.scenario.mean)) (\(percent) interval \(Self.amount(s.lower)) to \(Self.amount(s.upper)))\n"
             out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
-            out += "from the uncertainty of the estimates, the same reps and periods compared)\n"
+            out += "from the uncertainty of the estimates and of projected activities the change scales, the same reps and periods compared)\n"
             for t in o.teams where t.difference != 0 {
                 out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.differenceInterval.lower)) to \(Self.signed(t.differenceInterval.upper)))\n"
             }
@@ -41,6 +41,7 @@ extension WhatIfReport: Report {
                     ("name", .string(o.name)), ("changes", .string(o.summary)), ("baseline", .finite(o.baseline)),
                     ("mean", .finite(o.scenario.mean)), ("obs_ci_lower", .finite(s.lower)), ("obs_ci_upper", .finite(s.upper)),
                     ("difference", .finite(o.difference)), ("difference_se", .finite(o.differenceSE)),
+                    ("difference_projection_variance", .finite(o.differenceProjectionVariance)),
                     ("difference_ci_lower", .finite(o.differenceInterval.lower)), ("difference_ci_upper", .finite(o.differenceInterval.upper)),
                     ("teams", .array(o.teams.map { t in
                         .object([("team", .string(t.team)), ("baseline", .finite(t.baseline)), ("mean", .finite(t.scenario)),

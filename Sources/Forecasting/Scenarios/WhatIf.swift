@@ -8,7 +8,9 @@ public struct ScenarioOutcome: Sendable {
     public var baseline: Double
     /// The scenario total with its prediction interval.
     public var scenario: RollUp
-    /// Scenario minus baseline, its standard error from the estimates' uncertainty, and its interval.
+    /// Scenario minus baseline, its standard error from the estimates' uncertainty (and, with projected
+    /// activities, from the projection error the change scales: `+20%` of a projection that misses by e
+    /// misses by 0.2·e, while `+5` shares the baseline's miss and adds none), and its interval.
     /// The observation noise is not in it: the same reps and periods are compared, so it cancels.
     public var difference: Double, differenceSE: Double
     /// The confidence interval of the difference at the report's level, from the estimates' uncertainty only.
@@ -17,6 +19,8 @@ public struct ScenarioOutcome: Sendable {
     public var teams: [TeamOutcome]
     /// Where the scenario leaves the range of activities seen in history, and other notes.
     public var warnings: [String]
+    /// The part of ``differenceSE``² from projected activities (0 with a planned baseline or an added amount).
+    public var differenceProjectionVariance: Double = 0
 }
 
 extension ScenarioOutcome {
@@ -68,18 +72,31 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let planner = ScenarioPlanner(frame: frame)
     let base = try planner.evaluate(Scenario(name: "Baseline"))
+    var notes = frame.built.warnings
+    let sensitivity = try frame.projectionSensitivity(base.prediction, notes: &notes)
     let baselineTotal = base.prediction.total(base.horizonPositions, label: "Baseline")
+        .adding(variance: sensitivity?.variance(base.horizonPositions) ?? 0)
+    /// The projection variance of the scenario's sum over `positions` of the baseline, with `shift` subtracted from each factor (1 for a difference).
+    func projectionVariance(_ scenario: Scenario, _ positions: [Int], shift: Double) -> Double {
+        guard let sensitivity else { return 0 }
+        let factor = planner.projectionFactor(scenario)
+        return sensitivity.variance(of: sensitivity.scaled(sensitivity.repGradients(positions)) { factor($0, $1) - shift })
+    }
     var outcomes: [ScenarioOutcome] = []
     let q = StudentTDistribution(degreesOfFreedom: model.inferenceDegreesOfFreedom).quantile(0.5 + request.level / 2)
     for scenario in scenarios {
         let run = try planner.evaluate(scenario)
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
-        let difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
+            .adding(variance: projectionVariance(scenario, base.horizonPositions, shift: 0))
+        var difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
+        let differenceProjection = projectionVariance(scenario, base.horizonPositions, shift: 1)
+        difference.standardError = (difference.standardError * difference.standardError + differenceProjection).squareRoot()
         var teams: [ScenarioOutcome.TeamOutcome] = []
         for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
             let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
             let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
-            let d = Prediction.difference(from: base.prediction, a, to: run.prediction, b)
+            var d = Prediction.difference(from: base.prediction, a, to: run.prediction, b)
+            d.standardError = (d.standardError * d.standardError + projectionVariance(scenario, a, shift: 1)).squareRoot()
             let baseMean = a.reduce(0) { $0 + base.prediction.mean[$1] }
             teams.append(.init(team: team, baseline: baseMean, scenario: baseMean + d.mean, difference: d.mean,
                                differenceInterval: Interval(center: d.mean, halfWidth: q * d.standardError)))
@@ -88,11 +105,11 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
             name: scenario.name, summary: scenario.summary, baseline: baselineTotal.mean, scenario: total,
             difference: difference.mean, differenceSE: difference.standardError,
             differenceInterval: Interval(center: difference.mean, halfWidth: q * difference.standardError),
-            teams: teams, warnings: run.warnings))
+            teams: teams, warnings: run.warnings, differenceProjectionVariance: differenceProjection))
     }
     return WhatIfReport(horizon: request.horizon, response: (try model.requiredFormula).response?.name ?? "y", formula: (try model.requiredFormula).text,
                         activities: frame.activitiesDescription, level: request.level, covarianceType: model.covarianceType,
-                        baseline: baselineTotal, outcomes: outcomes, warnings: frame.built.warnings)
+                        baseline: baselineTotal, outcomes: outcomes, warnings: notes)
 }
 
 /// Applies scenarios to a planning frame and predicts the result.
@@ -107,6 +124,35 @@ struct ScenarioPlanner {
         var warnings: [String]
         /// The horizon rows' activity values, by column (for goal seeking).
         var data: Dataset
+    }
+
+    /// The derivative of a scenario's activity with respect to the baseline's, per rep and activity: the
+    /// chain rule that carries a projected baseline's error into the scenario (a removed rep's is 0; added
+    /// reps are not projected). Changes that clip at zero are taken as unclipped.
+    func projectionFactor(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) -> (String, String) -> Double {
+        let removed = Set(scenario.headcount.compactMap { change -> String? in
+            if case .remove(let rep) = change { return rep } else { return nil }
+        })
+        let teamOf = (try? frame.teams()) ?? [:]
+        return { rep, activity in
+            guard !removed.contains(rep) else { return 0 }
+            var factor = 1.0
+            for change in scenario.changes where change.activity == activity {
+                let applies: Bool = switch change.scope {
+                case .everyone: true
+                case .team(let t): teamOf[rep] == t
+                case .rep(let r): rep == r
+                }
+                guard applies else { continue }
+                switch change.operation {
+                case .percent(let p): factor *= 1 + p / 100
+                case .add: break
+                case .set: factor = 0
+                }
+            }
+            if let scale, scale.columns.contains(activity) { factor *= scale.factor }
+            return factor
+        }
     }
 
     /// The data of a scenario: changed activities, removed reps' rows excluded, added reps appended.

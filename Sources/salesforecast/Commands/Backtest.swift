@@ -14,6 +14,16 @@ extension SalesForecast {
                 Fits on the history before each quarter, forecasts that quarter per rep, and
                 scores MAE, RMSE, MAPE, WAPE and interval coverage next to two naive
                 forecasts: last period's run-rate and the same quarter last year.
+
+                Coverage is the share of actuals inside the 80% and 95% prediction
+                intervals, overall and per team; with projected activities the
+                intervals include the measured error of the projection. Quota
+                probabilities are scored by the Brier score and a reliability table
+                against --quota (each rep's quota, the same for every quarter), or,
+                without it, against each rep's own result a year earlier (said so).
+                --intervals conformal scores split-conformal intervals instead: each
+                rep-quarter's from its team's errors in earlier quarters (marginal
+                coverage if errors are exchangeable across origins; not per rep).
                 """
         )
 
@@ -30,6 +40,12 @@ extension SalesForecast {
 
         @Option(help: "How to project activities: run-rate or last-year.")
         var projection: ActivityProjection = .runRate
+
+        @Option(help: "How the model's intervals are made: model (default) or conformal (split conformal from earlier quarters' errors, per team).")
+        var intervals: IntervalMethod = .model
+
+        @Option(help: "Quotas (a name column and 'quota') to score the quota probabilities against; default: each rep's same quarter a year earlier.")
+        var quota: String?
 
         @OptionGroup var covariance: CovarianceOptions
 
@@ -53,6 +69,8 @@ extension SalesForecast {
             var options = BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
                                           regression: covariance.options(missing: reading.missing))
             options.progress = output.progress("backtest: quarters")
+            options.intervals = intervals
+            if let quota { options.quotaTarget = .quotas(try Quotas.read(path: quota), source: quota) }
             let formula = try formulaOptions.formula(for: past)
             let report = try output.timed("backtest") {
                 try past.backtest(formula, options: options)

@@ -18,6 +18,15 @@ extension SalesForecast {
                 at its best lag, a quarterly season when it helps, and (1 | rep) for
                 each rep's own productivity. The formula and the reasons are printed
                 on standard error.
+
+                Intervals are model-based by default: estimates, rep effects, noise
+                (per team) and, for projected activities, the error projecting each
+                past period the same way made. --intervals conformal gives split-
+                conformal intervals instead: forecast ± the ⌈(n+1)·level⌉-th smallest
+                of n rolling-origin errors of the team (a backtest of the model on
+                the history). They guarantee marginal coverage (on average over a
+                team's reps and quarters) if errors are exchangeable across origins;
+                not coverage for each rep, nor after a shift in the errors' scale.
                 """
         )
 
@@ -44,6 +53,9 @@ extension SalesForecast {
         @Option(help: "Confidence level of the prediction intervals.")
         var level: Double = 0.8
 
+        @Option(help: "How intervals are made: model (default) or conformal (split conformal from rolling-origin errors, per team).")
+        var intervals: IntervalMethod = .model
+
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
@@ -58,9 +70,14 @@ extension SalesForecast {
             let past = try panel.history(at: history, reading: reading)
             let model = try source.load(fittingOn: past, missing: reading.missing)
             let quarter = try horizon.map { try Period(quarter: $0) } ?? model.nextQuarter(history: past)
-            let run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
+            var run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
                                          projectMissingPlanColumns: projectMissing, level: level,
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
+            if intervals == .conformal {
+                run = try output.timed("conformal calibration") {
+                    try model.conformalIntervals(for: run, activities: plan == nil ? .projected : .known, projection: projection, history: past)
+                }
+            }
             if let ledger {
                 try recording.record(run, in: ledger, history: past,
                                      choice: source.model != nil ? "model" : source.formula != nil ? "formula" : "default",
@@ -72,3 +89,4 @@ extension SalesForecast {
 }
 
 extension ActivityProjection: ExpressibleByArgument {}
+extension IntervalMethod: ExpressibleByArgument {}

@@ -1,0 +1,139 @@
+/// How a forecast's projected activities move its predictions: the derivative of each predicted row's
+/// mean with respect to each projected activity of its rep in each future period, found by moving one
+/// (period, activity) cell at a time for every rep at once and predicting again. It goes through the
+/// whole model (lags, adstock, interactions, season terms, random slopes) and is exact for terms linear
+/// in the activities (a first-order linearization otherwise). A rep's rows depend only on that rep's
+/// activities, so each move gives every rep's derivatives at once: steps × activities predictions.
+struct ProjectionSensitivity: Sendable {
+    /// The measured projection errors.
+    let errors: ProjectionErrorModel
+    /// Per prediction position: the derivative of its mean by (step, activity), `nil` where nothing projected reaches it.
+    let gradients: [[Double]?]
+    /// The rep of each prediction position (`""` for rows that are not a rep's future).
+    let repOfPosition: [String]
+    /// Each rep's team (`""` without teams).
+    let teamOf: [String: String]
+
+    /// The sum of the gradients of `positions`, per rep.
+    func repGradients(_ positions: [Int]) -> [String: [Double]] {
+        var result: [String: [Double]] = [:]
+        for position in positions {
+            guard let g = gradients[position] else { continue }
+            let rep = repOfPosition[position]
+            var sum = result[rep] ?? [Double](repeating: 0, count: g.count)
+            for i in g.indices { sum[i] += g[i] }
+            result[rep] = sum
+        }
+        return result
+    }
+
+    /// The projection variance of the sum over `positions`.
+    func variance(_ positions: [Int]) -> Double {
+        variance(of: repGradients(positions))
+    }
+
+    /// The projection variance of a sum whose per-rep gradients are given (after a scenario's changes, say).
+    func variance(of repGradients: [String: [Double]]) -> Double {
+        errors.variance(of: repGradients.sorted { $0.key < $1.key }.map { (rep: $0.key, team: teamOf[$0.key] ?? "", gradient: $0.value) })
+    }
+
+    /// Gradients multiplied per rep and activity by `factor(rep, activity)`: the chain rule through a scenario's
+    /// change of the projected activities (`+20%` gives 1.2, `+5` gives 1, a set value 0).
+    func scaled(_ repGradients: [String: [Double]], by factor: (String, String) -> Double) -> [String: [Double]] {
+        let a = errors.activities.count
+        var result: [String: [Double]] = [:]
+        for (rep, g) in repGradients {
+            let factors = errors.activities.map { factor(rep, $0) }
+            result[rep] = g.indices.map { g[$0] * factors[$0 % a] }
+        }
+        return result
+    }
+}
+
+extension PlanningFrame {
+    /// The projection errors measured on the history and the sensitivities of `prediction` (of
+    /// `built.data`, future rows) to them; `nil` when no activity was projected. Warnings go to `notes`.
+    func projectionSensitivity(_ prediction: Prediction, notes: inout [String]) throws -> ProjectionSensitivity? {
+        let columns = activityColumns.filter { built.projected[$0]?.contains(true) ?? false }
+        guard !columns.isEmpty, let last = panel.span?.last, let lastFuture = built.futurePeriods.max() else { return nil }
+        let steps = lastFuture.index - last.index
+        guard steps > 0 else { return nil }
+        // Each rep's team from its last row (as the forecast's lines), by entity code and by name.
+        var teamOfEntity: [Int32: String] = [:]
+        var teamOf: [String: String] = [:]
+        if let group = request.layout.group, case .text(let teams) = try history.column(group) {
+            var lastPeriod: [Int32: Period] = [:]
+            for row in 0..<history.rowCount where panel.entities[row] >= 0 {
+                let e = panel.entities[row]
+                if lastPeriod[e].map({ panel.periods[row] >= $0 }) ?? true {
+                    lastPeriod[e] = panel.periods[row]
+                    teamOfEntity[e] = teams[row] ?? ""
+                }
+            }
+            for (e, team) in teamOfEntity { teamOf[panel.entityNames[Int(e)]] = team }
+        }
+        let errors = try ProjectionErrorModel.estimate(history: history, panel: panel, activities: columns, projection: request.projection,
+                                                       steps: steps, teamOf: teamOfEntity)
+        guard errors.origins > 0 else {
+            notes.append("the history is too short to measure how far projected activities miss (no rep has \(steps) periods after another): the intervals leave that error out")
+            return nil
+        }
+        if !errors.teamsWithoutErrors.isEmpty {
+            notes.append("no projection errors could be measured within \(errors.teamsWithoutErrors.joined(separator: ", ")): every rep's errors are used for them")
+        }
+        // Step size per activity: a thousandth of its typical projection error (exact for linear terms whatever the size).
+        let a = columns.count, d = errors.dimension
+        let stepSize = (0..<a).map { c -> Double in
+            var m = 0.0
+            for h in 0..<steps { m += errors.pooled[(h * a + c) * d + h * a + c] }
+            let rms = (m / Double(steps)).squareRoot()
+            return rms > 0 && rms.isFinite ? 1e-3 * rms : 1e-3
+        }
+        let offset = history.rowCount
+        var positionOfRow: [Int: Int] = [:]
+        for (position, row) in prediction.rows.enumerated() { positionOfRow[row] = position }
+        // Future rows by step.
+        var rowsAtStep = [[Int]](repeating: [], count: steps)
+        for (k, period) in built.futurePeriods.enumerated() {
+            let h = period.index - last.index - 1
+            if h >= 0, h < steps { rowsAtStep[h].append(k) }
+        }
+        var gradients = [[Double]?](repeating: nil, count: prediction.rows.count)
+        for (c, column) in columns.enumerated() {
+            let base = try built.data.numbers(column)
+            guard let mask = built.projected[column] else { continue }
+            for h in 0..<steps {
+                var values = base
+                var moved = false
+                for k in rowsAtStep[h] where mask[k] && !values[offset + k].isNaN {
+                    values[offset + k] += stepSize[c]
+                    moved = true
+                }
+                guard moved else { continue }
+                let perturbed = try predict(try built.data.replacingColumn(column, with: .numeric(values)), only: built.future)
+                for (position, row) in perturbed.rows.enumerated() {
+                    guard let original = positionOfRow[row] else { continue }
+                    let derivative = (perturbed.mean[position] - prediction.mean[original]) / stepSize[c]
+                    guard derivative != 0, derivative.isFinite else { continue }
+                    var g = gradients[original] ?? [Double](repeating: 0, count: d)
+                    g[h * a + c] = derivative
+                    gradients[original] = g
+                }
+            }
+        }
+        let reps = prediction.rows.map { row in row >= offset && row - offset < built.futureEntities.count ? built.futureEntities[row - offset] : "" }
+        return ProjectionSensitivity(errors: errors, gradients: gradients, repOfPosition: reps, teamOf: teamOf)
+    }
+}
+
+extension RollUp {
+    /// The roll-up with `variance` more in its realized total (the projection's part, or a team's noise above
+    /// the model's; less for a quieter team): the interval and the quota probability change; the mean's
+    /// confidence interval (the estimates alone) does not, and the total never falls below it.
+    func adding(variance: Double) -> RollUp {
+        guard variance != 0, variance.isFinite else { return self }
+        var copy = self
+        copy.observationSE = max(meanSE * meanSE, observationSE * observationSE + variance).squareRoot()
+        return copy
+    }
+}

@@ -57,7 +57,7 @@ extension ActivityPanel {
         // Each rep's periods, and (with a roster) the team and the start day per period.
         struct RepPeriods { var first: Int; var last: Int }
         var rows: [Row] = []
-        var rowIndex: [UInt64: Int] = [:]
+        var rowIndex: [Int: [Int: Int]] = [:]  // rep → period → row
         // The exports cover the periods from their first to their last record: a roster's employment
         // before or after that is not known to be idle, so it gets no rows.
         let lastPeriod = a.lastDay == Int.min ? nil : frequency.periodIndex(ofDay: a.lastDay)
@@ -88,24 +88,19 @@ extension ActivityPanel {
             for (p, team, start) in periods {
                 let period = Period(frequency: frequency, index: p)
                 let tenure = start.map { Period.monthIndex(ofDay: period.lastDay) - Period.monthIndex(ofDay: $0) + 1 }
-                rowIndex[ExportAggregator.key(rep: Int32(r), period: p, column: 0)] = rows.count
+                rowIndex[r, default: [:]][p] = rows.count
                 rows.append(Row(period: period, rep: rep, team: team, counts: Array(repeating: 0, count: columnCount),
                                 dealsWon: 0, revenue: .zero, tenureMonths: tenureFromRoster ? tenure : nil))
             }
         }
-        let columnMask: UInt64 = ((1 << 12) - 1) << 28
         var filled = [Bool](repeating: false, count: rows.count)
-        for (key, count) in a.counts {
-            let column = Int((key & columnMask) >> 28)
+        let table = a.table
+        for slot in 0..<table.slotCount {
             // Every counted record lies inside its rep's periods (employment was checked per row).
-            guard let index = rowIndex[key & ~columnMask] else { continue }
-            rows[index].counts[column] += count
-            filled[index] = true
-        }
-        for (key, total) in a.deals {
-            guard let index = rowIndex[key] else { continue }
-            rows[index].dealsWon += total.count
-            rows[index].revenue = total.revenue
+            guard let index = rowIndex[Int(table.slotRep[slot])]?[table.slotPeriod[slot]] else { continue }
+            for column in 0..<columnCount { rows[index].counts[column] = table.count(slot: slot, column: column) }
+            rows[index].dealsWon = table.dealsWon[slot]
+            rows[index].revenue = table.revenue[slot]
             filled[index] = true
         }
         rows.sort { ($0.period.index, $0.rep) < ($1.period.index, $1.rep) }

@@ -26,10 +26,8 @@ struct ExportAggregator {
     private(set) var rawTypes: [(type: String, column: Int, mapped: Bool)] = []
     private(set) var rawTypeCounts: [Int] = []
 
-    /// Activity counts keyed by `key(rep, period, column)`.
-    private(set) var counts: [UInt64: Int] = [:]
-    /// Won deals and revenue keyed by `key(rep, period, 0)`.
-    private(set) var deals: [UInt64: DealTotal] = [:]
+    /// Activity counts, won deals and revenue per (rep, period).
+    private(set) var table = ExportCountTable()
     private var stageCounts: [String: Int] = [:]
     private var stageOrder: [String] = []
     private var idKeys: Set<IDKey> = []
@@ -39,11 +37,6 @@ struct ExportAggregator {
     /// The first and last day of any record counted: the span the exports cover.
     private(set) var firstDay = Int.max
     private(set) var lastDay = Int.min
-
-    struct DealTotal {
-        var count = 0
-        var revenue = CentAmount.zero
-    }
 
     /// A 128-bit hash of an id (two independent 64-bit FNV-1a hashes), so ids are compared without
     /// keeping their text: two different ids share a key with a probability of about n²/2¹²⁹.
@@ -66,13 +59,7 @@ struct ExportAggregator {
             columnIndex[entry.column] = columns.count
             columns.append(entry.column)
         }
-    }
-
-    static let periodBias = 1 << 27
-
-    /// Packs rep (24 bits), column (12 bits) and period (28 bits, biased) into one key.
-    @inline(__always) static func key(rep: Int32, period: Int, column: Int) -> UInt64 {
-        UInt64(UInt32(bitPattern: rep)) << 40 | UInt64(column) << 28 | UInt64(period + periodBias)
+        table.reserveColumns(columns.count)
     }
 
     // MARK: Interning
@@ -88,7 +75,7 @@ struct ExportAggregator {
             }
             spells = list.map { ($0.startDay ?? Int.min)...($0.endDay ?? Int.max) }
         }
-        guard repNames.count < (1 << 23) else { throw .tooLarge(path: path, line: line(), reason: "more than \(1 << 23) reps") }
+        guard repNames.count < Int(Int32.max) else { throw .tooLarge(path: path, line: line(), reason: "more than \(Int32.max) reps") }
         let index = Int32(repNames.count)
         repIndex[rep] = index
         repNames.append(rep)
@@ -96,6 +83,7 @@ struct ExportAggregator {
         repFirstDay.append(.max)
         repLastDay.append(.min)
         repTeam.append(-1)
+        table.addRep()
         return index
     }
 
@@ -111,9 +99,10 @@ struct ExportAggregator {
         let column = mapped ?? ActivityTypeMap.columnName(for: type)
         if ActivityPanel.reservedColumnNames.contains(column) { throw .columnNameTaken(name: column, type: type) }
         if columnIndex[column] == nil {
-            guard columns.count < (1 << 12) else { throw .tooLarge(path: path, line: line(), reason: "more than \(1 << 12) activity columns") }
+            guard columns.count < 100_000 else { throw .tooLarge(path: path, line: line(), reason: "more than 100,000 activity columns") }
             columnIndex[column] = columns.count
             columns.append(column)
+            table.reserveColumns(columns.count)
         }
         let index = rawTypes.count
         rawTypeIndex[type] = index
@@ -242,7 +231,7 @@ struct ExportAggregator {
                 if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: teamName) }
             }
             recordDay(rep, day)
-            counts[Self.key(rep: rep, period: periods[dateCode], column: typeColumns[typeCode]), default: 0] += 1
+            table.addActivity(rep: Int(rep), period: periods[dateCode], column: typeColumns[typeCode])
             typeLevelCounts[typeCode] += 1
             counted += 1
         }
@@ -312,15 +301,10 @@ struct ExportAggregator {
                 if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: teamName) }
             }
             recordDay(rep, day)
-            let key = Self.key(rep: rep, period: periods[dateCode], column: 0)
-            var total = deals[key] ?? DealTotal()
-            guard let sum = total.revenue.adding(amount) else {
+            guard table.addDeal(rep: Int(rep), period: periods[dateCode], amount: amount) else {
                 throw .invalidAmount(path: block.source.name, line: block.source.line(ofRow: row), column: names.amount, value: written,
                                      reason: "takes the rep's revenue for the period past \(CentAmount.maximum), the most that can be summed exactly")
             }
-            total.revenue = sum
-            total.count += 1
-            deals[key] = total
             wonCounted += 1
         }
         for (code, count) in stageLevelCounts.enumerated() where count > 0 {

@@ -231,7 +231,9 @@ struct ExportAggregator {
                 if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: teamName) }
             }
             recordDay(rep, day)
-            table.addActivity(rep: Int(rep), period: periods[dateCode], column: typeColumns[typeCode])
+            guard table.addActivity(rep: Int(rep), period: periods[dateCode], column: typeColumns[typeCode]) else {
+                throw .tooLarge(path: block.source.name, line: block.source.line(ofRow: row), reason: "more than \(Int32.max) activities of one type for one rep in one period")
+            }
             typeLevelCounts[typeCode] += 1
             counted += 1
         }

@@ -7,8 +7,8 @@
 struct ExportCountTable {
     /// Room per slot for activity columns; grows by doubling (and re-lays the counts out) when a type adds one.
     private(set) var columnCapacity = 8
-    /// `counts[slot * columnCapacity + column]`.
-    private(set) var counts: [Int] = []
+    /// `counts[slot * columnCapacity + column]`, 32-bit to halve what random rows pull through the cache.
+    private(set) var counts: [Int32] = []
     private(set) var dealsWon: [Int] = []
     private(set) var revenue: [CentAmount] = []
     /// Each slot's rep and period index.
@@ -31,7 +31,7 @@ struct ExportCountTable {
         guard columns > columnCapacity else { return }
         var capacity = columnCapacity
         while capacity < columns { capacity *= 2 }
-        var grown = [Int](repeating: 0, count: slotCount * capacity)
+        var grown = [Int32](repeating: 0, count: slotCount * capacity)
         for slot in 0..<slotCount {
             for column in 0..<columnCapacity { grown[slot * capacity + column] = counts[slot * columnCapacity + column] }
         }
@@ -70,10 +70,12 @@ struct ExportCountTable {
         return slot
     }
 
-    /// Counts one activity.
-    @inline(__always) mutating func addActivity(rep: Int, period: Int, column: Int) {
-        let slot = slot(rep: rep, period: period)
-        counts[slot * columnCapacity + column] += 1
+    /// Counts one activity; `false` when the cell already holds 2³¹ − 1 activities.
+    @inline(__always) mutating func addActivity(rep: Int, period: Int, column: Int) -> Bool {
+        let index = slot(rep: rep, period: period) * columnCapacity + column
+        let (sum, overflow) = counts[index].addingReportingOverflow(1)
+        counts[index] = sum
+        return !overflow
     }
 
     /// Adds a won deal; `false` when the revenue would overflow.
@@ -86,5 +88,5 @@ struct ExportCountTable {
     }
 
     /// The count of `column` in `slot`.
-    func count(slot: Int, column: Int) -> Int { counts[slot * columnCapacity + column] }
+    func count(slot: Int, column: Int) -> Int { Int(counts[slot * columnCapacity + column]) }
 }

@@ -79,8 +79,8 @@ struct PanelCommandTests {
         }
         for row in inUTC.values { totals.inUTC += Int(row["calls"] ?? "") ?? 0 }
         #expect(differing > 100)
-        // Calls logged on the evening of 2026-09-30 fall in October in UTC, after the roster's last month: left out of nothing,
-        // but the UTC panel gains the month; across both panels every call is counted.
+        // The calls only move between months (those of the evening of 2026-09-30 into a 2026-10 the UTC panel gains):
+        // both panels count every call.
         #expect(totals.inZone == totals.inUTC)
     }
 

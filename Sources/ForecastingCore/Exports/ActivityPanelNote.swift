@@ -1,5 +1,5 @@
 /// What building a panel from exports did: rows read and counted per type, deals per stage, and every
-/// row left out, with the reason. Its ``description`` is the note the `panel` command prints.
+/// row left out, with the reason. Its `description` is the note the `panel` command prints.
 public struct ActivityPanelNote: Sendable, Equatable, CustomStringConvertible {
     /// Activities of one type as written in the export.
     public struct TypeCount: Sendable, Equatable {
@@ -75,7 +75,7 @@ public struct ActivityPanelNote: Sendable, Equatable, CustomStringConvertible {
     public var dealsOutsideEmployment = 0
     /// Activity rows whose id had already been seen, left out; `nil` without an id column.
     public var duplicateActivityIDs: Int?
-    /// Timestamps with an offset, cut into days in ``timeZoneName``.
+    /// Timestamps with an offset, cut into days in ``ActivityPanelNote/timeZoneName``.
     public var instants = 0
     /// Of those, the ones whose day there differs from the day written.
     public var instantsMovedToAnotherDay = 0

@@ -8,19 +8,23 @@ extension SalesForecast {
         static let configuration = CommandConfiguration(
             abstract: "Turn CRM exports (one row per activity, one per deal) into the rep × period panel.",
             discussion: """
-                Writes period, rep, team, one count column per activity type, deals_won and revenue
-                (and tenure_months when the roster has start dates). Count columns are named from the
-                type (lower case, spaces as underscores, a trailing 's': Call → calls) unless
-                --type-map names them. Only won deals count (--won-stage, default stages named like
-                'Closed Won' or 'Won'); revenue is summed exactly, to the cent. With a roster
-                (rep, team, start_date[, end_date]) a period of employment with no activity is a row
-                of zeros and records outside employment are left out; without one, a rep's employment
-                runs from its first to its last record and teams come from a 'team' column of the
-                exports if there is one. A note on standard error says what was counted and left out.
+                Writes period, rep, team, a count column per activity type, deals_won
+                and revenue (and tenure_months when the roster has start dates).
+                Count columns are named from the type (lower case, spaces as
+                underscores, a trailing 's': Call → calls) unless --type-map names
+                them. Only won deals count (--won-stage; default: stages named like
+                'Closed Won' or 'Won'); revenue is summed exactly, to the cent.
+                With a roster (rep, team, start_date[, end_date]) a period of
+                employment with no activity is a row of zeros, and records outside
+                employment are left out; without one, a rep's employment runs from
+                its first to its last record and teams come from a 'team' column of
+                the exports if there is one. A note on standard error says what was
+                counted and left out.
 
                 Example:
                   salesforecast panel --activities examples/data/crm/activities.csv \\
-                    --results examples/data/crm/deals.csv --roster examples/data/crm/roster.csv \\
+                    --results examples/data/crm/deals.csv \\
+                    --roster examples/data/crm/roster.csv \\
                     --timezone America/New_York --output panel.csv
                 """
         )

@@ -5,6 +5,7 @@ Writes (next to this script):
     data/sales_history.csv   one row per rep per month, 2023-10 .. 2026-09
     data/truth.json          every parameter the data was generated from
     data/README.md           column meanings, the truth in brief, how to regenerate
+    data/crm/*.csv           the same history as CRM exports (activities, deals, roster; crm_exports.py)
 
 Usage:
     python3 examples/generate_data.py            # writes into examples/data/
@@ -801,6 +802,9 @@ def main():
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(readme_text(reps, rows))
     print("wrote %d rows to %s (mean-floor hits: %d)" % (len(rows), args.out, stats["floor_hits"]))
+    # The same history as CRM exports (data/crm/: activities, deals, roster), for `salesforecast panel`.
+    import crm_exports
+    crm_exports.main(args.out)
 
 
 if __name__ == "__main__":

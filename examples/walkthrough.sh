@@ -9,8 +9,18 @@ cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
 sf() { if [ -n "${SALESFORECAST:-}" ]; then "$SALESFORECAST" "$@"; else swift run -q salesforecast "$@"; fi; }
-history=examples/data/sales_history.csv
+history="$out/sales_history.csv"
 model="revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails + season(period, 'quarter')"
+
+echo "== 0. From the CRM exports to the panel: one row per rep and month (the note on stderr says what was counted)"
+sf panel --activities examples/data/crm/activities.csv --results examples/data/crm/deals.csv \
+   --roster examples/data/crm/roster.csv --timezone America/New_York \
+   --type-map "Call=calls,Inbound Call=calls,Email=emails,Meeting=meetings,Demo=demos,Proposal=proposals" \
+   --output "$history" 2> "$out/panel-note.txt"
+head -2 "$out/panel-note.txt"
+# The panel is the example history (its columns in another order, without region), to the cent.
+diff <(awk -F, -v OFS=, '{print $1,$2,$3,$5,$6,$7,$8,$9,$10,$11,$12}' examples/data/sales_history.csv) \
+     <(awk -F, -v OFS=, '{print $1,$2,$3,$11,$4,$5,$6,$7,$8,$9,$10}' "$history") && echo "panel = examples/data/sales_history.csv"
 
 echo "== 1. Which activities lead results, and by how long?"
 sf leads --history "$history" --response revenue --activities calls,emails,meetings,demos,proposals --max-lag 3 \

@@ -16,7 +16,7 @@ struct SalesForecast: ParsableCommand {
             Exit codes: 0 success, 1 bad input or a model that cannot be fitted, 2 usage error.
             """,
         version: ForecastingVersion.current,
-        subcommands: [Fit.self, Merge.self, Forecast.self, Predict.self, Backtest.self, Leads.self, WhatIf.self, GoalSeek.self, Drivers.self, Report.self, Ledger.self]
+        subcommands: [Panel.self, Fit.self, Merge.self, Forecast.self, Predict.self, Backtest.self, Leads.self, WhatIf.self, GoalSeek.self, Drivers.self, Report.self, Ledger.self]
     )
 
     /// Runs the command. Library errors print as one line naming what and where, with exit code 1;

@@ -99,7 +99,6 @@ extension LinearModel {
 
     /// The history to plan from: the one given, or the fitted one; it must have periods.
     private func planningHistory(_ given: SalesHistory?) throws -> (SalesHistory, PanelLayout) {
-        try requireLinearFamily(for: "forecast, whatif and goalseek")
         guard let history = given ?? self.history else { throw ForecastError.noPeriods(source: trainingData?.source.name ?? "the model") }
         guard let layout = history.layout else { throw ForecastError.noPeriods(source: history.sourceName) }
         return (history, layout)

@@ -22,6 +22,14 @@ extension LinearModel {
     public func predictCounts(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil) throws -> CountPrediction {
         guard let generalized else { throw GeneralizedModelError.notACountModel(use: "predictCounts") }
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
+        let design = try countDesign(data, only: only)
+        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level)
+    }
+}
+
+extension LinearModel {
+    /// The design rows (with offsets) of `data` for predicting with this model: columns checked against the fit's.
+    package func countDesign(_ data: Dataset, only: [Bool]?) throws -> DesignMatrix {
         guard let formula else { throw RegressionError.noFormula }
         for column in Set((formula.terms.flatMap(\.factors) + formula.offsets).flatMap(\.expression.columns)) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
@@ -31,7 +39,20 @@ extension LinearModel {
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
         }
-        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level)
+        return design
+    }
+
+    /// The linear predictors η̂ = xβ̂ + offset of the rows of `data` (no intervals): what projected activities
+    /// are nudged against. Returns the dataset rows and their η̂.
+    package func countLinearPredictors(_ data: Dataset, only: [Bool]?) throws -> (rows: [Int], values: [Double]) {
+        let design = try countDesign(data, only: only)
+        let x = design.matrix
+        let values = (0..<x.rows).map { i in
+            var m = CompensatedSum(design.offset?[i] ?? 0)
+            for j in 0..<x.columns { m.addProduct(x[i, j], coefficients[j]) }
+            return m.value
+        }
+        return (design.rows, values)
     }
 }
 
@@ -150,6 +171,10 @@ public struct CountTotal: Sendable {
     public var fittedMean: Double
     /// The level of ``interval``.
     public var level: Double
+    /// The part of ``variance`` from the counts' own randomness, Σ E Var(Yᵢ | ηᵢ) (0 when not split).
+    public var countVariance: Double = 0
+    /// The part of ``variance`` from the estimates' uncertainty alone, Σᵢⱼ mᵢmⱼ(e^(xᵢVxⱼᵀ) − 1) (0 when not split).
+    public var estimatesVariance: Double = 0
 
     /// The moment-matched distribution: negative binomial with size mean²/(variance − mean), or Poisson
     /// when the variance does not exceed the mean.

@@ -74,3 +74,19 @@ extension CountTotal {
         return probability(atLeast: Int(Swift.max(0, Swift.min(1e15, target.rounded(.up)))))
     }
 }
+
+extension CountPrediction {
+    /// Σ μᵢxᵢ over `positions`: the gradient with respect to β of the expected total at the estimates.
+    package func meanGradient(_ positions: [Int]) -> [Double] {
+        var g = [Double](repeating: 0, count: design.columns)
+        for i in positions { for j in 0..<design.columns { g[j] += mean[i] * design[i, j] } }
+        return g
+    }
+
+    /// gᵀVg with the model's covariance.
+    package func quadratic(_ g: [Double]) -> Double {
+        var v = 0.0
+        for a in g.indices where g[a] != 0 { for b in g.indices { v += g[a] * covariance[a, b] * g[b] } }
+        return Swift.max(0, v)
+    }
+}

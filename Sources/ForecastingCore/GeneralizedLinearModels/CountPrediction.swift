@@ -20,10 +20,17 @@ extension LinearModel {
     /// - Throws: ``GeneralizedModelError/notACountModel(use:)`` for a linear model, and the errors
     ///   of building rows (a missing column, an unseen category).
     public func predictCounts(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil) throws -> CountPrediction {
+        try predictCounts(data, level: level, only: only, rowIntervals: true)
+    }
+
+    /// ``predictCounts(_:level:only:)``; without `rowIntervals` the per-row whole-number intervals (a quadrature and a
+    /// quantile search per row) are left empty, for callers that only sum rows (scenarios, goal seeking).
+    package func predictCounts(_ data: Dataset, level: Double, only: [Bool]?, rowIntervals: Bool) throws -> CountPrediction {
         guard let generalized else { throw GeneralizedModelError.notACountModel(use: "predictCounts") }
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         let design = try countDesign(data, only: only)
-        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level)
+        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level,
+                               rowIntervals: rowIntervals)
     }
 }
 
@@ -82,7 +89,7 @@ public struct CountPrediction: Sendable {
     let design: Matrix
     let covariance: Matrix
 
-    init(model: LinearModel, fit: GeneralizedLinearFit, design: Matrix, offset: [Double]?, rows: [Int], level: Double) {
+    init(model: LinearModel, fit: GeneralizedLinearFit, design: Matrix, offset: [Double]?, rows: [Int], level: Double, rowIntervals: Bool = true) {
         let n = design.rows, p = design.columns
         var eta = [Double](repeating: 0, count: n), se = eta
         for i in 0..<n {
@@ -105,7 +112,7 @@ public struct CountPrediction: Sendable {
         self.meanSE = (0..<n).map { Foundation.exp(eta[$0]) * se[$0] }
         self.meanLower = (0..<n).map { Foundation.exp(eta[$0] - z * se[$0]) }
         self.meanUpper = (0..<n).map { Foundation.exp(eta[$0] + z * se[$0]) }
-        let predictive = (0..<n).map { PredictiveCountDistribution(linearPredictor: eta[$0], standardError: se[$0], fit: fit) }
+        let predictive = (rowIntervals ? 0..<n : 0..<0).map { PredictiveCountDistribution(linearPredictor: eta[$0], standardError: se[$0], fit: fit) }
         self.observationLower = predictive.map { $0.quantile((1 - level) / 2) }
         self.observationUpper = predictive.map { $0.quantile(1 - (1 - level) / 2) }
         self.level = level

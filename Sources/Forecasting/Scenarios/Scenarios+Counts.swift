@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Totals (the baseline, each scenario) are predictive distributions of sums of counts
 /// (``CountPrediction/total(_:label:addingLinearPredictorCovariance:)``) with whole-number bands. A
-/// difference of expected counts D = Σ_scenario e^η − Σ_baseline e^η has its interval by the delta method on
-/// the log scale: ∇_β D = Σ_s μᵢxᵢ − Σ_b μⱼxⱼ, Var D = ∇ᵀV∇, plus the projected activities' error carried
+/// difference of expected counts D = Σ_scenario E e^η − Σ_baseline E e^η (the predictive means shown, additive
+/// over rows, so teams add up to the total) has its interval by the delta method on the log scale:
+/// ∇_β D = Σ_s μᵢxᵢ − Σ_b μⱼxⱼ, Var D = ∇ᵀV∇, plus the projected activities' error carried
 /// through μ·∂η/∂activity (scaled by each change, as the linear path does); the counts' own randomness is
 /// left out, as the noise is for linear models: the same reps and periods are compared. The interval is of
 /// the expected change, so it is not whole numbers.
@@ -90,12 +91,22 @@ func countWhatIf(frame: PlanningFrame, model: LinearModel, request: ForecastRequ
         return run.prediction.total(positions, label: label, addingLinearPredictorCovariance: carried?.covarianceMatrix(positions))
     }
     let baselineCounts = total(base, base.horizonPositions, label: "Baseline") { _, _ in 1 }
+    /// Each position's predictive mean E e^η = exp(η̂ + (se² + projection variance)/2): additive over positions, so
+    /// the teams' changes add up to the total's and each total's mean is the sum of its rows'.
+    func predictiveMeans(_ run: CountScenarioEvaluation, factor: (String, String) -> Double) -> [Double] {
+        let carried = sensitivity?.carried(from: base.prediction.rows, to: run.prediction.rows, reps: run.repOfPosition, factor: factor)
+        return run.prediction.linearPredictor.indices.map { i in
+            let se = run.prediction.linearPredictorSE[i]
+            return Foundation.exp(run.prediction.linearPredictor[i] + (se * se + (carried?.covariance(i, i) ?? 0)) / 2)
+        }
+    }
+    let baseMeans = predictiveMeans(base) { _, _ in 1 }
     let z = NormalDistribution.standard.quantile(0.5 + request.level / 2)
     /// The expected difference (scenario − baseline) over the given positions, with its standard error and projection part.
-    func difference(_ run: CountScenarioEvaluation, _ runPositions: [Int], _ basePositions: [Int], factor: @escaping (String, String) -> Double)
-        -> (mean: Double, standardError: Double, projection: Double)
+    func difference(_ run: CountScenarioEvaluation, _ runMeans: [Double], _ runPositions: [Int], _ basePositions: [Int],
+                    factor: @escaping (String, String) -> Double) -> (mean: Double, standardError: Double, projection: Double)
     {
-        let mean = runPositions.reduce(0) { $0 + run.prediction.mean[$1] } - basePositions.reduce(0) { $0 + base.prediction.mean[$1] }
+        let mean = runPositions.reduce(0) { $0 + runMeans[$1] } - basePositions.reduce(0) { $0 + baseMeans[$1] }
         let gs = run.prediction.meanGradient(runPositions), gb = base.prediction.meanGradient(basePositions)
         let estimates = base.prediction.quadratic(zip(gs, gb).map { $0 - $1 })
         var projection = 0.0
@@ -120,15 +131,14 @@ func countWhatIf(frame: PlanningFrame, model: LinearModel, request: ForecastRequ
         let run = try planner.evaluateCounts(scenario)
         let factor = planner.projectionFactor(scenario)
         let counts = total(run, run.horizonPositions, label: scenario.name, factor: factor)
-        var d = difference(run, run.horizonPositions, base.horizonPositions, factor: factor)
-        // The headline change is of the predictive means shown (each averaged over the uncertainty of η); teams' are at the estimates.
-        d.mean = counts.mean - baselineCounts.mean
+        let runMeans = predictiveMeans(run, factor: factor)
+        let d = difference(run, runMeans, run.horizonPositions, base.horizonPositions, factor: factor)
         var teams: [ScenarioOutcome.TeamOutcome] = []
         for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
             let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
             let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
-            let t = difference(run, b, a, factor: factor)
-            let baseMean = a.reduce(0) { $0 + base.prediction.mean[$1] }
+            let t = difference(run, runMeans, b, a, factor: factor)
+            let baseMean = a.reduce(0) { $0 + baseMeans[$1] }
             teams.append(.init(team: team, baseline: baseMean, scenario: baseMean + t.mean, difference: t.mean,
                                differenceInterval: Interval(center: t.mean, halfWidth: z * t.standardError)))
         }

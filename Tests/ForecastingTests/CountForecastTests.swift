@@ -108,4 +108,34 @@ struct CountForecastTests {
         // The total's variance exceeds the sum of the reps' (shared estimates and shared projection errors).
         #expect(total.variance > run.reps.reduce(0) { $0 + ($1.counts?.variance ?? 0) })
     }
+
+    @Test("A count backtest: whole-number intervals ≥ 0 for every rep-quarter, coverage and WAPE recomputed from them, quota chances from the count distribution")
+    func countBacktest() throws {
+        let history = try SalesHistory(contentsOf: Fixtures.root.appendingPathComponent("examples/data/sales_history.csv"))
+        var regression = RegressionOptions()
+        regression.family = .poisson
+        let report = try history.backtest("deals_won ~ proposals + calls + season(period, 'quarter')",
+                                          options: BacktestOptions(modes: [.known], regression: regression))
+        #expect(report.family == .poisson)
+        let method = BacktestReport.modelMethod(.known)
+        #expect(report.forecasts.count > 100)
+        var inside80 = 0, inside95 = 0, absolute = 0.0, actual = 0.0
+        for f in report.forecasts {
+            let i80 = try #require(f.intervals80[method]), i95 = try #require(f.intervals95[method])
+            for bound in [i80.lower, i80.upper, i95.lower, i95.upper] { #expect(bound == bound.rounded() && bound >= 0) }
+            #expect(i95.lower <= i80.lower && i80.upper <= i95.upper)
+            if i80.lower <= f.actual && f.actual <= i80.upper { inside80 += 1 }
+            if i95.lower <= f.actual && f.actual <= i95.upper { inside95 += 1 }
+            absolute += abs(try #require(f.forecasts[method]) - f.actual)
+            actual += f.actual
+            // P(count ≥ quota) from the same distribution as the band: ≥ 90% at or below its lower end, ≤ 10% above its upper end.
+            let p = try #require(f.quotaProbabilities[method]), quota = try #require(f.quota)
+            if quota <= i80.lower { #expect(p >= 0.9, "\(f.rep) \(f.quarter): quota \(quota), band \(i80.lower)…\(i80.upper), P \(p)") }
+            if quota > i80.upper { #expect(p <= 0.1, "\(f.rep) \(f.quarter): quota \(quota), band \(i80.lower)…\(i80.upper), P \(p)") }
+        }
+        let accuracy = try #require(report.methods.first { $0.method == method })
+        #expect(accuracy.coverage80 == Double(inside80) / Double(report.forecasts.count))
+        #expect(accuracy.coverage95 == Double(inside95) / Double(report.forecasts.count))
+        #expect(abs(accuracy.wape - absolute / actual * 100) < 1e-9)
+    }
 }

@@ -42,7 +42,7 @@ extension ProjectionSensitivity {
 }
 
 /// Forecasts the quarter with a count model (`--family poisson|negbin`): each line's expected count and
-/// whole-number bands from the predictive distribution of its sum (``CountPrediction/total(_:label:addingLinearPredictorCovariance:)``).
+/// whole-number bands from the predictive distribution of its sum (`CountPrediction.total(_:label:addingLinearPredictorCovariance:)`).
 ///
 /// Uncertainty enters through the linear predictor η = xβ + offset: the estimates' covariance xᵢVxⱼᵀ and,
 /// where activities are projected, the projection errors carried to η by the same cell nudging the linear

@@ -94,7 +94,7 @@ public struct QuarterlyForecast: Sendable {
     public var noiseScaleByTeam: [String: Double] = [:]
     /// How the intervals shown were made (model-based unless conformal ones were asked for).
     public var intervalMethod: IntervalMethod = .model
-    /// The model's family: ``ResponseFamily/gaussian``, or a count family whose lines carry whole-number bands.
+    /// The model's family: `ResponseFamily.gaussian`, or a count family whose lines carry whole-number bands.
     public var family: ResponseFamily = .gaussian
 
     /// One rep's forecast for one period of the quarter.

@@ -3,7 +3,7 @@ import Foundation
 /// Scenarios and goal seeking with a count model (`--family poisson|negbin`).
 ///
 /// Totals (the baseline, each scenario) are predictive distributions of sums of counts
-/// (``CountPrediction/total(_:label:addingLinearPredictorCovariance:)``) with whole-number bands. A
+/// (`CountPrediction.total(_:label:addingLinearPredictorCovariance:)`) with whole-number bands. A
 /// difference of expected counts D = Σ_scenario E e^η − Σ_baseline E e^η (the predictive means shown, additive
 /// over rows, so teams add up to the total) has its interval by the delta method on the log scale:
 /// ∇_β D = Σ_s μᵢxᵢ − Σ_b μⱼxⱼ, Var D = ∇ᵀV∇, plus the projected activities' error carried

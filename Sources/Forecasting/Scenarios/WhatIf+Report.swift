@@ -148,7 +148,7 @@ extension ScenarioOutcome {
 }
 
 extension CountTotal {
-    /// ``interval`` as an ``Interval`` of whole numbers.
+    /// `interval` as an `Interval` of whole numbers.
     var wholeInterval: Interval {
         let band = interval
         return Interval(lower: Double(band.lower), upper: Double(band.upper))

@@ -88,4 +88,33 @@ struct BacktestCommandTests {
         #expect(text.contains("Quota probabilities against outcomes (target: each rep's quota from"))
         #expect(text.contains("Brier score"))
     }
+
+    @Test("--family negbin: the count model's coverage (whole-number intervals, said to hold at least their level) and WAPE, consistent across teams; the count model beats the naive forecasts")
+    func countModel() throws {
+        let base = ["backtest", "--history", Example.history, "--formula", "deals_won ~ lag(demos, 1) + proposals + calls + season(period, 'quarter')",
+                    "--family", "negbin", "--activity-mode", "projected", "--quiet"]
+        let document = try jsonObject(runSucceeding(base + ["--format", "json"]).stdout)
+        #expect(document["family"] as? String == "negbin")
+        #expect(document["integer_bands"] as? Bool == true)
+        let methods = try #require(document["methods"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: methods.map { ($0["method"] as? String ?? "", $0) })
+        let model = try #require(byName["model (projected activities)"])
+        let c80 = try #require(double(model["coverage_80"])), c95 = try #require(double(model["coverage_95"]))
+        #expect(c80 > 0.7 && c80 <= c95 && c95 <= 1, "coverage \(c80), \(c95)")
+        // The model's WAPE (of the expected count) beats both naive forecasts on the same rep-quarters.
+        let wape = try #require(double(model["wape_percent"]))
+        for naive in ["naive: last period × periods in quarter", "naive: same quarter last year"] {
+            #expect(wape < (try #require(double(byName[naive]?["wape_percent"]))), "\(naive)")
+            #expect(int(byName[naive]?["n"]) == int(model["n"]))
+        }
+        // Overall coverage is the rep-quarter-weighted mean of the teams'.
+        let teams = try #require(document["coverage_by_team"] as? [[String: Any]])
+        let n = try teams.map { Double(try #require(int($0["n"]))) }
+        #expect(Int(n.reduce(0, +)) == int(model["n"]))
+        let pooled = try zip(teams, n).map { try #require(double($0.0["coverage_80"])) * $0.1 }.reduce(0, +) / n.reduce(0, +)
+        #expect(abs(pooled - c80) < 1e-12)
+        let text = try runSucceeding(base).stdout
+        #expect(text.contains("Negative Binomial count model: whole-number intervals"))
+        #expect(text.contains("coverage above nominal is expected"))
+    }
 }

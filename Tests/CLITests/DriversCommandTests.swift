@@ -81,4 +81,29 @@ struct DriversCommandTests {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(Set(names) == (try Self.busyReps()))
     }
+
+    @Test("--family negbin: each activity's estimate is the count model's coefficient (as fit gives it), its rate ratio exp of it; rep effects left out and said so")
+    func countDrivers() throws {
+        let formula = "deals_won ~ lag(demos, 1) + proposals + calls + emails + season(period, 'quarter')"
+        let fit = try jsonObject(runSucceeding(["fit", Example.history, "--formula", formula, "--family", "negbin", "--format", "json", "--quiet"]).stdout)
+        var coefficients: [String: [String: Any]] = [:]
+        for c in try #require(fit["coefficients"] as? [[String: Any]]) { coefficients[c["term"] as? String ?? ""] = c }
+        let base = ["drivers", "--history", Example.history, "--formula", formula, "--family", "negbin", "--quiet"]
+        let document = try jsonObject(runSucceeding(base + ["--format", "json"]).stdout)
+        #expect(document["family"] as? String == "negbin")
+        let activities = try #require(document["activities"] as? [[String: Any]])
+        #expect(Set(activities.compactMap { $0["activity"] as? String }) == ["demos", "proposals", "calls", "emails"])
+        for a in activities {
+            let term = a["term"] as? String ?? ""
+            let c = try #require(coefficients[term], "\(term)")
+            let estimate = try #require(double(a["estimate"]))
+            #expect(relativelyClose(estimate, try #require(double(c["estimate"])), 1e-12), "\(term)")
+            #expect(relativelyClose(try #require(double(a["rate_ratio"])), exp(estimate), 1e-14))
+            #expect(relativelyClose(try #require(double(a["rate_ratio_low"])), try #require(double(c["rate_ratio_low"])), 1e-12))
+        }
+        let proposals = try #require(activities.first { $0["activity"] as? String == "proposals" })
+        #expect(try #require(double(proposals["rate_ratio_low"])) > 1, "more proposals, more deals")
+        let text = try runSucceeding(base).stdout
+        #expect(text.contains("rate ratio") && text.contains("Rep effects (within and between reps, each rep's productivity) need random intercepts for counts"))
+    }
 }

@@ -220,4 +220,118 @@ struct ForecastCommandTests {
         let text = try runSucceeding(base + ["--intervals", "conformal"]).stdout
         #expect(text.contains("split-conformal") && text.contains("exchangeable") && text.contains("not for each rep"))
     }
+
+    // MARK: Count models (--family poisson|negbin)
+
+    static let countFormula = "deals_won ~ lag(demos, 1) + proposals + calls + season(period, 'quarter')"
+
+    /// Every line (reps, teams, total) of a forecast document.
+    static func lines(_ document: [String: Any]) throws -> [[String: Any]] {
+        let total = try #require(document["total"] as? [String: Any])
+        return (document["reps"] as? [[String: Any]] ?? []) + (document["teams"] as? [[String: Any]] ?? []) + [total]
+    }
+
+    @Test("--family negbin: expected counts add up (reps to teams to total), bands are whole numbers ≥ 0 around the mean, variance parts add up, and P(count ≥ q) agrees with the bands")
+    func countForecast() throws {
+        let base = ["forecast", "--history", Example.history, "--formula", Self.countFormula, "--family", "negbin", "--quiet"]
+        let document = try jsonObject(runSucceeding(base + ["--format", "json"]).stdout)
+        #expect(document["family"] as? String == "negbin")
+        #expect(document["integer_bands"] as? Bool == true)
+        let total = try #require(document["total"] as? [String: Any])
+        let reps = try #require(document["reps"] as? [[String: Any]])
+        let teams = try #require(document["teams"] as? [[String: Any]])
+        let totalMean = try #require(double(total["mean"]))
+        let repSum = try reps.map { try #require(double($0["mean"])) }.reduce(0, +)
+        #expect(relativelyClose(repSum, totalMean, 1e-9), "reps sum to \(repSum), total \(totalMean)")
+        for team in teams {
+            let name = team["name"] as? String
+            let sum = try reps.filter { $0["team"] as? String == name }.map { try #require(double($0["mean"])) }.reduce(0, +)
+            #expect(relativelyClose(sum, try #require(double(team["mean"])), 1e-9), "\(name ?? "")")
+        }
+        var quotaLines: [(name: String, quota: Int, reachesBand: Bool)] = []
+        for (k, line) in try Self.lines(document).enumerated() {
+            let name = line["name"] as? String ?? ""
+            let mean = try #require(double(line["mean"]))
+            let lower = try #require(double(line["obs_ci_lower"])), upper = try #require(double(line["obs_ci_upper"]))
+            #expect(lower == lower.rounded() && upper == upper.rounded(), "\(name): whole-number bands \(lower)…\(upper)")
+            #expect(lower >= 0 && lower <= mean && mean <= upper, "\(name): \(lower) ≤ \(mean) ≤ \(upper)")
+            #expect(upper - lower >= 2, "\(name): a quarter of deals is not known to within one")
+            let parts = try #require(line["variance"] as? [String: Any])
+            let values = try ["estimates", "rep_effect", "noise", "projection"].map { try #require(double(parts[$0]), "\($0)") }
+            #expect(values.allSatisfy { $0 >= 0 } && values[1] == 0, "\(name): no rep effect in a count model")
+            #expect(values[2] >= mean, "\(name): a negative binomial's own variance is at least its mean")
+            #expect(values[3] > 0, "\(name): projected activities carry a projection part")
+            let se = try #require(double(line["obs_se"]))
+            #expect(relativelyClose(values.reduce(0, +), se * se, 1e-9), "\(name)")
+            // Alternate quotas at the band's ends: P(≥ lower) ≥ 90% and P(≥ upper + 1) ≤ 10% for an equal-tailed 80% band.
+            quotaLines.append(k % 2 == 0 ? (name, Int(lower), true) : (name, Int(upper) + 1, false))
+        }
+        try withTemporaryDirectory { directory in
+            let quotas = directory.appendingPathComponent("deal_quotas.csv")
+            try write("name,quota\n" + quotaLines.map { "\($0.name),\($0.quota)" }.joined(separator: "\n") + "\n", to: quotas)
+            let withQuotas = try jsonObject(runSucceeding(base + ["--quota", quotas.path, "--format", "json"]).stdout)
+            let byName = Dictionary(try Self.lines(withQuotas).map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+            for entry in quotaLines {
+                let line = try #require(byName[entry.name])
+                let p = try #require(double(line["quota_probability"]), "\(entry.name)")
+                if entry.reachesBand {
+                    #expect(p >= 0.9 && p <= 1, "\(entry.name): P(≥ lower band \(entry.quota)) = \(p)")
+                } else {
+                    #expect(p <= 0.1 && p > 0, "\(entry.name): P(≥ upper band + 1 = \(entry.quota)) = \(p)")
+                }
+            }
+        }
+        // Per-period detail: whole-number bands; and the text says where the bands come from.
+        for row in try #require(document["detail"] as? [[String: Any]]) {
+            let lower = try #require(double(row["obs_ci_lower"])), upper = try #require(double(row["obs_ci_upper"]))
+            #expect(lower == lower.rounded() && upper == upper.rounded() && lower >= 0 && lower <= upper)
+        }
+        let text = try runSucceeding(base).stdout
+        #expect(text.contains("prediction intervals in whole counts from the Negative Binomial predictive distribution"))
+        #expect(text.contains("projected activities' error"))
+    }
+
+    @Test("--family poisson with planned activities: no projection part, narrower than projected; the default model drops (1 | rep) and says so; an explicit (1 | rep) is refused")
+    func countForecastPlanAndDefaultModel() throws {
+        let history = try History.load()
+        try withTemporaryDirectory { directory in
+            let plan = directory.appendingPathComponent("plan.csv")
+            try write(Self.plan(history, columns: ["demos", "proposals", "calls"]), to: plan)
+            let base = ["forecast", "--history", Example.history, "--formula", Self.countFormula, "--family", "poisson", "--quiet", "--format", "json"]
+            let planned = try jsonObject(runSucceeding(base + ["--plan", plan.path]).stdout)
+            let projected = try jsonObject(runSucceeding(base).stdout)
+            let plannedTotal = try #require(planned["total"] as? [String: Any]), projectedTotal = try #require(projected["total"] as? [String: Any])
+            #expect(double((plannedTotal["variance"] as? [String: Any])?["projection"]) == 0)
+            #expect(try #require(double(plannedTotal["obs_se"])) < (try #require(double(projectedTotal["obs_se"]))))
+            // Poisson: the counts' own variance is the mean at each row, so the noise part is the total mean.
+            let noise = try #require(double((plannedTotal["variance"] as? [String: Any])?["noise"]))
+            #expect(relativelyClose(noise, try #require(double(plannedTotal["mean"])), 1e-9))
+        }
+        let chosen = try runSucceeding(["forecast", "--history", Example.history, "--response", "deals_won", "--family", "negbin"])
+        #expect(chosen.stdout.contains("(1 | rep) term was dropped: random intercepts are not supported with --family negbin yet"))
+        let modelLine = try #require(chosen.stdout.split(separator: "\n").first { $0.hasPrefix("Model: deals_won ~") })
+        #expect(!modelLine.contains("(1 |"), "\(modelLine)")
+        let refused = try CLIRunner.run(["forecast", "--history", Example.history, "--family", "poisson",
+                                         "--formula", "deals_won ~ proposals + (1 | rep)"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("random intercepts (1 | rep) with --family poisson"))
+    }
+
+    @Test("A count model saved by fit --family negbin --save forecasts the same as fitting it in the forecast; --family with --model is refused")
+    func countForecastFromModelFile() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("deals.json")
+            _ = try runSucceeding(["fit", Example.history, "--formula", Self.countFormula, "--family", "negbin", "--save", model.path, "--quiet"])
+            let fromFile = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--model", model.path, "--quiet", "--format", "json"]).stdout)
+            let fitted = try jsonObject(runSucceeding(["forecast", "--history", Example.history, "--formula", Self.countFormula,
+                                                       "--family", "negbin", "--quiet", "--format", "json"]).stdout)
+            #expect(fromFile["family"] as? String == "negbin")
+            let a = try #require(fromFile["total"] as? [String: Any]), b = try #require(fitted["total"] as? [String: Any])
+            #expect(relativelyClose(try #require(double(a["mean"])), try #require(double(b["mean"])), 1e-9))
+            #expect(double(a["obs_ci_lower"]) == double(b["obs_ci_lower"]) && double(a["obs_ci_upper"]) == double(b["obs_ci_upper"]))
+            let refused = try CLIRunner.run(["forecast", "--history", Example.history, "--model", model.path, "--family", "poisson"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("a saved model (--model) keeps its own family"))
+        }
+    }
 }

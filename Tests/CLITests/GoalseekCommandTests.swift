@@ -50,4 +50,27 @@ struct GoalseekCommandTests {
             #expect(relativelyClose(percentile20, target, 1e-6), "20th percentile at the 80% scaling: \(percentile20)")
         }
     }
+
+    @Test("A count model (--family negbin): the expected scaling reaches the deal target in whatif, and the baseline chance is the forecast's P(deals ≥ target)")
+    func countTarget() throws {
+        let formula = "deals_won ~ lag(demos, 1) + proposals + season(period, 'quarter')"
+        let common = ["--history", Example.history, "--formula", formula, "--family", "negbin", "--quiet"]
+        let document = try jsonObject(runSucceeding(["goalseek"] + common + ["--scale", "proposals", "--target", "1000",
+                                                                                "--confidence", "0.8", "--format", "json"]).stdout)
+        let expectedScale = try #require(double(document["expected_scale"])), confidentScale = try #require(double(document["confident_scale"]))
+        let baselineProbability = try #require(double(document["baseline_probability"]))
+        #expect(expectedScale > 1 && confidentScale > expectedScale)
+        let scenario = try jsonObject(runSucceeding(["whatif"] + common + ["--set", String(format: "proposals=%+.15g%%", (expectedScale - 1) * 100),
+                                                                           "--format", "json"]).stdout)
+        let mean = try #require(double((scenario["scenarios"] as? [[String: Any]])?.first?["mean"]))
+        #expect(relativelyClose(mean, 1000, 1e-6), "whatif at the expected scaling gives \(mean)")
+        try withTemporaryDirectory { directory in
+            let quotas = directory.appendingPathComponent("quotas.csv")
+            try write("name,quota\nTotal,1000\n", to: quotas)
+            let forecast = try jsonObject(runSucceeding(["forecast"] + common + ["--quota", quotas.path, "--format", "json"]).stdout)
+            let p = try #require(double((forecast["total"] as? [String: Any])?["quota_probability"]))
+            #expect(relativelyClose(p, baselineProbability, 1e-9), "forecast P \(p), goalseek baseline \(baselineProbability)")
+            #expect(p < 0.8)
+        }
+    }
 }

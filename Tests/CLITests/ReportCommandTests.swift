@@ -79,4 +79,32 @@ struct ReportCommandTests {
                     "Owen Murphy not placed as busy but not productive")
         }
     }
+
+    @Test("--family negbin: the summary, the forecast table and the fan chart's sentence show the forecast command's whole-number bands; drivers are rate ratios")
+    func countReport() throws {
+        let formula = "deals_won ~ lag(demos, 1) + proposals + calls + season(period, 'quarter')"
+        let common = ["--history", Example.history, "--horizon", "2026-Q4", "--formula", formula, "--family", "negbin"]
+        let forecast = try jsonObject(runSucceeding(["forecast"] + common + ["--format", "json", "--quiet"]).stdout)
+        let total = try #require(forecast["total"] as? [String: Any])
+        let lower = try #require(int(total["obs_ci_lower"])), upper = try #require(int(total["obs_ci_upper"]))
+        let mean = try #require(double(total["mean"]))
+        try withTemporaryDirectory { directory in
+            let markdownPath = directory.appendingPathComponent("report.md"), htmlPath = directory.appendingPathComponent("report.html")
+            _ = try runSucceeding(["report"] + common + ["--markdown", "--output", markdownPath.path])
+            let markdown = try String(contentsOf: markdownPath, encoding: .utf8)
+            #expect(markdown.contains("Expected **\(Self.grouped(mean))** (80% range \(Self.grouped(Double(lower))) to \(Self.grouped(Double(upper))))"))
+            #expect(markdown.contains("| **Total** | \(String(format: "%.2f", mean)) | \(lower) | \(upper) |"))
+            // Every rep row of the forecast table has whole-number bands.
+            let repRows = markdown.split(separator: "\n").filter { $0.hasPrefix("| Owen Murphy |") || $0.hasPrefix("| Zoe Fischer |") }
+            #expect(repRows.count >= 2)
+            for row in repRows.prefix(2) {
+                let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                #expect(Int(cells[2]) != nil && Int(cells[3]) != nil, "\(row)")
+            }
+            #expect(markdown.contains("| rank | activity | term | rate ratio |"))
+            _ = try runSucceeding(["report"] + common + ["--output", htmlPath.path])
+            let html = try String(contentsOf: htmlPath, encoding: .utf8)
+            #expect(html.contains("There is an 80% chance the quarter lands between \(Self.grouped(Double(lower))) and \(Self.grouped(Double(upper)))"))
+        }
+    }
 }

@@ -77,4 +77,47 @@ struct WhatifCommandTests {
         let warnings = scenario["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("emails") && $0.contains("extrapolation") }, "\(warnings)")
     }
+
+    @Test("A count model (--family poisson, planned baseline): proposals=+10% changes the expected deals by what predict gives for the two plans (E e^η = mean·e^(se²/2) per row); teams add up; totals have whole-number bands")
+    func countModel() throws {
+        let history = try History.load()
+        let formula = "deals_won ~ proposals + calls + season(period, 'quarter')"
+        try withTemporaryDirectory { directory in
+            let plan = directory.appendingPathComponent("plan.csv"), more = directory.appendingPathComponent("more.csv")
+            let text = ForecastCommandTests.plan(history, columns: ["proposals", "calls"])
+            try write(text, to: plan)
+            // The same plan with 10% more proposals (the second-to-last column written with %.17g).
+            let lines = text.split(separator: "\n").map(String.init)
+            let moreText = ([lines[0]] + lines.dropFirst().map { line -> String in
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[3] = String(format: "%.17g", Double(cells[3])! * 1.1)
+                return cells.joined(separator: ",")
+            }).joined(separator: "\n") + "\n"
+            try write(moreText, to: more)
+            let model = directory.appendingPathComponent("model.json")
+            _ = try runSucceeding(["fit", Example.history, "--formula", formula, "--family", "poisson", "--save", model.path, "--quiet"])
+            func expectedTotal(_ path: URL) throws -> Double {
+                let csv = CSVTable(try runSucceeding(["predict", path.path, "--model", model.path, "--format", "csv"]).stdout)
+                let mean = try #require(csv.numbers("mean")), se = try #require(csv.numbers("mean_se"))
+                return zip(mean, se).map { m, s in m * exp((s / m) * (s / m) / 2) }.reduce(0, +)
+            }
+            let want = try expectedTotal(more) - (try expectedTotal(plan))
+            let run = try runSucceeding(["whatif", "--history", Example.history, "--formula", formula, "--family", "poisson",
+                                         "--baseline", plan.path, "--set", "proposals=+10%", "--format", "json", "--quiet"])
+            let document = try jsonObject(run.stdout)
+            #expect(document["family"] as? String == "poisson")
+            #expect(document["integer_bands"] as? Bool == true)
+            let scenario = try #require((document["scenarios"] as? [[String: Any]])?.first)
+            try Self.checkConsistency(document, scenario)
+            let difference = try #require(double(scenario["difference"]))
+            #expect(relativelyClose(difference, want, 1e-9), "difference \(difference), predict gives \(want)")
+            let lower = try #require(double(scenario["difference_ci_lower"])), upper = try #require(double(scenario["difference_ci_upper"]))
+            #expect(lower > 0 && lower < difference && difference < upper)
+            #expect(double(scenario["difference_projection_variance"]) == 0, "a planned baseline has no projection error")
+            for bounds in [document["baseline"] as? [String: Any], scenario] {
+                let lo = try #require(double(bounds?["obs_ci_lower"])), hi = try #require(double(bounds?["obs_ci_upper"]))
+                #expect(lo == lo.rounded() && hi == hi.rounded() && lo >= 0 && lo < hi)
+            }
+        }
+    }
 }

@@ -16,15 +16,17 @@ extension DriversReport {
         let percent = TextFormat.percent(level)
         var out = markdown ? "### What drives `\(response)`\n\n" : "What drives \(response)\nModel: \(formula) (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         if markdown {
-            out += "| rank | activity | term | effect | \(percent) interval | p | standardized | elasticity | per rep-period | best lag | verdict |\n|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
+            out += "| rank | activity | term | \(family.isCount ? "rate ratio" : "effect") | \(percent) interval | p | standardized | elasticity | per rep-period | best lag | verdict |\n|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
         } else {
             out += TextFormat.pad("", 4) + TextFormat.pad("activity", 14) + TextFormat.pad("term", 18)
-            out += ["effect", "\(percent) low", "\(percent) high", "p", "std.", "elast.", "per rep-period", "best lag"].map { TextFormat.left($0, 12) }.joined() + "  verdict\n"
+            out += [family.isCount ? "rate ratio" : "effect", "\(percent) low", "\(percent) high", "p", "std.", "elast.", "per rep-period", "best lag"].map { TextFormat.left($0, 12) }.joined() + "  verdict\n"
         }
         for (k, a) in activities.enumerated() {
             let verdict = a.addsNothing ? "adds nothing once the others are known (p = \(Self.g(a.jointPValue, 2)))"
                 : (a.estimate > 0 ? "drives results" : "lowers results")
-            let cells = [Self.g(a.estimate), Self.g(a.lower), Self.g(a.upper), TextFormat.pValueText(a.pValue),
+            // A count model's effects are shown as rate ratios exp(β): the expected count multiplies by it per unit.
+            let effect = family.isCount ? [Foundation.exp(a.estimate), Foundation.exp(a.lower), Foundation.exp(a.upper)] : [a.estimate, a.lower, a.upper]
+            let cells = [Self.g(effect[0]), Self.g(effect[1]), Self.g(effect[2]), TextFormat.pValueText(a.pValue),
                          String(format: "%.3f", a.standardizedEffect), String(format: "%.3f", a.elasticity),
                          QuarterlyForecast.amount(a.contribution), a.bestLag.map(String.init) ?? "—"]
             if markdown {
@@ -33,6 +35,11 @@ extension DriversReport {
                 out += TextFormat.pad("\(k + 1).", 4) + TextFormat.pad(a.activity, 14) + TextFormat.pad(a.term, 18)
                 out += cells.map { TextFormat.left($0, 12) }.joined() + "  \(verdict)\n"
             }
+        }
+        if family.isCount {
+            out += "\n\(family.displayName) count model: the rate ratio exp(β) is how many times the expected \(response) multiplies per unit of the activity; "
+            out += "standardized = β·sd (log expected count per standard deviation), elasticity = β·mean (% change per 1% more, at the mean), per rep-period = expected \(response) the activity accounts for at its mean. "
+            out += "Rep effects (within and between reps, each rep's productivity) need random intercepts for counts, a later step: left out.\n"
         }
         if !momentum.isEmpty {
             out += "\nMomentum (the result's own past, not an activity): "
@@ -85,9 +92,12 @@ extension DriversReport {
         .object([
             ("format", .string("salesforecast.drivers")), ("version", .integer(1)), ("formula", .string(formula)),
             ("response", .string(response)), ("covariance_type", .string(covarianceType.rawValue)), ("level", .number(level)),
+            ("family", .string(family.rawValue)),
             ("activities", .array(activities.enumerated().map { k, a in
-                .object([("rank", .integer(k + 1)), ("activity", .string(a.activity)), ("term", .string(a.term)),
-                         ("estimate", .finite(a.estimate)), ("std_error", .finite(a.standardError)),
+                .object([("rank", .integer(k + 1)), ("activity", .string(a.activity)), ("term", .string(a.term))]
+                        + (family.isCount ? [("rate_ratio", .finite(Foundation.exp(a.estimate))), ("rate_ratio_low", .finite(Foundation.exp(a.lower))),
+                                             ("rate_ratio_high", .finite(Foundation.exp(a.upper)))] : [])
+                        + [("estimate", .finite(a.estimate)), ("std_error", .finite(a.standardError)),
                          ("conf_low", .finite(a.lower)), ("conf_high", .finite(a.upper)), ("p_value", .finite(a.pValue)),
                          ("standardized_effect", .finite(a.standardizedEffect)), ("elasticity", .finite(a.elasticity)),
                          ("contribution_per_period", .finite(a.contribution)), ("joint_p_value", .finite(a.jointPValue)),

@@ -91,6 +91,8 @@ public struct DriversReport: Sendable {
     public var reps: [RepProductivity]
     /// Conversion ratios between consecutive funnel stages; empty unless two or more stages were given.
     public var funnel: [FunnelStep]
+    /// The model's family: with a count family the estimates are on the log scale (rate ratios exp(β) in the text).
+    public var family: ResponseFamily = .gaussian
     /// The rules of the rep groups, in words.
     public static let thresholds = """
         busy: activity index > 0 (more activity than the team's average rep-period, averaged over activities \
@@ -112,6 +114,10 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
     let parsed = try Formula(formula)
     if parsed.usesTime { options.panel = layout }
     let panel = try Panel(data: history, layout: layout)
+    if options.family.isCount {
+        return try countDrivers(history: history, formula: parsed, layout: layout, panel: panel, options: options, level: level,
+                                funnel: try funnelSteps(history: history, layout: layout, funnel: funnel))
+    }
     let results = try fit(parsed, to: history, panel: parsed.usesTime ? panel : nil, only: nil, options: options)
     let design = try DesignMatrix(formula: parsed, data: history, alsoRequire: options.weights.map { [$0] } ?? [],
                                   missing: options.missing, panel: parsed.usesTime ? panel : nil)
@@ -211,7 +217,14 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
         reps.sort { $0.unexplainedT < $1.unexplainedT }
     }
 
-    // Funnel conversion ratios.
+    let steps = try funnelSteps(history: history, layout: layout, funnel: funnel)
+    return DriversReport(formula: formula, response: results.responseName, covarianceType: results.covarianceType,
+                         level: level, activities: drivers, momentum: momentum, withinBetween: repEffects?.effects ?? [],
+                         reps: reps, funnel: steps)
+}
+
+/// Conversion ratios between consecutive funnel stages, overall and per team.
+func funnelSteps(history: Dataset, layout: PanelLayout, funnel: [String]) throws -> [FunnelStep] {
     var steps: [FunnelStep] = []
     if funnel.count >= 2 {
         let stages = try funnel.map { try history.numbers($0) }
@@ -230,7 +243,5 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
             steps.append(FunnelStep(from: funnel[k - 1], to: funnel[k], overall: ratio(all), byTeam: byTeam))
         }
     }
-    return DriversReport(formula: formula, response: results.responseName, covarianceType: results.covarianceType,
-                         level: level, activities: drivers, momentum: momentum, withinBetween: repEffects?.effects ?? [],
-                         reps: reps, funnel: steps)
+    return steps
 }

@@ -10,6 +10,8 @@ extension BacktestReport: Report {
         out += "(\(quarters.first?.description ?? "")…\(quarters.last?.description ?? "")), \(methods.first?.count ?? 0) rep-quarters\n"
         if intervalMethod == .conformal {
             out += "Model: \(formula) (split-conformal intervals: each rep-quarter's from its team's errors in the quarters before it; they guarantee marginal coverage over a team's rep-quarters if errors are exchangeable across origins, not per rep or under shifts)\n\n"
+        } else if family.isCount {
+            out += "Model: \(formula) (\(family.displayName) count model: whole-number intervals from the predictive distribution; a discrete distribution's equal-tailed interval holds at least its level, so coverage above nominal is expected; WAPE is of the expected count)\n\n"
         } else {
             out += "Model: \(formula) (intervals with \(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         }
@@ -73,6 +75,7 @@ extension BacktestReport: Report {
         .object([
             ("format", .string("salesforecast.backtest")), ("version", .integer(1)), ("formula", .string(formula)),
             ("covariance_type", .string(covarianceType.rawValue)), ("interval_method", .string(intervalMethod.rawValue)),
+            ("family", .string(family.rawValue)), ("integer_bands", .bool(family.isCount)),
             ("response", .string(response)), ("quarters", .array(quarters.map { .string($0.description) })),
             ("methods", .array(methods.map { m in
                 .object([("method", .string(m.method)), ("n", .integer(m.count)), ("mae", .finite(m.mae)), ("rmse", .finite(m.rmse)),

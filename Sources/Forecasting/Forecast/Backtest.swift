@@ -105,6 +105,8 @@ public struct BacktestReport: Sendable {
     public var quotaTarget: BacktestQuotaTarget = .none
     /// Per model method: the Brier score and reliability table of its quota probabilities.
     public var quotaCalibration: [QuotaCalibration] = []
+    /// The model's family: with a count family the intervals are whole counts (discrete, so they hold at least their level).
+    public var family: ResponseFamily = .gaussian
 
     /// The WAPE of each method in one quarter.
     public struct QuarterWAPE: Sendable, Equatable {
@@ -217,9 +219,9 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
                 guard let line = lines[name], line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
                 let method = BacktestReport.modelMethod(mode)
                 entry.forecasts[method] = line.rollUp.mean
-                entry.intervals80[method] = line.rollUp.interval(level: 0.8)
-                entry.intervals95[method] = line.rollUp.interval(level: 0.95)
-                if let quota = entry.quota { entry.quotaProbabilities[method] = line.rollUp.probability(ofReaching: quota) }
+                entry.intervals80[method] = line.predictionInterval(level: 0.8)
+                entry.intervals95[method] = line.predictionInterval(level: 0.95)
+                if let quota = entry.quota { entry.quotaProbabilities[method] = line.probability(ofReaching: quota) }
             }
             if allModels { forecasts.append(entry) }
         }
@@ -265,10 +267,12 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         }
         return result
     }
-    return BacktestReport(formula: formula, covarianceType: options.regression.covariance, response: responseName, quarters: quarters,
+    var report = BacktestReport(formula: formula, covarianceType: options.regression.covariance, response: responseName, quarters: quarters,
                           methods: methods.map { accuracy($0, forecasts) }, forecasts: forecasts,
                           wapeByQuarter: byQuarter,
                           coverageByTeam: coverage { $0.team }, coverageByRep: coverage { $0.rep },
                           notes: notes, intervalMethod: options.intervals, quotaTarget: options.quotaTarget,
                           quotaCalibration: BacktestReport.quotaCalibration(forecasts, methods: modelMethods))
+    report.family = options.regression.family
+    return report
 }

@@ -98,8 +98,12 @@ package func conformalIntervals(for forecast: QuarterlyForecast, history: Datase
     }
     func conformal(_ line: ForecastLine, _ errors: [Double]) -> ConformalInterval {
         let h = ConformalQuantile.halfWidth(errors, level: forecast.level)
-        return ConformalInterval(interval: h.isFinite ? Interval(center: line.rollUp.mean, halfWidth: h) : Interval(lower: -.infinity, upper: .infinity),
-                                 halfWidth: h, count: errors.count)
+        var interval = h.isFinite ? Interval(center: line.rollUp.mean, halfWidth: h) : Interval(lower: -.infinity, upper: .infinity)
+        if line.counts != nil, h.isFinite {
+            // Counts: widened outward to whole numbers ≥ 0, which keeps the guarantee.
+            interval = Interval(lower: max(0, interval.lower.rounded(.down)), upper: interval.upper.rounded(.up))
+        }
+        return ConformalInterval(interval: interval, halfWidth: h, count: errors.count)
     }
     var result = forecast
     result.intervalMethod = .conformal
@@ -131,7 +135,9 @@ extension LinearModel {
         guard let past = history ?? self.history, let layout = past.layout else {
             throw ForecastError.noPeriods(source: trainingData?.source.name ?? "the model")
         }
-        var options = BacktestOptions(modes: [activities], projection: projection, regression: RegressionOptions(covariance: covarianceType))
+        var regression = RegressionOptions(covariance: covarianceType)
+        regression.family = family  // a count model is backtested as a count model
+        var options = BacktestOptions(modes: [activities], projection: projection, regression: regression)
         options.quotaTarget = .none
         return try Forecasting.conformalIntervals(for: forecast, history: past.data, formula: requiredFormula.text, layout: layout, options: options)
     }

@@ -6,6 +6,9 @@ public struct ModelChoice: Sendable, CustomStringConvertible {
     public let formula: String
     /// One line per decision: the response, each activity's lag, the season, the rep effects.
     public let reasons: [String]
+    /// What the output of the run should say besides the formula: a part of the usual model left out
+    /// (e.g. `(1 | rep)` for a count family, which does not support random intercepts yet).
+    public var notes: [String] = []
 
     /// The formula and the reasons, one per line.
     public var description: String { "Model chosen: \(formula)\n" + reasons.map { "  - \($0)" }.joined(separator: "\n") }
@@ -25,10 +28,12 @@ extension SalesHistory {
     ///   - response: The result to model; default `revenue` when the history has it.
     ///   - activities: The activity columns; default every numeric column that is not the response,
     ///     a result (a name with won, deal, revenue, bookings, amount, quota, …), a tenure or an id.
+    ///   - family: The family the model will be fitted with; a count family leaves `(1 | rep)` out (random
+    ///     intercepts for count models are a later step) and says so in ``ModelChoice/notes``.
     /// - Returns: The formula and the reason for each part.
     /// - Throws: ``ForecastError/noPeriods(source:)`` without a period column, `DataError` for a
     ///   missing column, ``ForecastError/noActivities(source:)`` when no activity column is left.
-    public func defaultModel(response: String? = nil, activities: [String]? = nil) throws -> ModelChoice {
+    public func defaultModel(response: String? = nil, activities: [String]? = nil, family: ResponseFamily = .gaussian) throws -> ModelChoice {
         let layout = try requiredLayout()
         var reasons: [String] = []
         let responseName: String
@@ -92,11 +97,18 @@ extension SalesHistory {
                 reasons.append("no season: the history covers \(quarters.count) of the 4 quarters")
             }
         }
-        if let entity = layout.entity {
+        var notes: [String] = []
+        if let entity = layout.entity, family.isCount {
+            let note = "the default model's (1 | \(entity)) term was dropped: random intercepts are not supported with --family \(family.rawValue) yet, so every \(entity) gets the population's level of results (the activities still differ)"
+            reasons.append("no (1 | \(entity)): \(note)")
+            notes.append(note)
+        } else if let entity = layout.entity {
             formula += " + (1 | \(Self.quoted(entity)))"
             reasons.append("(1 | \(entity)): each \(entity)'s own level of results, shrunk toward the population's when its history is short; new \(entity)s get the population's with wider intervals")
         }
-        return ModelChoice(formula: formula, reasons: reasons)
+        var choice = ModelChoice(formula: formula, reasons: reasons)
+        choice.notes = notes
+        return choice
     }
 
     static func quoted(_ name: String) -> String {

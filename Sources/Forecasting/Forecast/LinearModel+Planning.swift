@@ -99,7 +99,6 @@ extension LinearModel {
 
     /// The history to plan from: the one given, or the fitted one; it must have periods.
     private func planningHistory(_ given: SalesHistory?) throws -> (SalesHistory, PanelLayout) {
-        try requireLinearFamily(for: "forecast, whatif and goalseek")
         guard let history = given ?? self.history else { throw ForecastError.noPeriods(source: trainingData?.source.name ?? "the model") }
         guard let layout = history.layout else { throw ForecastError.noPeriods(source: history.sourceName) }
         return (history, layout)
@@ -107,7 +106,6 @@ extension LinearModel {
 
     /// History and layout for scenarios, which may also start from a baseline plan alone.
     private func planningSource(_ given: SalesHistory?, baseline: Dataset?) throws -> (SalesHistory?, PanelLayout) {
-        try requireLinearFamily(for: "forecast, whatif and goalseek")
         if let history = given ?? self.history { return try (history, planningHistory(history).1) }
         guard let baseline else { throw ForecastError.nothingToPlanFrom }
         guard let layout = panel ?? SalesHistory.detectedLayout(of: baseline) else { throw ForecastError.noPeriods(source: baseline.source.name) }

@@ -54,6 +54,16 @@ extension PlanningFrame {
     /// The projection errors measured on the history and the sensitivities of `prediction` (of
     /// `built.data`, future rows) to them; `nil` when no activity was projected. Warnings go to `notes`.
     func projectionSensitivity(_ prediction: Prediction, notes: inout [String]) throws -> ProjectionSensitivity? {
+        try projectionSensitivity(rows: prediction.rows, predicted: prediction.mean, notes: &notes) { data in
+            let perturbed = try predict(data, only: built.future)
+            return (perturbed.rows, perturbed.mean)
+        }
+    }
+
+    /// The same for any predicted value per row (`predicted` at the dataset rows `rows`; `predicting` gives them
+    /// for moved data): the mean for a linear model, the linear predictor η for a count model.
+    func projectionSensitivity(rows: [Int], predicted: [Double], notes: inout [String],
+                               predicting: (Dataset) throws -> (rows: [Int], values: [Double])) throws -> ProjectionSensitivity? {
         let columns = activityColumns.filter { built.projected[$0]?.contains(true) ?? false }
         guard !columns.isEmpty, let last = panel.span?.last, let lastFuture = built.futurePeriods.max() else { return nil }
         let steps = lastFuture.index - last.index
@@ -91,14 +101,14 @@ extension PlanningFrame {
         }
         let offset = history.rowCount
         var positionOfRow: [Int: Int] = [:]
-        for (position, row) in prediction.rows.enumerated() { positionOfRow[row] = position }
+        for (position, row) in rows.enumerated() { positionOfRow[row] = position }
         // Future rows by step.
         var rowsAtStep = [[Int]](repeating: [], count: steps)
         for (k, period) in built.futurePeriods.enumerated() {
             let h = period.index - last.index - 1
             if h >= 0, h < steps { rowsAtStep[h].append(k) }
         }
-        var gradients = [[Double]?](repeating: nil, count: prediction.rows.count)
+        var gradients = [[Double]?](repeating: nil, count: rows.count)
         for (c, column) in columns.enumerated() {
             let base = try built.data.numbers(column)
             guard let mask = built.projected[column] else { continue }
@@ -110,10 +120,10 @@ extension PlanningFrame {
                     moved = true
                 }
                 guard moved else { continue }
-                let perturbed = try predict(try built.data.replacingColumn(column, with: .numeric(values)), only: built.future)
+                let perturbed = try predicting(try built.data.replacingColumn(column, with: .numeric(values)))
                 for (position, row) in perturbed.rows.enumerated() {
                     guard let original = positionOfRow[row] else { continue }
-                    let derivative = (perturbed.mean[position] - prediction.mean[original]) / stepSize[c]
+                    let derivative = (perturbed.values[position] - predicted[original]) / stepSize[c]
                     guard derivative != 0, derivative.isFinite else { continue }
                     var g = gradients[original] ?? [Double](repeating: 0, count: d)
                     g[h * a + c] = derivative
@@ -121,7 +131,7 @@ extension PlanningFrame {
                 }
             }
         }
-        let reps = prediction.rows.map { row in row >= offset && row - offset < built.futureEntities.count ? built.futureEntities[row - offset] : "" }
+        let reps = rows.map { row in row >= offset && row - offset < built.futureEntities.count ? built.futureEntities[row - offset] : "" }
         return ProjectionSensitivity(errors: errors, gradients: gradients, repOfPosition: reps, teamOf: teamOf)
     }
 }

@@ -6,6 +6,9 @@ extension QuarterlyForecast: Report {
 
     private var percent: String { TextFormat.percent(level) }
 
+    /// An interval bound: a whole number for a count model's bands, an amount otherwise.
+    func band(_ x: Double) -> String { family.isCount && x.isFinite ? String(format: "%.0f", x) : Self.amount(x) }
+
     /// A readable table of the forecast per team and rep and in total, with prediction intervals, standard errors and quota chances.
     public func text() -> String {
         var out = "Forecast of \(response) for \(horizon) (\(periods.first?.description ?? "")…\(periods.last?.description ?? ""))\n"
@@ -13,6 +16,8 @@ extension QuarterlyForecast: Report {
         if intervalMethod == .conformal {
             out += "Intervals: \(percent) split-conformal intervals (forecast ± the ⌈(n+1)·\(percent)⌉-th smallest of n rolling-origin errors: a rep's from its team's rep-quarters, a team's and the total's from their quarters). "
             out += "They hold at least \(percent) of outcomes on average over a team's reps and quarters if the errors are exchangeable across origins; not for each rep, and not after the errors' scale shifts. Std err and P(quota) are the model's.\n\n"
+        } else if family.isCount {
+            out += "Intervals: \(percent) prediction intervals in whole counts from the \(family.displayName) predictive distribution (the counts' own randomness, the estimates' uncertainty\(reps.contains { $0.variance.projection > 0 } ? " and projected activities' error, on the log scale" : ""); \(covarianceType.rawValue) covariance). P(quota) is P(count ≥ quota).\n\n"
         } else {
             out += "Intervals: \(percent) prediction intervals (\(uncertaintyLabel(formula: formula, covariance: covarianceType)))\n\n"
         }
@@ -21,9 +26,9 @@ extension QuarterlyForecast: Report {
         var header = TextFormat.pad("", nameWidth) + ["forecast", "low", "high", "std err"].map { TextFormat.left($0, 13) }.joined()
         if hasQuota { header += TextFormat.left("quota", 13) + TextFormat.left("P(quota)", 10) }
         func row(_ l: ForecastLine, indent: String = "") -> String {
-            let i = l.conformal?.interval ?? l.rollUp.interval
-            var s = TextFormat.pad(indent + l.name, nameWidth) + [l.rollUp.mean, i.lower, i.upper, l.rollUp.observationSE]
-                .map { TextFormat.left(Self.amount($0), 13) }.joined()
+            let i = l.conformal?.interval ?? l.predictionInterval
+            var s = TextFormat.pad(indent + l.name, nameWidth) + [Self.amount(l.rollUp.mean), band(i.lower), band(i.upper), Self.amount(l.rollUp.observationSE)]
+                .map { TextFormat.left($0, 13) }.joined()
             if hasQuota {
                 s += TextFormat.left(l.quota.map(Self.amount) ?? "", 13)
                 s += TextFormat.left(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "", 10)
@@ -60,6 +65,9 @@ extension QuarterlyForecast: Report {
         for l in lines {
             out += TextFormat.pad(l.name, nameWidth) + l.variance.shares.map { String(format: "%3.0f%%", $0 * 100) }.joined(separator: " / ") + "\n"
         }
+        if family.isCount {
+            out += "For a count model, noise is the counts' own randomness (\(family.displayName)); the estimates' and projected activities' parts are their spread carried through exp(η) (the law of total variance), and there is no rep effect.\n"
+        }
         if !noiseScaleByTeam.isEmpty {
             out += "Noise per team, relative to the model's one residual variance (each team's mean squared residual in the fit, shrunk toward 1): "
                 + noiseScaleByTeam.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", ") + "\n"
@@ -77,12 +85,12 @@ extension QuarterlyForecast: Report {
     }
 
     func lineJSON(_ l: ForecastLine) -> JSONValue {
-        let i = l.rollUp.interval, m = l.rollUp.meanInterval
+        let i = l.predictionInterval, m = l.rollUp.meanInterval
         var fields: [(String, JSONValue)] = [("kind", .string(l.kind.rawValue)), ("name", .string(l.name))]
         if let group = l.group { fields.append(("team", .string(group))) }
         fields += [("periods", .integer(l.rollUp.count)), ("mean", .finite(l.rollUp.mean)), ("mean_se", .finite(l.rollUp.meanSE)),
                    ("mean_ci_lower", .finite(m.lower)), ("mean_ci_upper", .finite(m.upper)),
-                   ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", .finite(i.lower)), ("obs_ci_upper", .finite(i.upper))]
+                   ("obs_se", .finite(l.rollUp.observationSE)), ("obs_ci_lower", bound(i.lower)), ("obs_ci_upper", bound(i.upper))]
         if let quota = l.quota { fields.append(("quota", .finite(quota))); fields.append(("quota_probability", .finite(l.quotaProbability))) }
         if let source = l.activitySource { fields.append(("activities", .string(source.description))) }
         if let c = l.conformal {
@@ -95,17 +103,24 @@ extension QuarterlyForecast: Report {
         return .object(fields)
     }
 
-    /// The JSON document (`"format": "salesforecast.forecast"`, `"version": 1`).
+    /// An interval bound in JSON: an integer for a count model's whole-number bands.
+    func bound(_ x: Double) -> JSONValue {
+        family.isCount && x.isFinite && abs(x) < 1e15 ? .integer(Int(x)) : .finite(x)
+    }
+
+    /// The JSON document (`"format": "salesforecast.forecast"`, `"version": 1`); `"family"` names the model's
+    /// family and `"integer_bands"` is true when `obs_ci_lower`/`obs_ci_upper` are whole counts.
     public func jsonDocument() -> JSONValue {
         .object([
             ("format", .string("salesforecast.forecast")), ("version", .integer(1)),
             ("horizon", .string(horizon.description)), ("periods", .array(periods.map { .string($0.description) })),
             ("response", .string(response)), ("formula", .string(formula)), ("activities", .string(activities)),
             ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)), ("interval_method", .string(intervalMethod.rawValue)),
+            ("family", .string(family.rawValue)), ("integer_bands", .bool(family.isCount)),
             ("total", lineJSON(total)), ("teams", .array(teams.map(lineJSON))), ("reps", .array(reps.map(lineJSON))),
             ("detail", .array(detail.map { .object([("rep", .string($0.rep)), ("period", .string($0.period.description)),
-                                                   ("mean", .finite($0.mean)), ("obs_ci_lower", .finite($0.interval.lower)),
-                                                   ("obs_ci_upper", .finite($0.interval.upper))]) })),
+                                                   ("mean", .finite($0.mean)), ("obs_ci_lower", bound($0.interval.lower)),
+                                                   ("obs_ci_upper", bound($0.interval.upper))]) })),
             ("noise_scale_by_team", .object(noiseScaleByTeam.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.finite($0.value)) })),
             ("warnings", .array(warnings.map { .string($0) })),
         ])
@@ -115,7 +130,7 @@ extension QuarterlyForecast: Report {
     public func csv() -> String {
         var out = "kind,name,team,periods,mean,mean_se,mean_ci_lower,mean_ci_upper,obs_se,obs_ci_lower,obs_ci_upper,quota,quota_probability,variance_estimates,variance_rep_effect,variance_noise,variance_projection,conformal_lower,conformal_upper,activities\n"
         for l in allLines {
-            let i = l.rollUp.interval, m = l.rollUp.meanInterval
+            let i = l.predictionInterval, m = l.rollUp.meanInterval
             let numbers = [l.rollUp.mean, l.rollUp.meanSE, m.lower, m.upper, l.rollUp.observationSE, i.lower, i.upper].map { "\($0)" }
             out += ([l.kind.rawValue, CSVText.quoted(l.name), CSVText.quoted(l.group ?? ""), String(l.rollUp.count)] + numbers
                     + [l.quota.map { "\($0)" } ?? "", l.quotaProbability.map { "\($0)" } ?? ""]
@@ -133,9 +148,9 @@ extension QuarterlyForecast: Report {
         let hasQuota = allLines.contains { $0.quota != nil }
         out += "| | forecast | low | high |" + (hasQuota ? " quota | P(quota) |" : "") + "\n|---|---:|---:|---:|" + (hasQuota ? "---:|---:|" : "") + "\n"
         for l in teams + [total] + reps {
-            let i = l.conformal?.interval ?? l.rollUp.interval
+            let i = l.conformal?.interval ?? l.predictionInterval
             let name = l.kind == .rep ? l.name : "**\(l.name)**"
-            out += "| \(name) | \(Self.amount(l.rollUp.mean)) | \(Self.amount(i.lower)) | \(Self.amount(i.upper)) |"
+            out += "| \(name) | \(Self.amount(l.rollUp.mean)) | \(band(i.lower)) | \(band(i.upper)) |"
             if hasQuota { out += " \(l.quota.map(Self.amount) ?? "") | \(l.quotaProbability.map { String(format: "%.0f%%", $0 * 100) } ?? "") |" }
             out += "\n"
         }

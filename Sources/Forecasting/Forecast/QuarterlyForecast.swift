@@ -59,6 +59,8 @@ public struct ForecastLine: Sendable {
     public var variance: ForecastVariance
     /// The split-conformal interval, when asked for (``IntervalMethod/conformal``).
     public var conformal: ConformalInterval? = nil
+    /// For a count model: the predictive distribution of the line's count, with whole-number bands (`nil` for a linear model).
+    public var counts: CountTotal? = nil
 }
 
 /// A quarterly forecast per rep, team and in total.
@@ -92,6 +94,8 @@ public struct QuarterlyForecast: Sendable {
     public var noiseScaleByTeam: [String: Double] = [:]
     /// How the intervals shown were made (model-based unless conformal ones were asked for).
     public var intervalMethod: IntervalMethod = .model
+    /// The model's family: `ResponseFamily.gaussian`, or a count family whose lines carry whole-number bands.
+    public var family: ResponseFamily = .gaussian
 
     /// One rep's forecast for one period of the quarter.
     public struct PeriodForecast: Sendable, Equatable {
@@ -223,8 +227,13 @@ struct PlanningFrame {
     /// Predicts `data` (the history followed by future rows) with the model; a category level the model
     /// never saw is reported in the plan's words: its file and line.
     func predict(_ data: Dataset, only: [Bool]) throws -> Prediction {
+        try reportingPlanLevels { try model.predict(data, level: request.level, only: only) }
+    }
+
+    /// Runs `body` (a prediction of the future rows), reporting a category level the model never saw in the plan's words.
+    func reportingPlanLevels<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try model.predict(data, level: request.level, only: only)
+            return try body()
         } catch RegressionError.unseenCategory(let term, let level, let source, let line, let known) {
             let planLine = request.plan.flatMap { plan in
                 plan.columns.lazy.compactMap { column -> Int? in
@@ -300,7 +309,8 @@ struct PlanningFrame {
     /// Refuses a model that uses the response as a predictor (forecasts need activities only).
     static func activityColumns(of model: LinearModel, in data: Dataset, layout: PanelLayout) throws -> [String] {
         let responseColumns = Set((try model.requiredFormula).response?.expression.columns ?? [])
-        let readColumns = Set((try model.requiredFormula).terms.flatMap(\.factors).flatMap(\.expression.columns))
+        // Offsets (a count model's `offset(log(days_worked))`) are read like activities: planned or projected.
+        let readColumns = Set(((try model.requiredFormula).terms.flatMap(\.factors) + (try model.requiredFormula).offsets).flatMap(\.expression.columns))
         if let column = readColumns.intersection(responseColumns).first {
             throw ForecastError.responseUsedAsPredictor(column)
         }
@@ -339,6 +349,7 @@ struct PlanningFrame {
 /// Forecasts the quarter `request.horizon` with a fitted model; `history` supplies the reps, their
 /// last rows and the past activities that lags reach back to.
 package func forecastQuarter(history: Dataset, model: LinearModel, request: ForecastRequest) throws -> QuarterlyForecast {
+    if model.generalized != nil { return try forecastCountQuarter(history: history, model: model, request: request) }
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let built = frame.built
     let prediction = try frame.predict(built.data, only: built.future)

@@ -54,7 +54,7 @@ extension ForecastLedger {
         var entityOf: [String: Int32] = [:]
         for (i, name) in panel.entityNames.enumerated() { entityOf[name] = Int32(i) }
         func line(_ f: ForecastLine, runRate: Double?, lastYear: Double?, periods: Int) -> LedgerLine {
-            let interval = f.rollUp.interval(level: run.level)
+            let interval = f.predictionInterval(level: run.level)
             return LedgerLine(kind: f.kind, name: f.name, team: f.group, mean: f.rollUp.mean, standardError: f.rollUp.observationSE,
                               lower: interval.lower, upper: interval.upper, quota: f.quota, quotaProbability: f.quotaProbability,
                               naiveRunRate: runRate, naiveLastYear: lastYear, periodsForecast: periods)

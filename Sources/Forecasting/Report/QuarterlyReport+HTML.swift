@@ -21,7 +21,7 @@ extension QuarterlyReport {
             let points = history.filter { $0.series == name }.map { (Double($0.quarter.index - h), $0.total) }
             let line = name == "Total" ? forecast.total : forecast.teams.first { $0.name == name }
             let f = line.map { l -> (x: Double, mean: Double, low80: Double, high80: Double, low95: Double, high95: Double) in
-                let i80 = l.rollUp.interval(level: 0.8), i95 = l.rollUp.interval(level: 0.95)
+                let i80 = l.predictionInterval(level: 0.8), i95 = l.predictionInterval(level: 0.95)  // whole counts for a count model
                 return (0, l.rollUp.mean, i80.lower, i80.upper, i95.lower, i95.upper)
             }
             return (name, points, f)
@@ -37,7 +37,7 @@ extension QuarterlyReport {
     /// One self-contained HTML page: inline SVG charts and CSS, no scripts, fonts or network.
     public func html() -> String {
         let total = forecast.total.rollUp
-        let i80 = total.interval(level: 0.8), i95 = total.interval(level: 0.95)
+        let i80 = forecast.total.predictionInterval(level: 0.8), i95 = forecast.total.predictionInterval(level: 0.95)
         var body = ""
         body += "<h1>Quarterly forecast: \(SVGChart.escape(forecast.response)), \(forecast.horizon)</h1>"
         body += "<p class=\"lead\">The team is expected to book <b>\(Self.money(total.mean))</b> in \(forecast.horizon). There is an 80% chance the quarter lands between \(Self.money(i80.lower)) and \(Self.money(i80.upper)), and a 95% chance between \(Self.money(i95.lower)) and \(Self.money(i95.upper)).</p>"
@@ -144,7 +144,7 @@ extension QuarterlyReport {
     /// The same report as Markdown, for a wiki or a pull request.
     public func markdown() -> String {
         let total = forecast.total.rollUp
-        let i80 = total.interval(level: 0.8)
+        let i80 = forecast.total.predictionInterval(level: 0.8)
         var out = "# Quarterly forecast: \(forecast.response), \(forecast.horizon)\n\n"
         out += "Expected **\(Self.money(total.mean))** (80% range \(Self.money(i80.lower)) to \(Self.money(i80.upper)))"
         if let q = forecast.total.quota, let p = forecast.total.quotaProbability { out += "; quota \(Self.money(q)) reached with probability **\(Self.pct(p))**" }

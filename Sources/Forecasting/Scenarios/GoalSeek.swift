@@ -41,10 +41,13 @@ package func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRe
     let none = Scenario(name: "goal")
     // Projected activities' error, measured once at the baseline and scaled with the activities (their miss scales too).
     var projectionNotes: [String] = []
-    let base0 = try planner.evaluate(none)
-    let sensitivity = try frame.projectionSensitivity(base0.prediction, notes: &projectionNotes)
-    let baseGradients = sensitivity?.repGradients(base0.horizonPositions) ?? [:]
+    let isCount = model.generalized != nil
+    let countTotals = isCount ? try countGoalTotals(planner: planner, activities: activities, target: target, notes: &projectionNotes) : nil
+    let base0 = isCount ? nil : try planner.evaluate(none)
+    let sensitivity = try base0.flatMap { try frame.projectionSensitivity($0.prediction, notes: &projectionNotes) }
+    let baseGradients = base0.flatMap { base in sensitivity?.repGradients(base.horizonPositions) } ?? [:]
     func total(_ s: Double) throws -> (mean: Double, probability: Double) {
+        if let countTotals { return try countTotals(s) }
         let run = try planner.evaluate(none, scale: (activities, s))
         var rollUp = run.prediction.total(run.horizonPositions, label: "")
         if let sensitivity {
@@ -78,16 +81,23 @@ package func goalSeek(history: Dataset?, model: LinearModel, request: ForecastRe
     let expectedScale = try solve({ try total($0).mean }, target)
     let confidentScale = try confidence.map { c in try solve({ try total($0).probability }, c) }
     // Average level per rep-period in the quarter, at the baseline.
-    let base = try planner.evaluate(none)
+    let (horizonRows, baseData): ([Int], Dataset)
+    if isCount {
+        let base = try planner.evaluateCounts(none)
+        (horizonRows, baseData) = (base.horizonPositions.map { base.prediction.rows[$0] }, base.data)
+    } else {
+        let base = try planner.evaluate(none)
+        (horizonRows, baseData) = (base.horizonPositions.map { base.prediction.rows[$0] }, base.data)
+    }
     var levels: [String: Double] = [:]
-    let horizonRows = base.horizonPositions.map { base.prediction.rows[$0] }
     for activity in activities {
-        let values = try base.data.numbers(activity)
+        let values = try baseData.numbers(activity)
         let selected = horizonRows.map { values[$0] }.filter { !$0.isNaN }
         levels[activity] = selected.isEmpty ? .nan : selected.reduce(0, +) / Double(selected.count)
     }
     func scaled(_ s: Double) -> [String: Double] { levels.mapValues { $0 * s } }
-    var warnings = try planner.evaluate(none, scale: (activities, confidentScale ?? expectedScale)).warnings
+    let finalScale = (activities, confidentScale ?? expectedScale)
+    var warnings = isCount ? try planner.evaluateCounts(none, scale: finalScale).warnings : try planner.evaluate(none, scale: finalScale).warnings
     if expectedScale == 0 { warnings.append("the target is expected even with none of these activities") }
     warnings += projectionNotes.filter { !frame.built.warnings.contains($0) }
     return GoalSeekResult(activities: activities, target: target, baselineMean: baseline.mean, baselineProbability: baseline.probability,

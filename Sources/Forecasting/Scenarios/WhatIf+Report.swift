@@ -6,17 +6,25 @@ extension WhatIfReport: Report {
     private static func amount(_ x: Double) -> String { QuarterlyForecast.amount(x) }
     private static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + amount(x) }
 
+    /// The baseline's prediction interval: whole counts for a count model.
+    var baselineInterval: Interval { baselineCounts.map(\.wholeInterval) ?? baseline.interval }
+    /// A total's interval bound: a whole number for a count model.
+    private func band(_ x: Double) -> String { family.isCount && x.isFinite ? String(format: "%.0f", x) : Self.amount(x) }
+    /// A total's interval bound in JSON: an integer for a count model.
+    private func bound(_ x: Double) -> JSONValue { family.isCount && x.isFinite && abs(x) < 1e15 ? .integer(Int(x)) : .finite(x) }
+
     /// A readable summary: the baseline, then each scenario's total and its change from the baseline with intervals, per team where it differs.
     public func text() -> String {
         var out = "What-if for \(horizon): \(response)\nModel: \(formula)\nBaseline activities: \(activities)\n"
-        let b = baseline.interval
-        out += "Baseline: \(Self.amount(baseline.mean)) (\(percent) interval \(Self.amount(b.lower)) to \(Self.amount(b.upper)))\n\n"
+        let b = baselineInterval
+        out += "Baseline: \(Self.amount(baseline.mean)) (\(percent) interval \(band(b.lower)) to \(band(b.upper)))\n\n"
         for o in outcomes {
-            let s = o.scenario.interval
+            let s = o.scenarioInterval
             out += "\(o.name): \(o.summary)\n"
-            out += "  \(response): \(Self.amount(o.scenario.mean)) (\(percent) interval \(Self.amount(s.lower)) to \(Self.amount(s.upper)))\n"
+            out += "  \(response): \(Self.amount(o.scenario.mean)) (\(percent) interval \(band(s.lower)) to \(band(s.upper)))\n"
             out += "  change: \(Self.signed(o.difference)) (\(percent) interval \(Self.signed(o.differenceInterval.lower)) to \(Self.signed(o.differenceInterval.upper)); "
-            out += "from the uncertainty of the estimates and of projected activities the change scales, the same reps and periods compared)\n"
+            out += "from the uncertainty of the estimates and of projected activities the change scales, the same reps and periods compared"
+            out += family.isCount ? "; a change of expected counts, delta method on the log scale)\n" : ")\n"
             for t in o.teams where t.difference != 0 {
                 out += "    \(TextFormat.pad(t.team, 14)) \(Self.signed(t.difference)) (\(Self.signed(t.differenceInterval.lower)) to \(Self.signed(t.differenceInterval.upper)))\n"
             }
@@ -29,17 +37,18 @@ extension WhatIfReport: Report {
 
     /// The JSON document (`"format": "salesforecast.whatif"`, `"version": 1`): the baseline and each scenario with its difference, per team.
     public func jsonDocument() -> JSONValue {
-        let b = baseline.interval
+        let b = baselineInterval
         return .object([
             ("format", .string("salesforecast.whatif")), ("version", .integer(1)), ("horizon", .string(horizon.description)),
             ("response", .string(response)), ("formula", .string(formula)), ("activities", .string(activities)),
             ("level", .number(level)), ("covariance_type", .string(covarianceType.rawValue)),
-            ("baseline", .object([("mean", .finite(baseline.mean)), ("obs_ci_lower", .finite(b.lower)), ("obs_ci_upper", .finite(b.upper))])),
+            ("family", .string(family.rawValue)), ("integer_bands", .bool(family.isCount)),
+            ("baseline", .object([("mean", .finite(baseline.mean)), ("obs_ci_lower", bound(b.lower)), ("obs_ci_upper", bound(b.upper))])),
             ("scenarios", .array(outcomes.map { o in
-                let s = o.scenario.interval
+                let s = o.scenarioInterval
                 return .object([
                     ("name", .string(o.name)), ("changes", .string(o.summary)), ("baseline", .finite(o.baseline)),
-                    ("mean", .finite(o.scenario.mean)), ("obs_ci_lower", .finite(s.lower)), ("obs_ci_upper", .finite(s.upper)),
+                    ("mean", .finite(o.scenario.mean)), ("obs_ci_lower", bound(s.lower)), ("obs_ci_upper", bound(s.upper)),
                     ("difference", .finite(o.difference)), ("difference_se", .finite(o.differenceSE)),
                     ("difference_projection_variance", .finite(o.differenceProjectionVariance)),
                     ("difference_ci_lower", .finite(o.differenceInterval.lower)), ("difference_ci_upper", .finite(o.differenceInterval.upper)),
@@ -59,7 +68,7 @@ extension WhatIfReport: Report {
     public func csv() -> String {
         "scenario,changes,baseline,mean,obs_ci_lower,obs_ci_upper,difference,difference_se,difference_ci_lower,difference_ci_upper,warnings\n"
             + outcomes.map { o in
-                let s = o.scenario.interval
+                let s = o.scenarioInterval
                 return [CSVText.quoted(o.name), CSVText.quoted(o.summary), "\(o.baseline)", "\(o.scenario.mean)", "\(s.lower)", "\(s.upper)",
                         "\(o.difference)", "\(o.differenceSE)", "\(o.differenceInterval.lower)", "\(o.differenceInterval.upper)",
                         CSVText.quoted(o.warnings.joined(separator: "; "))].joined(separator: ",")
@@ -130,5 +139,18 @@ extension ScenarioOutcome: CustomStringConvertible {
     /// One line: the scenario, the baseline and the difference with its interval.
     public var description: String {
         "\(name): \(TextFormat.general(difference, digits: 6)) (\(TextFormat.general(differenceInterval.lower, digits: 6)) to \(TextFormat.general(differenceInterval.upper, digits: 6))) against a baseline of \(TextFormat.general(baseline, digits: 6))"
+    }
+}
+
+extension ScenarioOutcome {
+    /// The scenario total's prediction interval: whole counts for a count model.
+    var scenarioInterval: Interval { scenarioCounts.map(\.wholeInterval) ?? scenario.interval }
+}
+
+extension CountTotal {
+    /// `interval` as an `Interval` of whole numbers.
+    var wholeInterval: Interval {
+        let band = interval
+        return Interval(lower: Double(band.lower), upper: Double(band.upper))
     }
 }

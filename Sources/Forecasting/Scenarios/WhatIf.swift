@@ -21,6 +21,8 @@ public struct ScenarioOutcome: Sendable {
     public var warnings: [String]
     /// The part of ``differenceSE``² from projected activities (0 with a planned baseline or an added amount).
     public var differenceProjectionVariance: Double = 0
+    /// For a count model: the scenario total's predictive distribution, with whole-number bands.
+    public var scenarioCounts: CountTotal? = nil
 }
 
 extension ScenarioOutcome {
@@ -59,6 +61,10 @@ public struct WhatIfReport: Sendable {
     public var outcomes: [ScenarioOutcome]
     /// Notes about the baseline plan, e.g. reps not forecast or activities projected where the plan has no row.
     public var warnings: [String]
+    /// For a count model: the baseline total's predictive distribution, with whole-number bands.
+    public var baselineCounts: CountTotal? = nil
+    /// The model's family: a count family gives whole-number bands for totals (differences stay expected counts).
+    public var family: ResponseFamily = .gaussian
 }
 
 /// Runs `scenarios` against the baseline of `request` (its plan, or activities projected from history).
@@ -70,6 +76,7 @@ public struct WhatIfReport: Sendable {
 /// ```
 package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequest, scenarios: [Scenario]) throws -> WhatIfReport {
     let frame = try PlanningFrame(history: history, model: model, request: request)
+    if model.generalized != nil { return try countWhatIf(frame: frame, model: model, request: request, scenarios: scenarios) }
     let planner = ScenarioPlanner(frame: frame)
     let base = try planner.evaluate(Scenario(name: "Baseline"))
     var notes = frame.built.warnings

@@ -20,8 +20,23 @@ extension LinearModel {
     /// - Throws: ``GeneralizedModelError/notACountModel(use:)`` for a linear model, and the errors
     ///   of building rows (a missing column, an unseen category).
     public func predictCounts(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil) throws -> CountPrediction {
+        try predictCounts(data, level: level, only: only, rowIntervals: true)
+    }
+
+    /// ``predictCounts(_:level:only:)``; without `rowIntervals` the per-row whole-number intervals (a quadrature and a
+    /// quantile search per row) are left empty, for callers that only sum rows (scenarios, goal seeking).
+    package func predictCounts(_ data: Dataset, level: Double, only: [Bool]?, rowIntervals: Bool) throws -> CountPrediction {
         guard let generalized else { throw GeneralizedModelError.notACountModel(use: "predictCounts") }
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
+        let design = try countDesign(data, only: only)
+        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level,
+                               rowIntervals: rowIntervals)
+    }
+}
+
+extension LinearModel {
+    /// The design rows (with offsets) of `data` for predicting with this model: columns checked against the fit's.
+    package func countDesign(_ data: Dataset, only: [Bool]?) throws -> DesignMatrix {
         guard let formula else { throw RegressionError.noFormula }
         for column in Set((formula.terms.flatMap(\.factors) + formula.offsets).flatMap(\.expression.columns)) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
@@ -31,7 +46,20 @@ extension LinearModel {
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
         }
-        return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level)
+        return design
+    }
+
+    /// The linear predictors η̂ = xβ̂ + offset of the rows of `data` (no intervals): what projected activities
+    /// are nudged against. Returns the dataset rows and their η̂.
+    package func countLinearPredictors(_ data: Dataset, only: [Bool]?) throws -> (rows: [Int], values: [Double]) {
+        let design = try countDesign(data, only: only)
+        let x = design.matrix
+        let values = (0..<x.rows).map { i in
+            var m = CompensatedSum(design.offset?[i] ?? 0)
+            for j in 0..<x.columns { m.addProduct(x[i, j], coefficients[j]) }
+            return m.value
+        }
+        return (design.rows, values)
     }
 }
 
@@ -61,7 +89,7 @@ public struct CountPrediction: Sendable {
     let design: Matrix
     let covariance: Matrix
 
-    init(model: LinearModel, fit: GeneralizedLinearFit, design: Matrix, offset: [Double]?, rows: [Int], level: Double) {
+    init(model: LinearModel, fit: GeneralizedLinearFit, design: Matrix, offset: [Double]?, rows: [Int], level: Double, rowIntervals: Bool = true) {
         let n = design.rows, p = design.columns
         var eta = [Double](repeating: 0, count: n), se = eta
         for i in 0..<n {
@@ -84,7 +112,7 @@ public struct CountPrediction: Sendable {
         self.meanSE = (0..<n).map { Foundation.exp(eta[$0]) * se[$0] }
         self.meanLower = (0..<n).map { Foundation.exp(eta[$0] - z * se[$0]) }
         self.meanUpper = (0..<n).map { Foundation.exp(eta[$0] + z * se[$0]) }
-        let predictive = (0..<n).map { PredictiveCountDistribution(linearPredictor: eta[$0], standardError: se[$0], fit: fit) }
+        let predictive = (rowIntervals ? 0..<n : 0..<0).map { PredictiveCountDistribution(linearPredictor: eta[$0], standardError: se[$0], fit: fit) }
         self.observationLower = predictive.map { $0.quantile((1 - level) / 2) }
         self.observationUpper = predictive.map { $0.quantile(1 - (1 - level) / 2) }
         self.level = level
@@ -150,6 +178,10 @@ public struct CountTotal: Sendable {
     public var fittedMean: Double
     /// The level of ``interval``.
     public var level: Double
+    /// The part of ``variance`` from the counts' own randomness, Σ E Var(Yᵢ | ηᵢ) (0 when not split).
+    public var countVariance: Double = 0
+    /// The part of ``variance`` from the estimates' uncertainty alone, Σᵢⱼ mᵢmⱼ(e^(xᵢVxⱼᵀ) − 1) (0 when not split).
+    public var estimatesVariance: Double = 0
 
     /// The moment-matched distribution: negative binomial with size mean²/(variance − mean), or Poisson
     /// when the variance does not exceed the mean.

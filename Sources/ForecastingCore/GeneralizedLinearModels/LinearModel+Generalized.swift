@@ -17,13 +17,6 @@ extension LinearModel {
                       lower: Foundation.exp(intervals[$0].lower), upper: Foundation.exp(intervals[$0].upper))
         }
     }
-
-    /// Refuses a count model where only linear models are handled yet (forecasts, scenarios, goal seeking):
-    /// the one check where a model enters planning.
-    /// - Parameter use: What the model was given to, for the message (e.g. `forecast`).
-    package func requireLinearFamily(for use: String) throws(GeneralizedModelError) {
-        if generalized != nil { throw .countModelNotSupported(use: use) }
-    }
 }
 
 /// A rate ratio exp(β) of a log-link count model with its confidence interval.

@@ -24,6 +24,11 @@ extension SalesForecast {
                 --intervals conformal scores split-conformal intervals instead: each
                 rep-quarter's from its team's errors in earlier quarters (marginal
                 coverage if errors are exchangeable across origins; not per rep).
+
+                --family poisson|negbin backtests a count model (e.g. --response deals_won):
+                WAPE of the expected count, and coverage of whole-number intervals, which
+                for a discrete distribution hold at least their level (coverage above
+                nominal is expected). The default model's (1 | rep) is left out (said so).
                 """
         )
 
@@ -48,6 +53,7 @@ extension SalesForecast {
         var quota: String?
 
         @OptionGroup var covariance: CovarianceOptions
+        @OptionGroup var family: FamilyOptions
 
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
@@ -68,13 +74,15 @@ extension SalesForecast {
             }
             var options = BacktestOptions(minimumTrainingQuarters: minimumQuarters, modes: modes, projection: projection,
                                           regression: covariance.options(missing: reading.missing))
+            family.apply(to: &options.regression)
             options.progress = output.progress("backtest: quarters")
             options.intervals = intervals
             if let quota { options.quotaTarget = .quotas(try Quotas.read(path: quota), source: quota) }
-            let formula = try formulaOptions.formula(for: past)
-            let report = try output.timed("backtest") {
+            let (formula, notes) = try formulaOptions.formulaAndNotes(for: past, family: family.family)
+            var report = try output.timed("backtest") {
                 try past.backtest(formula, options: options)
             }
+            report.notes = notes + report.notes
             try output.emit(report.formatted(output.format))
         }
     }

@@ -12,6 +12,10 @@ extension SalesForecast {
                   salesforecast drivers --history examples/data/sales_history.csv \\
                     --formula "revenue ~ lag(demos, 1) + lag(meetings, 2) + proposals + calls + emails" \\
                     --funnel meetings,demos,proposals,deals_won
+
+                --family poisson|negbin ranks the activities of a count model (e.g.
+                --response deals_won) with rate ratios exp(β) as the effects; rep effects
+                for count models are a later step and are left out (said so).
                 """
         )
 
@@ -27,6 +31,7 @@ extension SalesForecast {
         var level: Double = 0.95
 
         @OptionGroup var covariance: CovarianceOptions
+        @OptionGroup var family: FamilyOptions
 
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
@@ -39,8 +44,12 @@ extension SalesForecast {
         func run() throws {
             let past = try panel.history(at: history, reading: reading)
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let report = try past.drivers(formulaOptions.formula(for: past), options: covariance.options(missing: reading.missing), level: level, funnel: stages)
+            var options = covariance.options(missing: reading.missing)
+            family.apply(to: &options)
+            let (formula, notes) = try formulaOptions.formulaAndNotes(for: past, family: family.family)
+            let report = try past.drivers(formula, options: options, level: level, funnel: stages)
             try output.emit(report.formatted(output.format))
+            notes.forEach { printError("note: \($0)") }
         }
     }
 }

@@ -27,6 +27,14 @@ extension SalesForecast {
                 the history). They guarantee marginal coverage (on average over a
                 team's reps and quarters) if errors are exchangeable across origins;
                 not coverage for each rep, nor after a shift in the errors' scale.
+
+                --family poisson|negbin fits a count model (e.g. --response deals_won):
+                expected counts with whole-number bands from the count's predictive
+                distribution (the estimates' uncertainty, the counts' own randomness
+                and projected activities' error, on the log scale), and P(count ≥
+                quota) from it. The default model's (1 | rep) is left out (random
+                intercepts for counts are a later step; the output says so). A model
+                saved by 'fit --family … --save' works with --model.
                 """
         )
 
@@ -56,6 +64,7 @@ extension SalesForecast {
         @Option(help: "How intervals are made: model (default) or conformal (split conformal from rolling-origin errors, per team).")
         var intervals: IntervalMethod = .model
 
+        @OptionGroup var family: FamilyOptions
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
         @OptionGroup var output: OutputOptions
@@ -68,11 +77,12 @@ extension SalesForecast {
         func run() throws {
             let ledger = try recording.open()
             let past = try panel.history(at: history, reading: reading)
-            let model = try source.load(fittingOn: past, missing: reading.missing)
+            let (model, notes) = try source.loadNoting(fittingOn: past, missing: reading.missing, family: family)
             let quarter = try horizon.map { try Period(quarter: $0) } ?? model.nextQuarter(history: past)
             var run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
                                          projectMissingPlanColumns: projectMissing, level: level,
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
+            run.warnings = notes + run.warnings
             if intervals == .conformal {
                 run = try output.timed("conformal calibration") {
                     try model.conformalIntervals(for: run, activities: plan == nil ? .projected : .known, projection: projection, history: past)

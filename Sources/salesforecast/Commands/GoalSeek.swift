@@ -36,8 +36,9 @@ extension SalesForecast {
         func run() throws {
             let inputs = try planning.load()
             let names = scale.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let result = try inputs.model.goalSeek(target, with: names, in: inputs.quarter, confidence: confidence,
+            var result = try inputs.model.goalSeek(target, with: names, in: inputs.quarter, confidence: confidence,
                                                    baseline: inputs.baseline, level: planning.level, history: inputs.history)
+            result.warnings = inputs.notes + result.warnings
             try output.emit(result.formatted(output.format, response: inputs.model.responseName))
         }
     }

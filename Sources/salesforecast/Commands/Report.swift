@@ -15,6 +15,10 @@ extension SalesForecast {
 
                 The HTML has its charts inline (SVG) and needs no network; --markdown writes the
                 same report as Markdown.
+
+                --family poisson|negbin reports a count model (e.g. --response deals_won):
+                expected counts with whole-number bands in the tables and the chart, the
+                backtest of the count model, and rate ratios as the drivers' effects.
                 """
         )
 
@@ -53,6 +57,7 @@ extension SalesForecast {
         @OptionGroup var panel: PanelOptions
         @OptionGroup var reading: ReadingOptions
         @OptionGroup var covariance: CovarianceOptions
+        @OptionGroup var family: FamilyOptions
         @OptionGroup var recording: RecordOptions
 
         func validate() throws {
@@ -66,9 +71,13 @@ extension SalesForecast {
             var list = try scenarios.map { try Scenario.load(path: $0) } ?? []
             if !changes.isEmpty { list.insert(Scenario(name: "Scenario", changes: try changes.map { try ActivityChange(parsing: $0) }), at: 0) }
             let stages = funnel.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            var report = try past.report(formulaOptions.formula(for: past), quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
-                                         options: covariance.options(missing: reading.missing),
+            var options = covariance.options(missing: reading.missing)
+            family.apply(to: &options)
+            let (formula, notes) = try formulaOptions.formulaAndNotes(for: past, family: family.family)
+            var report = try past.report(formula, quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
+                                         options: options,
                                          quotas: quota.map { try Quotas.read(path: $0) } ?? [:], scenarios: list, funnel: stages)
+            report.forecast.warnings = notes + report.forecast.warnings
             if let scoreLedger { report.ledger = try scoreLedger.score() }
             if let book {
                 try recording.record(report.forecast, in: book, history: past, choice: formulaOptions.formula != nil ? "formula" : "default",

@@ -55,8 +55,9 @@ extension SalesForecast {
                 list.insert(scenario, at: 0)
             }
             let inputs = try planning.load()
-            let report = try inputs.model.whatIf(list, in: inputs.quarter, baseline: inputs.baseline, level: planning.level,
+            var report = try inputs.model.whatIf(list, in: inputs.quarter, baseline: inputs.baseline, level: planning.level,
                                                  history: inputs.history)
+            report.warnings = inputs.notes + report.warnings
             try output.emit(report.formatted(output.format))
         }
     }

@@ -20,11 +20,18 @@ struct FormulaOptions: ParsableArguments {
 
     /// The formula given, or the default model of `history`, whose choice is reported on standard error.
     func formula(for history: SalesHistory) throws -> String {
-        if let formula { return formula }
+        try formulaAndNotes(for: history).formula
+    }
+
+    /// The formula given, or the default model of `history` for `family` (reported on standard error), with
+    /// what the run's output must say about the choice (a part of the default model left out).
+    func formulaAndNotes(for history: SalesHistory, family: ResponseFamily = .gaussian) throws -> (formula: String, notes: [String]) {
+        if let formula { return (formula, []) }
         let choice = try history.defaultModel(
             response: response,
-            activities: activities.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } })
+            activities: activities.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+            family: family)
         printError(choice.description)
-        return choice.formula
+        return (choice.formula, choice.notes)
     }
 }

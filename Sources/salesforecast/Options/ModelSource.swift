@@ -23,10 +23,22 @@ struct ModelSource: ParsableArguments {
     /// The saved model, or the formula fitted on `history` with the covariance asked for.
     /// - Parameter family: The family to fit with (commands that take `--family`); least squares without.
     func load(fittingOn history: SalesHistory?, missing: MissingValuePolicy = .drop, family: FamilyOptions? = nil) throws -> LinearModel {
-        if let model { return try LinearModel(contentsOf: URL(fileURLWithPath: model)) }
+        try loadNoting(fittingOn: history, missing: missing, family: family).model
+    }
+
+    /// ``load(fittingOn:missing:family:)`` with what the run's output must say about the model chosen
+    /// (the default model's rep term left out of a count model).
+    func loadNoting(fittingOn history: SalesHistory?, missing: MissingValuePolicy = .drop, family: FamilyOptions? = nil) throws
+        -> (model: LinearModel, notes: [String])
+    {
+        if let model {
+            if family?.isCount ?? false { throw ValidationError("--family is for fitting a formula; a saved model (--model) keeps its own family") }
+            return (try LinearModel(contentsOf: URL(fileURLWithPath: model)), [])
+        }
         guard let history else { throw ValidationError("a formula (given or chosen) needs --history to fit on") }
         var options = covariance.options(missing: missing)
         family?.apply(to: &options)
-        return try history.fit(formulaOptions.formula(for: history), options: options)
+        let (formula, notes) = try formulaOptions.formulaAndNotes(for: history, family: family?.family ?? .gaussian)
+        return (try history.fit(formula, options: options), notes)
     }
 }

@@ -18,6 +18,7 @@ struct PlanningOptions: ParsableArguments {
     @Option(help: "Confidence level of the intervals.")
     var level: Double = 0.8
 
+    @OptionGroup var family: FamilyOptions
     @OptionGroup var panel: PanelOptions
     @OptionGroup var reading: ReadingOptions
 
@@ -34,12 +35,14 @@ struct PlanningOptions: ParsableArguments {
         var model: LinearModel
         var baseline: Dataset?
         var quarter: Period
+        /// What the output must say about the model chosen (the default model's rep term left out of a count model).
+        var notes: [String] = []
     }
 
     func load() throws -> Inputs {
         let past = try history.map { try panel.history(at: $0, reading: reading) }
         let plan = try baseline.map { try reading.read($0) }
-        let model = try source.load(fittingOn: past, missing: reading.missing)
+        let (model, notes) = try source.loadNoting(fittingOn: past, missing: reading.missing, family: family)
         let quarter: Period
         if let horizon {
             quarter = try Period(quarter: horizon)
@@ -50,6 +53,6 @@ struct PlanningOptions: ParsableArguments {
         } else {
             throw ValidationError("--horizon is needed")
         }
-        return Inputs(history: past, model: model, baseline: plan, quarter: quarter)
+        return Inputs(history: past, model: model, baseline: plan, quarter: quarter, notes: notes)
     }
 }

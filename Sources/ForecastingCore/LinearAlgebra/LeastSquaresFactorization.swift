@@ -101,7 +101,7 @@ struct LeastSquaresFactorization: Sendable {
         let singular = try scaledSingularValues()
         if let largest = singular.first, let smallest = singular.last, smallest > 0,
            largest / smallest <= Self.seminormalConditionLimit {
-            let (r, steps) = try refineSeminormal(x: &x, b: b)
+            let (r, steps) = try refineSeminormal(x: &x, b: b, condition: largest / smallest)
             return (zip(x, columnScale).map { $0 * $1 }, r, steps)
         }
         var r = c
@@ -115,21 +115,31 @@ struct LeastSquaresFactorization: Sendable {
     static let seminormalConditionLimit = 1e3
 
     /// Corrected seminormal equations (Björck 1996, §2.9.3): r = b − A_s·x and g = A_sᵀr in twice the
-    /// working precision, then x += R⁻¹R⁻ᵀg, until the correction stops shrinking. Returns the residual
-    /// of the final x and the number of steps.
-    private func refineSeminormal(x: inout [Double], b: [Double]) throws(LinearAlgebraError) -> (residuals: [Double], steps: Int) {
+    /// working precision (one pass over A, ``ResidualKernel``), then x += R⁻¹R⁻ᵀg, until the correction
+    /// stops shrinking or the next one is known to be below the rounding of x. Returns the residual of
+    /// the final x and the number of steps.
+    ///
+    /// Each step shrinks the error by about κ²ε (κ the scaled condition number; Björck 1996, §2.9.3),
+    /// so after a correction δ the next one is about `contraction`·‖δ‖ with contraction = 2p·κ²ε, a
+    /// generous bound. When that is under half an ulp of x, another step could not change x: only the
+    /// residual of the final x is computed (one pass without Aᵀr) instead of a whole step.
+    private func refineSeminormal(x: inout [Double], b: [Double], condition: Double) throws(LinearAlgebraError) -> (residuals: [Double], steps: Int) {
         let n = rows, p = columns
+        let contraction = 2 * Double(p) * condition * condition * Double.ulpOfOne
         var r = b
-        var low = [Double](repeating: 0, count: n)
+        var g = [Double](repeating: 0, count: p)
         var previousCorrection = Double.infinity
         for step in 1...Self.maximumRefinementSteps {
             if step > 1 {
                 r.withUnsafeMutableBufferPointer { r in b.withUnsafeBufferPointer { b in r.baseAddress!.update(from: b.baseAddress!, count: n) } }
             }
+            let beta = zip(x, columnScale).map { $0 * $1 }
             design.withUnsafeBufferPointer { a in
-                Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r, scratch: &low)
+                g.withUnsafeMutableBufferPointer { g in
+                    ResidualKernel(a: a, rows: n, columns: p, beta: beta).run(on: &r, gradient: g)
+                }
             }
-            var g = scaledTransposeProduct(r)
+            for j in 0..<p { g[j] *= columnScale[j] }
             try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: true)
             try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: false)
             let correction = g.reduce(0) { max($0, abs($1)) }
@@ -140,6 +150,13 @@ struct LeastSquaresFactorization: Sendable {
             // At the rounding level the residual of the previous x differs from the new one's by A·δx,
             // below the rounding of b itself: no need to compute it again.
             if correction <= 2 * Double.ulpOfOne * size { return (r, step) }
+            if contraction * correction <= 0.5 * Double.ulpOfOne * size {
+                r = b
+                design.withUnsafeBufferPointer { a in
+                    Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r)
+                }
+                return (r, step)
+            }
             previousCorrection = correction / 2
         }
         r = b
@@ -195,34 +212,15 @@ struct LeastSquaresFactorization: Sendable {
     }
 
     /// r := r − A·beta for a column-major rows×columns A, each entry computed in twice the working
-    /// precision (TwoSum and FMA products), so residuals of a near-perfect fit keep their digits.
+    /// precision (TwoSum and exact products), so residuals of a near-perfect fit keep their digits.
     static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double], from r: inout [Double]) {
-        var low = [Double](repeating: 0, count: n)
-        subtractProduct(a, rows: n, columns: columns, beta: beta, from: &r, scratch: &low)
+        ResidualKernel(a: a, rows: n, columns: columns, beta: beta).run(on: &r, gradient: nil)
     }
 
-    /// The same with a caller's scratch vector of n values (its contents are overwritten).
+    /// The same, ignoring a caller's scratch vector (kept for callers that pass one).
     static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double],
                                 from r: inout [Double], scratch low: inout [Double]) {
-        for i in 0..<n { low[i] = 0 }
-        r.withUnsafeMutableBufferPointer { high in
-            low.withUnsafeMutableBufferPointer { low in
-                for j in 0..<columns {
-                    let bj = -beta[j]
-                    if bj == 0 { continue }
-                    let column = a.baseAddress! + j * n
-                    for i in 0..<n {
-                        let p = column[i] * bj
-                        let e = (-p).addingProduct(column[i], bj)
-                        let s = high[i] + p
-                        let z = s - high[i]
-                        low[i] += (high[i] - (s - z)) + (p - z) + e
-                        high[i] = s
-                    }
-                }
-            }
-        }
-        for i in 0..<n { r[i] += low[i] }
+        subtractProduct(a, rows: n, columns: columns, beta: beta, from: &r)
     }
 
     /// Björck's refinement on the augmented system `[I A_s; A_sᵀ 0][r; x] = [b; c]`, where
@@ -306,10 +304,16 @@ struct LeastSquaresFactorization: Sendable {
             try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
                 try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
             }
-            for i in 0..<count {
-                var h = 0.0
-                for j in 0..<p { let q = block[i + j * blockRows]; h += q * q }
-                leverage[start + i] = h
+            // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
+            leverage.withUnsafeMutableBufferPointer { h in
+                block.withUnsafeBufferPointer { q in
+                    let out = h.baseAddress! + start
+                    for i in 0..<count { out[i] = 0 }
+                    for j in 0..<p {
+                        let column = q.baseAddress! + j * blockRows
+                        for i in 0..<count { out[i] += column[i] * column[i] }
+                    }
+                }
             }
             if let meatWeights, var sum = meat {
                 for i in 0..<count {
@@ -361,5 +365,121 @@ struct LeastSquaresFactorization: Sendable {
         for j in 0..<p { for i in 0..<p { xt[j + i * p] = x[i + j * p] } }
         try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &xt, rightHandSides: p, transposed: true)
         return try sandwich(meat: xt)
+    }
+}
+
+/// r := r − A·β in twice the working precision and, optionally, g = Aᵀr (of the new r, rounded to
+/// doubles) in twice the working precision too, in one pass over A: rows are taken in blocks small
+/// enough to stay in cache, so each block of A is read once for both products. Eight rows at a time
+/// go through ``ErrorFreeLanes``.
+struct ResidualKernel {
+    let a: UnsafeBufferPointer<Double>
+    let rows: Int
+    let columns: Int
+    let beta: [Double]
+
+    /// Rows per block: a multiple of the lane width; 256 rows × 100 columns is 200 kB of A.
+    static let blockRows = 256
+
+    func run(on r: inout [Double], gradient: UnsafeMutableBufferPointer<Double>?) {
+        let n = rows, p = columns, width = ErrorFreeLanes.width
+        guard n > 0, p > 0, let aBase = a.baseAddress else {
+            if let gradient { for j in 0..<gradient.count { gradient[j] = 0 } }
+            return
+        }
+        typealias Lanes = ErrorFreeLanes.Lanes
+        let negated = beta.map { -$0 }
+        let splits = negated.map { ErrorFreeLanes.split(Lanes(repeating: $0)) }
+        var low = [Double](repeating: 0, count: Self.blockRows)
+        var original = [Double](repeating: 0, count: Self.blockRows)
+        // Per column: the gradient's lanes (hi, lo), and a scalar pair for rows past the last full lane.
+        var gradientHigh = [Lanes](repeating: .zero, count: gradient == nil ? 0 : p)
+        var gradientLow = gradientHigh
+        var gradientTail = [CompensatedSum](repeating: CompensatedSum(), count: gradient == nil ? 0 : p)
+        var nonFinite = false
+        r.withUnsafeMutableBufferPointer { high in
+            low.withUnsafeMutableBufferPointer { low in
+                original.withUnsafeMutableBufferPointer { original in
+                    let highRaw = UnsafeMutableRawPointer(high.baseAddress!)
+                    let lowRaw = UnsafeMutableRawPointer(low.baseAddress!)
+                    var start = 0
+                    while start < n {
+                        let count = min(Self.blockRows, n - start)
+                        let vectorCount = count - count % width
+                        for i in 0..<count { low[i] = 0; original[i] = high[start + i] }
+                        let blockHigh = highRaw + start * 8
+                        for j in 0..<p {
+                            let bj = negated[j]
+                            if bj == 0 { continue }
+                            let b = Lanes(repeating: bj), (bh, bl) = splits[j]
+                            let column = UnsafeRawPointer(aBase + j * n + start)
+                            var i = 0
+                            while i < vectorCount {
+                                var h = ErrorFreeLanes.load(blockHigh, i), l = ErrorFreeLanes.load(lowRaw, i)
+                                let (product, error) = ErrorFreeLanes.product(ErrorFreeLanes.load(column, i), b, bh: bh, bl: bl)
+                                ErrorFreeLanes.accumulate(product, error, &h, &l)
+                                ErrorFreeLanes.store(h, blockHigh, i)
+                                ErrorFreeLanes.store(l, lowRaw, i)
+                                i += width
+                            }
+                            while i < count {
+                                var pair = CompensatedSum(high[start + i])
+                                pair.lo = low[i]
+                                pair.addProduct(aBase[j * n + start + i], bj)
+                                high[start + i] = pair.hi
+                                low[i] = pair.lo
+                                i += 1
+                            }
+                        }
+                        for i in 0..<count {
+                            let value = high[start + i] + low[i]
+                            if value.isFinite {
+                                high[start + i] = value
+                            } else {
+                                // A factor beyond 2⁹⁹⁵ overflows Dekker's splitting: this row again with FMA products.
+                                var pair = CompensatedSum(original[i])
+                                for k in 0..<p { pair.addProduct(aBase[k * n + start + i], negated[k]) }
+                                high[start + i] = pair.value
+                                nonFinite = nonFinite || !pair.value.isFinite
+                            }
+                        }
+                        if gradient != nil {
+                            let residual = UnsafeRawPointer(blockHigh)
+                            for j in 0..<p {
+                                let column = UnsafeRawPointer(aBase + j * n + start)
+                                var h = gradientHigh[j], l = gradientLow[j]
+                                var i = 0
+                                while i < vectorCount {
+                                    let (product, error) = ErrorFreeLanes.product(ErrorFreeLanes.load(column, i),
+                                                                                  ErrorFreeLanes.load(residual, i))
+                                    ErrorFreeLanes.accumulate(product, error, &h, &l)
+                                    i += width
+                                }
+                                gradientHigh[j] = h
+                                gradientLow[j] = l
+                                while i < count {
+                                    gradientTail[j].addProduct(aBase[j * n + start + i], high[start + i])
+                                    i += 1
+                                }
+                            }
+                        }
+                        start += count
+                    }
+                }
+            }
+        }
+        guard let gradient else { return }
+        for j in 0..<p {
+            var total = ErrorFreeLanes.merge(gradientHigh[j], gradientLow[j])
+            total.add(gradientTail[j].hi)
+            total.add(gradientTail[j].lo)
+            gradient[j] = total.value
+        }
+        if gradient.contains(where: { !$0.isFinite }) && !nonFinite {
+            // The splitting overflowed in a product: the dot products again, with FMA where needed.
+            r.withUnsafeBufferPointer { rr in
+                for j in 0..<p { gradient[j] = Compensated.dot(UnsafeBufferPointer(start: aBase + j * n, count: n), rr) }
+            }
+        }
     }
 }

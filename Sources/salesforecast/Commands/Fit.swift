@@ -58,6 +58,9 @@ extension SalesForecast {
         @Option(help: "With --stream: the size of each block, in MB.")
         var blockMB: Int = 8
 
+        @Option(help: "With --stream: memory in MB for the parsed rows, kept so the file is parsed once; past it, later passes read the rest of the file again (and say so).")
+        var keepMB: Int = streamingKeptBytesDefault >> 20
+
         @Option(help: "With --stream: save the fit's triangular factor (JSON) to merge with others ('salesforecast merge').")
         var saveFactor: String?
 
@@ -68,6 +71,7 @@ extension SalesForecast {
             if stream && by != nil { throw ValidationError("--stream and --by cannot be combined: fit each group's file with --stream") }
             if saveFactor != nil && !stream { throw ValidationError("--save-factor needs --stream") }
             guard (1...4096).contains(blockMB) else { throw ValidationError("--block-mb must be between 1 and 4096") }
+            guard (0...(1 << 30)).contains(keepMB) else { throw ValidationError("--keep-mb must be between 0 and 2^30") }
         }
 
         func run() throws {
@@ -113,9 +117,13 @@ extension SalesForecast {
             let progress = output.progress("reading")
             let results = try output.timed("streaming fit") {
                 try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.reading.csv,
-                                 blockBytes: blockMB << 20) { pass, passes, bytes in
+                                 blockBytes: blockMB << 20, keepingParsedRowsUpTo: keepMB << 20) { pass, passes, bytes in
                     progress?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
                 }
+            }
+            // Text and Markdown list the model's notes; JSON and CSV do not, so a second reading is said here.
+            if let note = results.streamingFallbackNote, output.format == .json || output.format == .csv {
+                printError("note: \(note)")
             }
             try report(results)
             if let saveFactor, let factor = results.leastSquaresFactor { try factor.write(to: saveFactor) }

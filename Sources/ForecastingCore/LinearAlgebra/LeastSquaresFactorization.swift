@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A Householder QR factorization of a design matrix, with the solution of least-squares problems
 /// refined to full double accuracy.
 ///
@@ -291,47 +293,80 @@ struct LeastSquaresFactorization: Sendable {
                          meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) -> (leverage: [Double], meat: [Double]?) {
         let p = columns
         let blockRows = max(1, min(n, 4096))
+        let blockCount = (n + blockRows - 1) / blockRows
+        // Blocks are independent: two workers (the machine's cores) take every other block, each with its
+        // own scratch block and its own sum of the middle, added at the end.
+        let workers = blockCount >= 4 ? 2 : 1
         var leverage = [Double](repeating: 0, count: n)
-        var meat: [Double]? = meatWeights == nil ? nil : [Double](repeating: 0, count: p * p)
-        var block = [Double](repeating: 0, count: blockRows * p)
-        var start = 0
-        while start < n {
-            let count = min(blockRows, n - start)
-            for j in 0..<p {
-                let d = columnScale[j]
-                for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
-            }
-            try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
-                try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
-            }
-            // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
-            leverage.withUnsafeMutableBufferPointer { h in
-                block.withUnsafeBufferPointer { q in
-                    let out = h.baseAddress! + start
-                    for i in 0..<count { out[i] = 0 }
-                    for j in 0..<p {
-                        let column = q.baseAddress! + j * blockRows
-                        for i in 0..<count { out[i] += column[i] * column[i] }
+        var meats = [[Double]](repeating: meatWeights == nil ? [] : [Double](repeating: 0, count: p * p), count: workers)
+        var failures = [LinearAlgebraError?](repeating: nil, count: workers)
+        leverage.withUnsafeMutableBufferPointer { leverage in
+            meats.withUnsafeMutableBufferPointer { meats in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    // Safe to share: each worker writes only its own blocks' rows of `leverage` and its own slots
+                    // of `meats` and `failures`; `design`, `self` and `meatWeights` are only read.
+                    let job = LeverageJob(design: design, leverage: leverage, meats: meats, failures: failures, meatWeights: meatWeights)
+                    let work: @Sendable (Int) -> Void = { worker in
+                        var block = [Double](repeating: 0, count: blockRows * p)
+                        var index = worker
+                        while index < blockCount {
+                            let start = index * blockRows, count = min(blockRows, n - start)
+                            do throws(LinearAlgebraError) {
+                                try self.leverageBlock(job.design, start: start, count: count, stride: stride, block: &block,
+                                                       blockRows: blockRows, leverage: job.leverage, meat: &job.meats[worker],
+                                                       meatWeights: job.meatWeights)
+                            } catch {
+                                job.failures[worker] = error
+                                return
+                            }
+                            index += workers
+                        }
                     }
+                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
                 }
             }
-            if let meatWeights, var sum = meat {
-                for i in 0..<count {
-                    let w = meatWeights(start + i, leverage[start + i]).squareRoot()
-                    for j in 0..<p { block[i + j * blockRows] *= w }
-                }
-                try block.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
-                    try sum.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
-                        try LAPACK.multiply(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1,
-                                            b.baseAddress!, lda: blockRows, b.baseAddress!, ldb: blockRows,
-                                            beta: 1, m.baseAddress!, ldc: p)
-                    }
-                }
-                meat = sum
-            }
-            start += count
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        guard meatWeights != nil else { return (leverage, nil) }
+        var meat = meats[0]
+        for worker in 1..<workers { for k in 0..<(p * p) { meat[k] += meats[worker][k] } }
         return (leverage, meat)
+    }
+
+    /// One block of ``leverageAndMeat(of:rows:stride:meatWeights:)``: Q₁'s rows `start..<start + count`
+    /// in `block`, their leverages, and their part of the middle added to `meat`.
+    private func leverageBlock(_ design: UnsafeBufferPointer<Double>, start: Int, count: Int, stride: Int, block: inout [Double],
+                               blockRows: Int, leverage: UnsafeMutableBufferPointer<Double>, meat: inout [Double],
+                               meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) {
+        let p = columns
+        for j in 0..<p {
+            let d = columnScale[j]
+            for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
+        }
+        try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
+            try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
+        }
+        // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
+        block.withUnsafeBufferPointer { q in
+            let out = leverage.baseAddress! + start
+            for i in 0..<count { out[i] = 0 }
+            for j in 0..<p {
+                let column = q.baseAddress! + j * blockRows
+                for i in 0..<count { out[i] += column[i] * column[i] }
+            }
+        }
+        guard let meatWeights else { return }
+        for i in 0..<count {
+            let w = meatWeights(start + i, leverage[start + i]).squareRoot()
+            for j in 0..<p { block[i + j * blockRows] *= w }
+        }
+        try block.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
+            try meat.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
+                try LAPACK.multiply(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1,
+                                    b.baseAddress!, lda: blockRows, b.baseAddress!, ldb: blockRows,
+                                    beta: 1, m.baseAddress!, ldc: p)
+            }
+        }
     }
 
     /// R_s⁻¹·M·R_s⁻ᵀ mapped back to unscaled coefficients: the sandwich covariance from its middle.
@@ -482,4 +517,14 @@ struct ResidualKernel {
             }
         }
     }
+}
+
+/// What the workers of ``LeastSquaresFactorization/leverageAndMeat(of:rows:stride:meatWeights:)`` share; see there
+/// why sharing it is safe.
+private struct LeverageJob: @unchecked Sendable {
+    let design: UnsafeBufferPointer<Double>
+    let leverage: UnsafeMutableBufferPointer<Double>
+    let meats: UnsafeMutableBufferPointer<[Double]>
+    let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
+    let meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?
 }

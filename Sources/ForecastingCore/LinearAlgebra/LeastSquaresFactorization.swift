@@ -62,15 +62,44 @@ struct LeastSquaresFactorization: Sendable {
         self.factor = scaled
     }
 
-    /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude).
+    /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude), in eight
+    /// lanes so the sums do not wait on one another.
     static func norm(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var largest = 0.0
-        for v in x { largest = max(largest, abs(v)) }
+        typealias Lanes = ErrorFreeLanes.Lanes
+        let n = x.count, width = ErrorFreeLanes.width
+        guard n > 0, let base = x.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var largestLanes = Lanes.zero
+        var notANumber = SIMDMask<SIMD8<Int64>>(repeating: false)
+        var i = 0
+        while i + width <= n {
+            let v = ErrorFreeLanes.load(raw, i)
+            let magnitude = v.replacing(with: -v, where: v .< 0)
+            largestLanes.replace(with: magnitude, where: magnitude .> largestLanes)
+            notANumber .|= v .!= v
+            i += width
+        }
+        if any(notANumber) { return .nan }
+        var largest = largestLanes.max()
+        while i < n {
+            let v = abs(x[i])
+            if v.isNaN { return .nan }
+            largest = Swift.max(largest, v)
+            i += 1
+        }
         guard largest > 0, largest.isFinite else { return largest }
         // Scaling by a power of two near 1/largest is exact and avoids a division per element.
         let inverse = Double(sign: .plus, exponent: -largest.exponent, significand: 1)
-        var total = 0.0
-        for v in x { let s = v * inverse; total += s * s }
+        let scale = Lanes(repeating: inverse)
+        var totals = Lanes.zero
+        i = 0
+        while i + width <= n {
+            let s = ErrorFreeLanes.load(raw, i) * scale
+            totals += s * s
+            i += width
+        }
+        var total = totals.sum()
+        while i < n { let s = x[i] * inverse; total += s * s; i += 1 }
         return (total.squareRoot() / inverse)
     }
 

@@ -49,7 +49,7 @@ extension SalesForecast {
         @Option(help: "Save the fitted model to this JSON file (atomically), for predict, forecast and what-if.")
         var save: String?
 
-        @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (two or three passes).")
+        @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (parsed once when the parsed rows fit in --keep-mb).")
         var stream = false
 
         @Flag(help: "Read the whole file into memory even when it is large (by default files over 32 MB are fitted a block at a time when the model allows).")

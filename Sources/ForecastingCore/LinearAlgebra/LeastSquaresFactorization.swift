@@ -30,7 +30,12 @@ struct LeastSquaresFactorization: Sendable {
     /// How many refinement steps at most; each normally gains many digits, so this is generous.
     static let maximumRefinementSteps = 10
 
-    init(design: [Double], rows: Int, columns: Int) throws(LinearAlgebraError) {
+    /// The fewest rows for which a well-conditioned design is factored without keeping Q (below it Q is cheap).
+    static let rowsWithoutReflectors = 16_384
+
+    /// Factors A (column-major, rows × columns). `keepReflectors` keeps Q however the design is conditioned
+    /// (by default a well-conditioned design of at least ``rowsWithoutReflectors`` rows keeps R only).
+    init(design: [Double], rows: Int, columns: Int, keepReflectors: Bool = false) throws(LinearAlgebraError) {
         self.rows = rows
         self.columns = columns
         self.design = design
@@ -42,7 +47,21 @@ struct LeastSquaresFactorization: Sendable {
             guard norm > 0, norm.isFinite else { continue }
             scale[j] = Double(sign: .plus, exponent: -norm.exponent, significand: 1)
         }
-        // The one copy of A the factorization needs, scaled as it is written.
+        self.columnScale = scale
+        // R alone first, by Householder QR of chunks of rows that stay in cache, on both cores: a
+        // well-conditioned design needs nothing else (the seminormal refinement works from R and A).
+        if !keepReflectors, rows >= Self.rowsWithoutReflectors, rows >= columns, columns > 0 {
+            let r = try Self.upperByChunks(design, rows: rows, columns: columns, scale: scale)
+            let singular = try LAPACK.singularValues(r, rows: columns, columns: columns)
+            if let largest = singular.first, let smallest = singular.last, smallest > 0,
+               largest / smallest <= Self.seminormalConditionLimit {
+                self.upper = r
+                self.factor = []
+                self.tau = []
+                return
+            }
+        }
+        // The reflectors too, for Björck's refinement: the one copy of A they need, scaled as it is written.
         var scaled = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
             design.withUnsafeBufferPointer { a in
                 for j in 0..<columns {
@@ -52,7 +71,6 @@ struct LeastSquaresFactorization: Sendable {
             }
             count = rows * columns
         }
-        self.columnScale = scale
         self.tau = try LAPACK.qr(&scaled, rows: rows, columns: columns)
         var r = [Double](repeating: 0, count: columns * columns)
         for j in 0..<columns {
@@ -60,6 +78,73 @@ struct LeastSquaresFactorization: Sendable {
         }
         self.upper = r
         self.factor = scaled
+    }
+
+    /// Whether the Householder reflectors of A are kept (only for designs past ``seminormalConditionLimit``).
+    var hasReflectors: Bool { !tau.isEmpty }
+
+    /// R of A·diag(scale) by sequential Householder QR of [R; next rows] over chunks of about a thousand
+    /// rows (TSQR), the two halves of the rows on two workers and their R's merged by one more QR.
+    /// R is unique up to the signs of its rows, which nothing downstream depends on.
+    static func upperByChunks(_ design: [Double], rows n: Int, columns p: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+        let chunkRows = max(8 * p, 1024)
+        let halves = n >= 8 * chunkRows ? 2 : 1
+        var uppers = [[Double]](repeating: [], count: halves)
+        var failures = [LinearAlgebraError?](repeating: nil, count: halves)
+        design.withUnsafeBufferPointer { a in
+            uppers.withUnsafeMutableBufferPointer { uppers in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    // Safe to share: each worker reads A and writes only its own slots.
+                    let job = ChunkJob(design: a, uppers: uppers, failures: failures)
+                    let work: @Sendable (Int) -> Void = { half in
+                        let first = half * (n / halves), last = half == halves - 1 ? n : (half + 1) * (n / halves)
+                        do throws(LinearAlgebraError) {
+                            job.uppers[half] = try foldChunks(job.design, rows: n, columns: p, from: first, to: last,
+                                                              chunkRows: chunkRows, scale: scale)
+                        } catch {
+                            job.failures[half] = error
+                        }
+                    }
+                    if halves == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: work) }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        guard halves == 2 else { return uppers[0] }
+        var stacked = [Double](repeating: 0, count: 2 * p * p)
+        for j in 0..<p {
+            for i in 0...j {
+                stacked[i + j * 2 * p] = uppers[0][i + j * p]
+                stacked[p + i + j * 2 * p] = uppers[1][i + j * p]
+            }
+        }
+        _ = try LAPACK.qr(&stacked, rows: 2 * p, columns: p)
+        var r = [Double](repeating: 0, count: p * p)
+        for j in 0..<p { for i in 0...j { r[i + j * p] = stacked[i + j * 2 * p] } }
+        return r
+    }
+
+    /// R of the scaled rows `first..<last`, folding chunks of `chunkRows` rows into it.
+    private static func foldChunks(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int, from first: Int, to last: Int,
+                                   chunkRows: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+        var r = [Double](repeating: 0, count: p * p)
+        var stacked = [Double](repeating: 0, count: (p + chunkRows) * p)
+        var start = first, haveR = false
+        while start < last {
+            let c = min(chunkRows, last - start)
+            let top = haveR ? p : 0, height = top + c
+            for j in 0..<p {
+                let column = j * height
+                for i in 0..<top { stacked[column + i] = i <= j ? r[i + j * p] : 0 }
+                let d = scale[j], source = j * n + start
+                for i in 0..<c { stacked[column + top + i] = a[source + i] * d }
+            }
+            _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            for j in 0..<p { for i in 0..<p { r[i + j * p] = i <= j && i < height ? stacked[i + j * height] : 0 } }
+            haveR = true
+            start += c
+        }
+        return r
     }
 
     /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude), in eight
@@ -125,6 +210,25 @@ struct LeastSquaresFactorization: Sendable {
     /// refinement on the augmented system, which also applies Q four times per step but converges
     /// while κε < 1.
     func solve(_ b: [Double]) throws(LinearAlgebraError) -> (coefficients: [Double], residuals: [Double], refinementSteps: Int) {
+        if !hasReflectors {
+            // Without Q: start from the seminormal equations, x = R⁻¹R⁻ᵀA_sᵀb with A_sᵀb in twice the working
+            // precision (an error of about κ²ε, which the first corrected step removes).
+            let n = rows, p = columns
+            var x = [Double](repeating: 0, count: p)
+            var untouched = b
+            design.withUnsafeBufferPointer { a in
+                x.withUnsafeMutableBufferPointer { g in
+                    ResidualKernel(a: a, rows: n, columns: p, beta: [Double](repeating: 0, count: p)).run(on: &untouched, gradient: g)
+                }
+            }
+            for j in 0..<p { x[j] *= columnScale[j] }
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &x, rightHandSides: 1, transposed: true)
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &x, rightHandSides: 1, transposed: false)
+            let singular = try scaledSingularValues()
+            let condition = (singular.first ?? 1) / (singular.last ?? 1)
+            let (r, steps) = try refineSeminormal(x: &x, b: b, condition: condition)
+            return (zip(x, columnScale).map { $0 * $1 }, r, steps)
+        }
         var c = b
         try LAPACK.applyQ(factor: factor, tau: tau, rows: rows, reflectors: columns, to: &c, columns: 1, transposed: true)
         var x = Array(c[0..<columns])
@@ -171,8 +275,8 @@ struct LeastSquaresFactorization: Sendable {
                 }
             }
             for j in 0..<p { g[j] *= columnScale[j] }
-            try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: true)
-            try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: false)
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &g, rightHandSides: 1, transposed: true)
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &g, rightHandSides: 1, transposed: false)
             let correction = g.reduce(0) { max($0, abs($1)) }
             let size = x.reduce(0) { max($0, abs($1)) }
             // A correction that does not shrink means the data's accuracy is reached: keep x as it is.
@@ -556,4 +660,11 @@ private struct LeverageJob: @unchecked Sendable {
     let meats: UnsafeMutableBufferPointer<[Double]>
     let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
     let meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?
+}
+
+/// What the workers of ``LeastSquaresFactorization/upperByChunks(_:rows:columns:scale:)`` share.
+private struct ChunkJob: @unchecked Sendable {
+    let design: UnsafeBufferPointer<Double>
+    let uppers: UnsafeMutableBufferPointer<[Double]>
+    let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
 }

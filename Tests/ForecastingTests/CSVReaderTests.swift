@@ -384,4 +384,81 @@ private func temporaryDirectory() throws -> URL {
             try CSVReader.read(path: file.path)
         }
     }
+
+    // MARK: Plain numbers read straight from the bytes
+
+    /// Every spelling the reader's quick path takes (and many it leaves to the general path) gives the
+    /// correctly rounded double, bit for bit what `Double(String)` gives, whatever ends the cell.
+    @Test func quickNumbersAreCorrectlyRounded() throws {
+        var generator = SplitMix64(seed: 20261130)
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(generator.next() % 10)) })
+        }
+        var cells: [String] = []
+        for k in 0..<6000 {
+            let whole = digits(Int(generator.next() % 12)), fraction = digits(Int(generator.next() % 12))
+            var cell: String
+            switch k % 6 {
+            case 0: cell = whole.isEmpty ? "0" : whole
+            case 1: cell = (whole.isEmpty ? "0" : whole) + "." + fraction
+            case 2: cell = "-" + whole + "." + (fraction.isEmpty ? "5" : fraction)
+            case 3: cell = digits(15 + Int(generator.next() % 10)) + "." + digits(Int(generator.next() % 8))  // 15 to 32 digits
+            case 4: cell = "0." + String(repeating: "0", count: Int(generator.next() % 25)) + digits(1 + Int(generator.next() % 17))
+            default: cell = digits(1 + Int(generator.next() % 9)) + "e" + String(Int(generator.next() % 40) - 20)
+            }
+            cells.append(cell)
+        }
+        cells += ["9007199254740993", "9007199254740992.5", "1234567890123456789", "12345678901234567890", "-0", "-0.0",
+                  ".5", "5.", "-.25", "0000000000000000000001", "1.7976931348623157", "4.9406564584124654"]
+        let width = 4
+        while cells.count % width != 0 { cells.append("1") }
+        for ending in ["\n", "\r\n"] {
+            var text = (1...width).map { "c\($0)" }.joined(separator: ",") + ending
+            for row in stride(from: 0, to: cells.count, by: width) {
+                text += cells[row..<(row + width)].joined(separator: ",") + ending
+            }
+            let data = try parse(text)
+            for column in 0..<width {
+                let values = try numbers(data, "c\(column + 1)")
+                for (row, value) in values.enumerated() {
+                    let cell = cells[row * width + column]
+                    let expected = try #require(Double(cell), "\(cell)")
+                    #expect(value.bitPattern == expected.bitPattern, "\(cell): read \(value), correctly rounded \(expected)")
+                }
+            }
+        }
+    }
+
+    /// Cells the quick path must leave alone: a numeric missing-value spelling, spaces, signs, text.
+    @Test func quickPathLeavesOtherCellsToTheGeneralPath() throws {
+        var options = CSVReadOptions()
+        options.missingValues = ["", "-999"]
+        let data = try parse("a,b,c\n1,-999,3\n-999, 2 ,+4\n7,8,\n", options: options)
+        #expect(same(try numbers(data, "a"), [1, .nan, 7]))
+        #expect(same(try numbers(data, "b"), [.nan, 2, 8]))
+        #expect(same(try numbers(data, "c"), [3, 4, .nan]))
+        // A column that turns to text after plain numbers keeps their spelling.
+        let mixed = try parse("id,x\n007,1\n1.50,2\nabc,3\n")
+        #expect(try texts(mixed, "id") == ["007", "1.50", "abc"])
+        // Lines are still counted right after rows read quickly.
+        #expect(throws: CSVError.raggedRow(path: "f.csv", line: 4, expected: 2, found: 3)) {
+            try parse("a,b\r\n1,2\r\n3,4\r\n5,6,7\r\n")
+        }
+        #expect(throws: CSVError.raggedRow(path: "f.csv", line: 3, expected: 3, found: 2)) {
+            try parse("a,b,c\n1,2,3\n4,5\n")
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so the test's numbers are the same on every run.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -183,4 +183,36 @@ struct RegressionTests {
         #expect(throws: RegressionError.invalidLevel(1.5)) { try results.confidenceIntervals(level: 1.5) }
         #expect(throws: RegressionError.invalidPenalty(-1)) { try fit("y ~ x1", to: Self.longley(), options: RegressionOptions(ridge: -1)) }
     }
+
+    @Test("A tall well-conditioned design factored for R only (chunked TSQR on two cores, seminormal start) gives the Householder fit's numbers")
+    func rOnlyFactorizationAgreesWithReflectors() throws {
+        // 40,000 rows × 6 columns with correlated columns of different scales, a deterministic design.
+        let n = 40_000, p = 6
+        var state: UInt64 = 20261130
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var design = [Double](repeating: 1, count: n * p)
+        var response = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let level = uniform()
+            for j in 1..<p { design[i + j * n] = (Double(j) * 10 * level + uniform()) * pow(10, Double(j - 3)) }
+            response[i] = 3 + (1..<p).reduce(0.0) { $0 + Double($1) * design[i + $1 * n] } + uniform() - 0.5
+        }
+        let chunked = try LeastSquaresFactorization(design: design, rows: n, columns: p)
+        let householder = try LeastSquaresFactorization(design: design, rows: n, columns: p, keepReflectors: true)
+        #expect(!chunked.hasReflectors && householder.hasReflectors)
+        let (b1, r1, _) = try chunked.solve(response)
+        let (b2, r2, _) = try householder.solve(response)
+        for (x, y) in zip(b1, b2) { #expect(abs(x - y) <= 1e-13 * abs(y), "\(x) vs \(y)") }
+        let scale = r2.reduce(0) { max($0, abs($1)) }
+        for (x, y) in zip(r1, r2) { #expect(abs(x - y) <= 1e-12 * scale) }
+        let (g1, g2) = (try chunked.inverseGram(refined: false), try householder.inverseGram(refined: false))
+        for (x, y) in zip(g1, g2) { #expect(abs(x - y) <= 1e-11 * max(abs(y), 1e-300), "\(x) vs \(y)") }
+        let (h1, _) = try chunked.leverageAndMeat(meatWeights: nil)
+        let (h2, _) = try householder.leverageAndMeat(meatWeights: nil)
+        #expect(abs(h1.reduce(0, +) - Double(p)) <= 1e-9)
+        for (x, y) in zip(h1, h2) { #expect(abs(x - y) <= 1e-12) }
+    }
 }

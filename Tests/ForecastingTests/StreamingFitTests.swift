@@ -96,6 +96,32 @@ struct StreamingFitTests {
         Self.expectAgree(blocks, dense)
     }
 
+    @Test("Parsed once when the rows fit the memory kept for them; past it, the rest is read again, with the same numbers and a note saying so",
+          arguments: [("revenue ~ demos + proposals + calls + emails + meetings", CovarianceType.nonrobust),
+                      ("revenue ~ demos * C(team) + proposals + region", .hc1),
+                      ("revenue ~ demos + proposals + calls", .cluster(["team", "region"]))])
+    func keptBlocksAndFallback(formula: String, covariance: CovarianceType) throws {
+        var options = RegressionOptions()
+        options.covariance = covariance
+        let whole = try fit(formula, to: CSVReader.read(path: Self.history), options: options)
+        // The model's columns of the file's 1,000-odd rows take about 60 kB parsed: none, a block or two,
+        // a third of them, all.
+        for kept in [streamingKeptBytesDefault, 0, 6_000, 25_000] {
+            let streamed = try fitStreaming(Formula(formula), csvPath: Self.history, options: options, blockBytes: 4096,
+                                            keepingParsedRowsUpTo: kept)
+            Self.expectAgree(streamed, whole)
+            let notes = streamed.notes().joined(separator: "\n")
+            if kept == streamingKeptBytesDefault {
+                #expect(streamed.streamingFallbackNote == nil)
+                #expect(notes.contains("The file was parsed once"), "\(notes)")
+            } else {
+                let note = try #require(streamed.streamingFallbackNote, "kept \(kept) bytes")
+                #expect(note.contains("read and parsed") && note.contains("again"), "\(note)")
+                #expect(notes.contains(note))
+            }
+        }
+    }
+
     @Test("Factors of two halves merged equal the factor of the whole; the JSON form reads back exactly")
     func mergeAndJSON() throws {
         let data = try CSVReader.read(path: Self.history)

@@ -44,7 +44,7 @@ public final class CSVChunkReader {
     private var count = 0
     private var atEndOfFile = false
     /// The file line of the first byte in `buffer`.
-    private var line = 1
+    private(set) var line = 1
     private var headerEnd = 0
     private var headerLines = 1
 
@@ -121,6 +121,18 @@ public final class CSVChunkReader {
         atEndOfFile = false
         line = headerLines
         bytesConsumed = headerEnd
+    }
+
+    /// Continues from a record boundary met before: `offset` bytes into the file, on file line `line`
+    /// (a block's ``CSVBlockPrefetcher/Block/startOffset`` and ``CSVBlockPrefetcher/Block/startLine``).
+    func resume(atOffset offset: Int, line: Int) throws(CSVError) {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
+            throw .unreadable(path: path, reason: CSVFileContents.reason(errno))
+        }
+        count = 0
+        atEndOfFile = false
+        self.line = line
+        bytesConsumed = offset
     }
 
     // MARK: Reading
@@ -202,11 +214,23 @@ public final class CSVChunkReader {
 /// with the work on the current one. ``finish()`` stops the reading thread; the reader may then be
 /// rewound.
 final class CSVBlockPrefetcher: @unchecked Sendable {
+    /// A parsed block and where it lies in the file.
+    struct Block {
+        var data: Dataset
+        /// The bytes of the file read up to the block's end.
+        var bytesRead: Int
+        /// The offset and line at which the block's reading began (a record boundary, to resume from).
+        var startOffset: Int
+        var startLine: Int
+        /// The line at which the next block begins.
+        var endLine: Int
+    }
+
     // `reader` is only touched by the reading thread until `finish()` has waited for it to stop;
     // everything else is guarded by `condition`.
     private let reader: CSVChunkReader
     private let condition = NSCondition()
-    private var queue: [Result<(Dataset, Int)?, CSVError>] = []
+    private var queue: [Result<Block?, CSVError>] = []
     private var stopped = false, running = true
     private let capacity: Int
 
@@ -220,9 +244,12 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
 
     private func readAhead() {
         while true {
-            let item: Result<(Dataset, Int)?, CSVError>
+            let item: Result<Block?, CSVError>
             do throws(CSVError) {
-                item = .success(try reader.next().map { ($0, reader.bytesConsumed) })
+                let offset = reader.bytesConsumed, line = reader.line
+                item = .success(try reader.next().map {
+                    Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line)
+                })
             } catch {
                 item = .failure(error)
             }
@@ -241,8 +268,8 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next block and the bytes of the file read up to its end, or `nil` at the end of the file.
-    func next() throws(CSVError) -> (data: Dataset, bytesRead: Int)? {
+    /// The next block, or `nil` at the end of the file.
+    func nextBlock() throws(CSVError) -> Block? {
         condition.lock()
         while queue.isEmpty && running { condition.wait() }
         guard !queue.isEmpty else { condition.unlock(); return nil }
@@ -250,6 +277,11 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         return try item.get()
+    }
+
+    /// The next block and the bytes of the file read up to its end, or `nil` at the end of the file.
+    func next() throws(CSVError) -> (data: Dataset, bytesRead: Int)? {
+        try nextBlock().map { ($0.data, $0.bytesRead) }
     }
 
     /// Stops reading ahead and waits for the reading thread to end.

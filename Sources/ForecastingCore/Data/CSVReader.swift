@@ -307,6 +307,9 @@ private struct CSVParser {
     let knownHeader: [String]?
     /// The file line on which the bytes start.
     let firstLine: Int
+    /// Whether plain numbers may skip the general cell path (``quickNumber(at:)``): not when a
+    /// missing-value spelling is itself a number, or the delimiter could be part of one.
+    let quickNumbers: Bool
 
     init(bytes: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVReadOptions,
          header: [String]? = nil, firstLine: Int = 1) {
@@ -314,6 +317,9 @@ private struct CSVParser {
         end = count
         delimiter = options.delimiter
         missing = CSVMissingMatcher(options.missingValues)
+        quickNumbers = !options.missingValues.contains { NumberParser.parse($0) != nil || $0.hasPrefix(".") || $0.hasPrefix("-") }
+            && !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(options.delimiter)
+            && options.delimiter != UInt8(ascii: ".") && options.delimiter != UInt8(ascii: "-")
         self.sourceName = sourceName
         knownHeader = header
         self.firstLine = firstLine
@@ -360,6 +366,17 @@ private struct CSVParser {
             let rowLine = line
             var column = 0
             while true {
+                // Most cells of a numeric column are plain numbers: read them straight from the bytes.
+                if quickNumbers && column < columnCount && columns[column].isNumeric, let quick = quickNumber(at: pos) {
+                    columns[column].numbers.append(quick.value)
+                    pos = quick.next
+                    column += 1
+                    if quick.endsRecord {
+                        if quick.next < end || p[end - 1] == csvLineFeed || p[end - 1] == csvCarriageReturn { line += 1 }
+                        break
+                    }
+                    continue
+                }
                 let cellLine = line
                 let field: CSVField
                 do {
@@ -552,6 +569,60 @@ private struct CSVParser {
     }
 
     // MARK: Scanning
+
+    /// A plain number at `start` that ends the cell: an optional `-`, at most 19 digits with an optional
+    /// fraction, then the delimiter, a line end or the end of input. Anything else (spaces, quotes,
+    /// exponents, more digits, missing-value spellings) is `nil` and takes the general path, which
+    /// reads these numbers the same way: the value is exact (Clinger's fast path, as ``NumberParser``).
+    @inline(__always)
+    private func quickNumber(at start: Int) -> (value: Double, next: Int, endsRecord: Bool)? {
+        var i = start
+        let negative = i < end && p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        var fraction = 0
+        if i < end && p[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < end {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - fractionStart
+            digits += fraction
+        }
+        // 19 digits cannot overflow 64 bits; Clinger: an exact significand and an exact power of ten.
+        guard digits > 0, digits <= 19, mantissa <= 1 << 53, fraction <= 22 else { return nil }
+        let next: Int, endsRecord: Bool
+        if i >= end {
+            next = end
+            endsRecord = true
+        } else if p[i] == delimiter {
+            next = i + 1
+            endsRecord = false
+        } else if p[i] == csvLineFeed {
+            next = i + 1
+            endsRecord = true
+        } else if p[i] == csvCarriageReturn && (i + 1 == end || p[i + 1] == csvLineFeed) {
+            next = min(i + 2, end)
+            endsRecord = true
+        } else {
+            return nil
+        }
+        var value = Double(mantissa)
+        if fraction > 0 { value /= NumberParser.exactPowerOfTen(fraction) }
+        return (negative ? -value : value, next, endsRecord)
+    }
 
     /// Scans one field starting at `pos`, moving `pos` past its delimiter or line end and
     /// counting the lines passed in `line`.

@@ -138,7 +138,7 @@ enum NumberParser {
 
     /// 10^power for 0 ≤ power ≤ 22, all exactly representable as doubles.
     @inline(__always)
-    private static func exactPowerOfTen(_ power: Int) -> Double {
+    static func exactPowerOfTen(_ power: Int) -> Double {
         switch power {
         case 0: 1e0
         case 1: 1e1

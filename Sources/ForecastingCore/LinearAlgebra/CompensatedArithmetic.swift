@@ -37,50 +37,68 @@ enum Compensated {
         centredSumOfSquares(values, centre: nil)
     }
 
-    /// Σ(x − centre)², or Σx when `centre` is nil, accurate to about twice the working precision;
-    /// four independent pairs so the additions do not wait on one another.
+    /// Σ(x − centre)², or Σx when `centre` is nil, accurate to about twice the working precision.
+    /// Eight lanes of pairs (``ErrorFreeLanes``), merged exactly at the end.
     static func centredSumOfSquares(_ x: UnsafeBufferPointer<Double>, centre: Double?) -> Double {
-        var parts = (CompensatedSum(), CompensatedSum(), CompensatedSum(), CompensatedSum())
+        guard let base = x.baseAddress, x.count > 0 else { return 0 }
         let n = x.count
+        var hi = ErrorFreeLanes.Lanes(), lo = ErrorFreeLanes.Lanes()
         var i = 0
+        let raw = UnsafeRawPointer(base)
+        let width = ErrorFreeLanes.width
         if let centre {
-            while i + 4 <= n {
-                let (a, b, c, d) = (x[i] - centre, x[i + 1] - centre, x[i + 2] - centre, x[i + 3] - centre)
-                parts.0.addProduct(a, a); parts.1.addProduct(b, b); parts.2.addProduct(c, c); parts.3.addProduct(d, d)
-                i += 4
+            let c = ErrorFreeLanes.Lanes(repeating: centre)
+            while i + width <= n {
+                let d = ErrorFreeLanes.load(raw, i) - c
+                let (p, e) = ErrorFreeLanes.square(d)
+                ErrorFreeLanes.accumulate(p, e, &hi, &lo)
+                i += width
             }
-            while i < n { let a = x[i] - centre; parts.0.addProduct(a, a); i += 1 }
         } else {
-            while i + 4 <= n {
-                parts.0.add(x[i]); parts.1.add(x[i + 1]); parts.2.add(x[i + 2]); parts.3.add(x[i + 3])
-                i += 4
+            while i + width <= n {
+                ErrorFreeLanes.accumulate(ErrorFreeLanes.load(raw, i), .zero, &hi, &lo)
+                i += width
             }
-            while i < n { parts.0.add(x[i]); i += 1 }
         }
-        for part in [parts.1, parts.2, parts.3] { parts.0.add(part.hi); parts.0.add(part.lo) }
-        return parts.0.value
+        var total = ErrorFreeLanes.merge(hi, lo)
+        while i < n {
+            if let centre { let d = x[i] - centre; total.addProduct(d, d) } else { total.add(x[i]) }
+            i += 1
+        }
+        // A value beyond 2⁹⁹⁵ overflows the splitting: then add the lanes again with FMA products.
+        if !total.value.isFinite, let centre {
+            total = CompensatedSum()
+            for v in x { let d = v - centre; total.addProduct(d, d) }
+        }
+        return total.value
     }
 
     static func sum(_ values: [Double]) -> Double {
         values.withUnsafeBufferPointer { sum($0) }
     }
 
-    /// Σ x·y, accurate to about twice the working precision (Dot2).
+    /// Σ x·y, accurate to about twice the working precision (Dot2 of Ogita, Rump & Oishi, in eight
+    /// lanes merged exactly at the end).
     static func dot(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>) -> Double {
-        // Four independent pairs, so the additions do not wait on one another; merged exactly at the end.
         let n = min(x.count, y.count)
-        var a = CompensatedSum(), b = CompensatedSum(), c = CompensatedSum(), d = CompensatedSum()
+        guard n > 0, let xb = x.baseAddress, let yb = y.baseAddress else { return 0 }
+        var hi = ErrorFreeLanes.Lanes(), lo = ErrorFreeLanes.Lanes()
+        let xr = UnsafeRawPointer(xb), yr = UnsafeRawPointer(yb)
+        let width = ErrorFreeLanes.width
         var i = 0
-        while i + 4 <= n {
-            a.addProduct(x[i], y[i])
-            b.addProduct(x[i + 1], y[i + 1])
-            c.addProduct(x[i + 2], y[i + 2])
-            d.addProduct(x[i + 3], y[i + 3])
-            i += 4
+        while i + width <= n {
+            let (p, e) = ErrorFreeLanes.product(ErrorFreeLanes.load(xr, i), ErrorFreeLanes.load(yr, i))
+            ErrorFreeLanes.accumulate(p, e, &hi, &lo)
+            i += width
         }
-        while i < n { a.addProduct(x[i], y[i]); i += 1 }
-        for part in [b, c, d] { a.add(part.hi); a.add(part.lo) }
-        return a.value
+        var total = ErrorFreeLanes.merge(hi, lo)
+        while i < n { total.addProduct(x[i], y[i]); i += 1 }
+        // A factor beyond 2⁹⁹⁵ overflows the splitting: then take the products with FMA instead.
+        if !total.value.isFinite {
+            total = CompensatedSum()
+            for k in 0..<n { total.addProduct(x[k], y[k]) }
+        }
+        return total.value
     }
 
     /// Σ x², accurate to about twice the working precision.
@@ -98,5 +116,73 @@ enum Compensated {
             // The rounding of w·x is a relative 2⁻⁵³ perturbation of one term; harmless here.
         }
         return total.value
+    }
+}
+
+/// Error-free transformations on eight lanes of doubles at once, for the compensated kernels.
+///
+/// The exact error of a product comes from Dekker's TwoProduct with Veltkamp's splitting rather than
+/// a fused multiply-add: the portable x86-64 target has no FMA instruction, so `addingProduct` is a
+/// call into libm per element, while the splitting is plain arithmetic the compiler vectorizes.
+/// Dekker's product is exact unless a factor exceeds 2⁹⁹⁵ in magnitude (the split overflows, and
+/// the result turns non-finite, which callers check) or the product underflows (its error is then
+/// below 2⁻¹⁰²² in absolute terms).
+enum ErrorFreeLanes {
+    typealias Lanes = SIMD8<Double>
+    static let width = 8
+
+    /// Veltkamp's constant 2²⁷ + 1: splits a double into two halves of 26 bits.
+    @usableFromInline static let splitter = 134_217_729.0
+
+    @inline(__always) static func load(_ base: UnsafeRawPointer, _ index: Int) -> Lanes {
+        base.loadUnaligned(fromByteOffset: index &* 8, as: Lanes.self)
+    }
+
+    @inline(__always) static func store(_ value: Lanes, _ base: UnsafeMutableRawPointer, _ index: Int) {
+        base.storeBytes(of: value, toByteOffset: index &* 8, as: Lanes.self)
+    }
+
+    /// a = hi + lo exactly, each with at most 26 significant bits.
+    @inline(__always) static func split(_ a: Lanes) -> (hi: Lanes, lo: Lanes) {
+        let c = a * splitter
+        let hi = c - (c - a)
+        return (hi, a - hi)
+    }
+
+    /// p = fl(a·b) and its exact error e = a·b − p (Dekker).
+    @inline(__always) static func product(_ a: Lanes, _ b: Lanes) -> (p: Lanes, e: Lanes) {
+        let p = a * b
+        let (ah, al) = split(a), (bh, bl) = split(b)
+        return (p, al * bl - (((p - ah * bh) - al * bh) - ah * bl))
+    }
+
+    /// The same with b already split (a coefficient used for a whole column).
+    @inline(__always) static func product(_ a: Lanes, _ b: Lanes, bh: Lanes, bl: Lanes) -> (p: Lanes, e: Lanes) {
+        let p = a * b
+        let (ah, al) = split(a)
+        return (p, al * bl - (((p - ah * bh) - al * bh) - ah * bl))
+    }
+
+    /// p = fl(d²) and its exact error.
+    @inline(__always) static func square(_ d: Lanes) -> (p: Lanes, e: Lanes) {
+        let p = d * d
+        let (h, l) = split(d)
+        return (p, l * l - (((p - h * h) - l * h) - h * l))
+    }
+
+    /// (hi, lo) += x + e: TwoSum of hi and x, its error and e gathered in lo.
+    @inline(__always) static func accumulate(_ x: Lanes, _ e: Lanes, _ hi: inout Lanes, _ lo: inout Lanes) {
+        let s = hi + x
+        let z = s - hi
+        lo += ((hi - (s - z)) + (x - z)) + e
+        hi = s
+    }
+
+    /// The lanes' pairs added into one pair.
+    @inline(__always) static func merge(_ hi: Lanes, _ lo: Lanes) -> CompensatedSum {
+        var total = CompensatedSum()
+        for k in 0..<width { total.add(hi[k]) }
+        for k in 0..<width { total.add(lo[k]) }
+        return total
     }
 }

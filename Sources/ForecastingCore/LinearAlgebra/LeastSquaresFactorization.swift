@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A Householder QR factorization of a design matrix, with the solution of least-squares problems
 /// refined to full double accuracy.
 ///
@@ -28,7 +30,12 @@ struct LeastSquaresFactorization: Sendable {
     /// How many refinement steps at most; each normally gains many digits, so this is generous.
     static let maximumRefinementSteps = 10
 
-    init(design: [Double], rows: Int, columns: Int) throws(LinearAlgebraError) {
+    /// The fewest rows for which a well-conditioned design is factored without keeping Q (below it Q is cheap).
+    static let rowsWithoutReflectors = 16_384
+
+    /// Factors A (column-major, rows × columns). `keepReflectors` keeps Q however the design is conditioned
+    /// (by default a well-conditioned design of at least ``rowsWithoutReflectors`` rows keeps R only).
+    init(design: [Double], rows: Int, columns: Int, keepReflectors: Bool = false) throws(LinearAlgebraError) {
         self.rows = rows
         self.columns = columns
         self.design = design
@@ -40,7 +47,21 @@ struct LeastSquaresFactorization: Sendable {
             guard norm > 0, norm.isFinite else { continue }
             scale[j] = Double(sign: .plus, exponent: -norm.exponent, significand: 1)
         }
-        // The one copy of A the factorization needs, scaled as it is written.
+        self.columnScale = scale
+        // R alone first, by Householder QR of chunks of rows that stay in cache, on both cores: a
+        // well-conditioned design needs nothing else (the seminormal refinement works from R and A).
+        if !keepReflectors, rows >= Self.rowsWithoutReflectors, rows >= columns, columns > 0 {
+            let r = try Self.upperByChunks(design, rows: rows, columns: columns, scale: scale)
+            let singular = try LAPACK.singularValues(r, rows: columns, columns: columns)
+            if let largest = singular.first, let smallest = singular.last, smallest > 0,
+               largest / smallest <= Self.seminormalConditionLimit {
+                self.upper = r
+                self.factor = []
+                self.tau = []
+                return
+            }
+        }
+        // The reflectors too, for Björck's refinement: the one copy of A they need, scaled as it is written.
         var scaled = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
             design.withUnsafeBufferPointer { a in
                 for j in 0..<columns {
@@ -50,7 +71,6 @@ struct LeastSquaresFactorization: Sendable {
             }
             count = rows * columns
         }
-        self.columnScale = scale
         self.tau = try LAPACK.qr(&scaled, rows: rows, columns: columns)
         var r = [Double](repeating: 0, count: columns * columns)
         for j in 0..<columns {
@@ -60,15 +80,111 @@ struct LeastSquaresFactorization: Sendable {
         self.factor = scaled
     }
 
-    /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude).
+    /// Whether the Householder reflectors of A are kept (only for designs past ``seminormalConditionLimit``).
+    var hasReflectors: Bool { !tau.isEmpty }
+
+    /// R of A·diag(scale) by sequential Householder QR of [R; next rows] over chunks of about a thousand
+    /// rows (TSQR), the two halves of the rows on two workers and their R's merged by one more QR.
+    /// R is unique up to the signs of its rows, which nothing downstream depends on.
+    static func upperByChunks(_ design: [Double], rows n: Int, columns p: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+        let chunkRows = max(8 * p, 1024)
+        let halves = n >= 8 * chunkRows ? 2 : 1
+        var uppers = [[Double]](repeating: [], count: halves)
+        var failures = [LinearAlgebraError?](repeating: nil, count: halves)
+        design.withUnsafeBufferPointer { a in
+            uppers.withUnsafeMutableBufferPointer { uppers in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    // Safe to share: each worker reads A and writes only its own slots.
+                    let job = ChunkJob(design: a, uppers: uppers, failures: failures)
+                    let work: @Sendable (Int) -> Void = { half in
+                        let first = half * (n / halves), last = half == halves - 1 ? n : (half + 1) * (n / halves)
+                        do throws(LinearAlgebraError) {
+                            job.uppers[half] = try foldChunks(job.design, rows: n, columns: p, from: first, to: last,
+                                                              chunkRows: chunkRows, scale: scale)
+                        } catch {
+                            job.failures[half] = error
+                        }
+                    }
+                    if halves == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: work) }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        guard halves == 2 else { return uppers[0] }
+        var stacked = [Double](repeating: 0, count: 2 * p * p)
+        for j in 0..<p {
+            for i in 0...j {
+                stacked[i + j * 2 * p] = uppers[0][i + j * p]
+                stacked[p + i + j * 2 * p] = uppers[1][i + j * p]
+            }
+        }
+        _ = try LAPACK.qr(&stacked, rows: 2 * p, columns: p)
+        var r = [Double](repeating: 0, count: p * p)
+        for j in 0..<p { for i in 0...j { r[i + j * p] = stacked[i + j * 2 * p] } }
+        return r
+    }
+
+    /// R of the scaled rows `first..<last`, folding chunks of `chunkRows` rows into it.
+    private static func foldChunks(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int, from first: Int, to last: Int,
+                                   chunkRows: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+        var r = [Double](repeating: 0, count: p * p)
+        var stacked = [Double](repeating: 0, count: (p + chunkRows) * p)
+        var start = first, haveR = false
+        while start < last {
+            let c = min(chunkRows, last - start)
+            let top = haveR ? p : 0, height = top + c
+            for j in 0..<p {
+                let column = j * height
+                for i in 0..<top { stacked[column + i] = i <= j ? r[i + j * p] : 0 }
+                let d = scale[j], source = j * n + start
+                for i in 0..<c { stacked[column + top + i] = a[source + i] * d }
+            }
+            _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            for j in 0..<p { for i in 0..<p { r[i + j * p] = i <= j && i < height ? stacked[i + j * height] : 0 } }
+            haveR = true
+            start += c
+        }
+        return r
+    }
+
+    /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude), in eight
+    /// lanes so the sums do not wait on one another.
     static func norm(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var largest = 0.0
-        for v in x { largest = max(largest, abs(v)) }
+        typealias Lanes = ErrorFreeLanes.Lanes
+        let n = x.count, width = ErrorFreeLanes.width
+        guard n > 0, let base = x.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var largestLanes = Lanes.zero
+        var notANumber = SIMDMask<SIMD8<Int64>>(repeating: false)
+        var i = 0
+        while i + width <= n {
+            let v = ErrorFreeLanes.load(raw, i)
+            let magnitude = v.replacing(with: -v, where: v .< 0)
+            largestLanes.replace(with: magnitude, where: magnitude .> largestLanes)
+            notANumber .|= v .!= v
+            i += width
+        }
+        if any(notANumber) { return .nan }
+        var largest = largestLanes.max()
+        while i < n {
+            let v = abs(x[i])
+            if v.isNaN { return .nan }
+            largest = Swift.max(largest, v)
+            i += 1
+        }
         guard largest > 0, largest.isFinite else { return largest }
         // Scaling by a power of two near 1/largest is exact and avoids a division per element.
         let inverse = Double(sign: .plus, exponent: -largest.exponent, significand: 1)
-        var total = 0.0
-        for v in x { let s = v * inverse; total += s * s }
+        let scale = Lanes(repeating: inverse)
+        var totals = Lanes.zero
+        i = 0
+        while i + width <= n {
+            let s = ErrorFreeLanes.load(raw, i) * scale
+            totals += s * s
+            i += width
+        }
+        var total = totals.sum()
+        while i < n { let s = x[i] * inverse; total += s * s; i += 1 }
         return (total.squareRoot() / inverse)
     }
 
@@ -94,6 +210,25 @@ struct LeastSquaresFactorization: Sendable {
     /// refinement on the augmented system, which also applies Q four times per step but converges
     /// while κε < 1.
     func solve(_ b: [Double]) throws(LinearAlgebraError) -> (coefficients: [Double], residuals: [Double], refinementSteps: Int) {
+        if !hasReflectors {
+            // Without Q: start from the seminormal equations, x = R⁻¹R⁻ᵀA_sᵀb with A_sᵀb in twice the working
+            // precision (an error of about κ²ε, which the first corrected step removes).
+            let n = rows, p = columns
+            var x = [Double](repeating: 0, count: p)
+            var untouched = b
+            design.withUnsafeBufferPointer { a in
+                x.withUnsafeMutableBufferPointer { g in
+                    ResidualKernel(a: a, rows: n, columns: p, beta: [Double](repeating: 0, count: p)).run(on: &untouched, gradient: g)
+                }
+            }
+            for j in 0..<p { x[j] *= columnScale[j] }
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &x, rightHandSides: 1, transposed: true)
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &x, rightHandSides: 1, transposed: false)
+            let singular = try scaledSingularValues()
+            let condition = (singular.first ?? 1) / (singular.last ?? 1)
+            let (r, steps) = try refineSeminormal(x: &x, b: b, condition: condition)
+            return (zip(x, columnScale).map { $0 * $1 }, r, steps)
+        }
         var c = b
         try LAPACK.applyQ(factor: factor, tau: tau, rows: rows, reflectors: columns, to: &c, columns: 1, transposed: true)
         var x = Array(c[0..<columns])
@@ -101,7 +236,7 @@ struct LeastSquaresFactorization: Sendable {
         let singular = try scaledSingularValues()
         if let largest = singular.first, let smallest = singular.last, smallest > 0,
            largest / smallest <= Self.seminormalConditionLimit {
-            let (r, steps) = try refineSeminormal(x: &x, b: b)
+            let (r, steps) = try refineSeminormal(x: &x, b: b, condition: largest / smallest)
             return (zip(x, columnScale).map { $0 * $1 }, r, steps)
         }
         var r = c
@@ -115,23 +250,33 @@ struct LeastSquaresFactorization: Sendable {
     static let seminormalConditionLimit = 1e3
 
     /// Corrected seminormal equations (Björck 1996, §2.9.3): r = b − A_s·x and g = A_sᵀr in twice the
-    /// working precision, then x += R⁻¹R⁻ᵀg, until the correction stops shrinking. Returns the residual
-    /// of the final x and the number of steps.
-    private func refineSeminormal(x: inout [Double], b: [Double]) throws(LinearAlgebraError) -> (residuals: [Double], steps: Int) {
+    /// working precision (one pass over A, ``ResidualKernel``), then x += R⁻¹R⁻ᵀg, until the correction
+    /// stops shrinking or the next one is known to be below the rounding of x. Returns the residual of
+    /// the final x and the number of steps.
+    ///
+    /// Each step shrinks the error by about κ²ε (κ the scaled condition number; Björck 1996, §2.9.3),
+    /// so after a correction δ the next one is about `contraction`·‖δ‖ with contraction = 2p·κ²ε, a
+    /// generous bound. When that is under half an ulp of x, another step could not change x: only the
+    /// residual of the final x is computed (one pass without Aᵀr) instead of a whole step.
+    private func refineSeminormal(x: inout [Double], b: [Double], condition: Double) throws(LinearAlgebraError) -> (residuals: [Double], steps: Int) {
         let n = rows, p = columns
+        let contraction = 2 * Double(p) * condition * condition * Double.ulpOfOne
         var r = b
-        var low = [Double](repeating: 0, count: n)
+        var g = [Double](repeating: 0, count: p)
         var previousCorrection = Double.infinity
         for step in 1...Self.maximumRefinementSteps {
             if step > 1 {
                 r.withUnsafeMutableBufferPointer { r in b.withUnsafeBufferPointer { b in r.baseAddress!.update(from: b.baseAddress!, count: n) } }
             }
+            let beta = zip(x, columnScale).map { $0 * $1 }
             design.withUnsafeBufferPointer { a in
-                Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r, scratch: &low)
+                g.withUnsafeMutableBufferPointer { g in
+                    ResidualKernel(a: a, rows: n, columns: p, beta: beta).run(on: &r, gradient: g)
+                }
             }
-            var g = scaledTransposeProduct(r)
-            try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: true)
-            try LAPACK.solveUpperTriangular(factor, leadingDimension: n, order: p, &g, rightHandSides: 1, transposed: false)
+            for j in 0..<p { g[j] *= columnScale[j] }
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &g, rightHandSides: 1, transposed: true)
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &g, rightHandSides: 1, transposed: false)
             let correction = g.reduce(0) { max($0, abs($1)) }
             let size = x.reduce(0) { max($0, abs($1)) }
             // A correction that does not shrink means the data's accuracy is reached: keep x as it is.
@@ -140,6 +285,13 @@ struct LeastSquaresFactorization: Sendable {
             // At the rounding level the residual of the previous x differs from the new one's by A·δx,
             // below the rounding of b itself: no need to compute it again.
             if correction <= 2 * Double.ulpOfOne * size { return (r, step) }
+            if contraction * correction <= 0.5 * Double.ulpOfOne * size {
+                r = b
+                design.withUnsafeBufferPointer { a in
+                    Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r)
+                }
+                return (r, step)
+            }
             previousCorrection = correction / 2
         }
         r = b
@@ -195,34 +347,15 @@ struct LeastSquaresFactorization: Sendable {
     }
 
     /// r := r − A·beta for a column-major rows×columns A, each entry computed in twice the working
-    /// precision (TwoSum and FMA products), so residuals of a near-perfect fit keep their digits.
+    /// precision (TwoSum and exact products), so residuals of a near-perfect fit keep their digits.
     static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double], from r: inout [Double]) {
-        var low = [Double](repeating: 0, count: n)
-        subtractProduct(a, rows: n, columns: columns, beta: beta, from: &r, scratch: &low)
+        ResidualKernel(a: a, rows: n, columns: columns, beta: beta).run(on: &r, gradient: nil)
     }
 
-    /// The same with a caller's scratch vector of n values (its contents are overwritten).
+    /// The same, ignoring a caller's scratch vector (kept for callers that pass one).
     static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double],
                                 from r: inout [Double], scratch low: inout [Double]) {
-        for i in 0..<n { low[i] = 0 }
-        r.withUnsafeMutableBufferPointer { high in
-            low.withUnsafeMutableBufferPointer { low in
-                for j in 0..<columns {
-                    let bj = -beta[j]
-                    if bj == 0 { continue }
-                    let column = a.baseAddress! + j * n
-                    for i in 0..<n {
-                        let p = column[i] * bj
-                        let e = (-p).addingProduct(column[i], bj)
-                        let s = high[i] + p
-                        let z = s - high[i]
-                        low[i] += (high[i] - (s - z)) + (p - z) + e
-                        high[i] = s
-                    }
-                }
-            }
-        }
-        for i in 0..<n { r[i] += low[i] }
+        subtractProduct(a, rows: n, columns: columns, beta: beta, from: &r)
     }
 
     /// Björck's refinement on the augmented system `[I A_s; A_sᵀ 0][r; x] = [b; c]`, where
@@ -293,41 +426,80 @@ struct LeastSquaresFactorization: Sendable {
                          meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) -> (leverage: [Double], meat: [Double]?) {
         let p = columns
         let blockRows = max(1, min(n, 4096))
+        let blockCount = (n + blockRows - 1) / blockRows
+        // Blocks are independent: two workers (the machine's cores) take every other block, each with its
+        // own scratch block and its own sum of the middle, added at the end.
+        let workers = blockCount >= 4 ? 2 : 1
         var leverage = [Double](repeating: 0, count: n)
-        var meat: [Double]? = meatWeights == nil ? nil : [Double](repeating: 0, count: p * p)
-        var block = [Double](repeating: 0, count: blockRows * p)
-        var start = 0
-        while start < n {
-            let count = min(blockRows, n - start)
-            for j in 0..<p {
-                let d = columnScale[j]
-                for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
-            }
-            try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
-                try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
-            }
-            for i in 0..<count {
-                var h = 0.0
-                for j in 0..<p { let q = block[i + j * blockRows]; h += q * q }
-                leverage[start + i] = h
-            }
-            if let meatWeights, var sum = meat {
-                for i in 0..<count {
-                    let w = meatWeights(start + i, leverage[start + i]).squareRoot()
-                    for j in 0..<p { block[i + j * blockRows] *= w }
-                }
-                try block.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
-                    try sum.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
-                        try LAPACK.multiply(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1,
-                                            b.baseAddress!, lda: blockRows, b.baseAddress!, ldb: blockRows,
-                                            beta: 1, m.baseAddress!, ldc: p)
+        var meats = [[Double]](repeating: meatWeights == nil ? [] : [Double](repeating: 0, count: p * p), count: workers)
+        var failures = [LinearAlgebraError?](repeating: nil, count: workers)
+        leverage.withUnsafeMutableBufferPointer { leverage in
+            meats.withUnsafeMutableBufferPointer { meats in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    // Safe to share: each worker writes only its own blocks' rows of `leverage` and its own slots
+                    // of `meats` and `failures`; `design`, `self` and `meatWeights` are only read.
+                    let job = LeverageJob(design: design, leverage: leverage, meats: meats, failures: failures, meatWeights: meatWeights)
+                    let work: @Sendable (Int) -> Void = { worker in
+                        var block = [Double](repeating: 0, count: blockRows * p)
+                        var index = worker
+                        while index < blockCount {
+                            let start = index * blockRows, count = min(blockRows, n - start)
+                            do throws(LinearAlgebraError) {
+                                try self.leverageBlock(job.design, start: start, count: count, stride: stride, block: &block,
+                                                       blockRows: blockRows, leverage: job.leverage, meat: &job.meats[worker],
+                                                       meatWeights: job.meatWeights)
+                            } catch {
+                                job.failures[worker] = error
+                                return
+                            }
+                            index += workers
+                        }
                     }
+                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
                 }
-                meat = sum
             }
-            start += count
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        guard meatWeights != nil else { return (leverage, nil) }
+        var meat = meats[0]
+        for worker in 1..<workers { for k in 0..<(p * p) { meat[k] += meats[worker][k] } }
         return (leverage, meat)
+    }
+
+    /// One block of ``leverageAndMeat(of:rows:stride:meatWeights:)``: Q₁'s rows `start..<start + count`
+    /// in `block`, their leverages, and their part of the middle added to `meat`.
+    private func leverageBlock(_ design: UnsafeBufferPointer<Double>, start: Int, count: Int, stride: Int, block: inout [Double],
+                               blockRows: Int, leverage: UnsafeMutableBufferPointer<Double>, meat: inout [Double],
+                               meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?) throws(LinearAlgebraError) {
+        let p = columns
+        for j in 0..<p {
+            let d = columnScale[j]
+            for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
+        }
+        try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
+            try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
+        }
+        // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
+        block.withUnsafeBufferPointer { q in
+            let out = leverage.baseAddress! + start
+            for i in 0..<count { out[i] = 0 }
+            for j in 0..<p {
+                let column = q.baseAddress! + j * blockRows
+                for i in 0..<count { out[i] += column[i] * column[i] }
+            }
+        }
+        guard let meatWeights else { return }
+        for i in 0..<count {
+            let w = meatWeights(start + i, leverage[start + i]).squareRoot()
+            for j in 0..<p { block[i + j * blockRows] *= w }
+        }
+        try block.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
+            try meat.withUnsafeMutableBufferPointer { (m) throws(LinearAlgebraError) in
+                try LAPACK.multiply(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1,
+                                    b.baseAddress!, lda: blockRows, b.baseAddress!, ldb: blockRows,
+                                    beta: 1, m.baseAddress!, ldc: p)
+            }
+        }
     }
 
     /// R_s⁻¹·M·R_s⁻ᵀ mapped back to unscaled coefficients: the sandwich covariance from its middle.
@@ -362,4 +534,137 @@ struct LeastSquaresFactorization: Sendable {
         try LAPACK.solveUpperTriangular(upper, leadingDimension: p, order: p, &xt, rightHandSides: p, transposed: true)
         return try sandwich(meat: xt)
     }
+}
+
+/// r := r − A·β in twice the working precision and, optionally, g = Aᵀr (of the new r, rounded to
+/// doubles) in twice the working precision too, in one pass over A: rows are taken in blocks small
+/// enough to stay in cache, so each block of A is read once for both products. Eight rows at a time
+/// go through ``ErrorFreeLanes``.
+struct ResidualKernel {
+    let a: UnsafeBufferPointer<Double>
+    let rows: Int
+    let columns: Int
+    let beta: [Double]
+
+    /// Rows per block: a multiple of the lane width; 256 rows × 100 columns is 200 kB of A.
+    static let blockRows = 256
+
+    func run(on r: inout [Double], gradient: UnsafeMutableBufferPointer<Double>?) {
+        let n = rows, p = columns, width = ErrorFreeLanes.width
+        guard n > 0, p > 0, let aBase = a.baseAddress else {
+            if let gradient { for j in 0..<gradient.count { gradient[j] = 0 } }
+            return
+        }
+        typealias Lanes = ErrorFreeLanes.Lanes
+        let negated = beta.map { -$0 }
+        let splits = negated.map { ErrorFreeLanes.split(Lanes(repeating: $0)) }
+        var low = [Double](repeating: 0, count: Self.blockRows)
+        var original = [Double](repeating: 0, count: Self.blockRows)
+        // Per column: the gradient's lanes (hi, lo), and a scalar pair for rows past the last full lane.
+        var gradientHigh = [Lanes](repeating: .zero, count: gradient == nil ? 0 : p)
+        var gradientLow = gradientHigh
+        var gradientTail = [CompensatedSum](repeating: CompensatedSum(), count: gradient == nil ? 0 : p)
+        var nonFinite = false
+        r.withUnsafeMutableBufferPointer { high in
+            low.withUnsafeMutableBufferPointer { low in
+                original.withUnsafeMutableBufferPointer { original in
+                    let highRaw = UnsafeMutableRawPointer(high.baseAddress!)
+                    let lowRaw = UnsafeMutableRawPointer(low.baseAddress!)
+                    var start = 0
+                    while start < n {
+                        let count = min(Self.blockRows, n - start)
+                        let vectorCount = count - count % width
+                        for i in 0..<count { low[i] = 0; original[i] = high[start + i] }
+                        let blockHigh = highRaw + start * 8
+                        for j in 0..<p {
+                            let bj = negated[j]
+                            if bj == 0 { continue }
+                            let b = Lanes(repeating: bj), (bh, bl) = splits[j]
+                            let column = UnsafeRawPointer(aBase + j * n + start)
+                            var i = 0
+                            while i < vectorCount {
+                                var h = ErrorFreeLanes.load(blockHigh, i), l = ErrorFreeLanes.load(lowRaw, i)
+                                let (product, error) = ErrorFreeLanes.product(ErrorFreeLanes.load(column, i), b, bh: bh, bl: bl)
+                                ErrorFreeLanes.accumulate(product, error, &h, &l)
+                                ErrorFreeLanes.store(h, blockHigh, i)
+                                ErrorFreeLanes.store(l, lowRaw, i)
+                                i += width
+                            }
+                            while i < count {
+                                var pair = CompensatedSum(high[start + i])
+                                pair.lo = low[i]
+                                pair.addProduct(aBase[j * n + start + i], bj)
+                                high[start + i] = pair.hi
+                                low[i] = pair.lo
+                                i += 1
+                            }
+                        }
+                        for i in 0..<count {
+                            let value = high[start + i] + low[i]
+                            if value.isFinite {
+                                high[start + i] = value
+                            } else {
+                                // A factor beyond 2⁹⁹⁵ overflows Dekker's splitting: this row again with FMA products.
+                                var pair = CompensatedSum(original[i])
+                                for k in 0..<p { pair.addProduct(aBase[k * n + start + i], negated[k]) }
+                                high[start + i] = pair.value
+                                nonFinite = nonFinite || !pair.value.isFinite
+                            }
+                        }
+                        if gradient != nil {
+                            let residual = UnsafeRawPointer(blockHigh)
+                            for j in 0..<p {
+                                let column = UnsafeRawPointer(aBase + j * n + start)
+                                var h = gradientHigh[j], l = gradientLow[j]
+                                var i = 0
+                                while i < vectorCount {
+                                    let (product, error) = ErrorFreeLanes.product(ErrorFreeLanes.load(column, i),
+                                                                                  ErrorFreeLanes.load(residual, i))
+                                    ErrorFreeLanes.accumulate(product, error, &h, &l)
+                                    i += width
+                                }
+                                gradientHigh[j] = h
+                                gradientLow[j] = l
+                                while i < count {
+                                    gradientTail[j].addProduct(aBase[j * n + start + i], high[start + i])
+                                    i += 1
+                                }
+                            }
+                        }
+                        start += count
+                    }
+                }
+            }
+        }
+        guard let gradient else { return }
+        for j in 0..<p {
+            var total = ErrorFreeLanes.merge(gradientHigh[j], gradientLow[j])
+            total.add(gradientTail[j].hi)
+            total.add(gradientTail[j].lo)
+            gradient[j] = total.value
+        }
+        if gradient.contains(where: { !$0.isFinite }) && !nonFinite {
+            // The splitting overflowed in a product: the dot products again, with FMA where needed.
+            r.withUnsafeBufferPointer { rr in
+                for j in 0..<p { gradient[j] = Compensated.dot(UnsafeBufferPointer(start: aBase + j * n, count: n), rr) }
+            }
+        }
+    }
+}
+
+/// What the workers of ``LeastSquaresFactorization/leverageAndMeat(of:rows:stride:meatWeights:)`` share; see there
+/// why sharing it is safe.
+private struct LeverageJob: @unchecked Sendable {
+    let design: UnsafeBufferPointer<Double>
+    let leverage: UnsafeMutableBufferPointer<Double>
+    let meats: UnsafeMutableBufferPointer<[Double]>
+    let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
+    let meatWeights: ((_ row: Int, _ leverage: Double) -> Double)?
+}
+
+/// What the workers of ``LeastSquaresFactorization/upperByChunks(_:rows:columns:scale:)`` share.
+private struct ChunkJob: @unchecked Sendable {
+    let design: UnsafeBufferPointer<Double>
+    let uppers: UnsafeMutableBufferPointer<[Double]>
+    let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
 }

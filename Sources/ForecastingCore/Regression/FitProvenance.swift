@@ -25,6 +25,8 @@ struct FitProvenance: Sendable {
     var notes: [String] = []
     /// Residual statistics gathered in a pass over a file, for a fit whose rows are not kept.
     var residualSummary: ResidualSummary?
+    /// For a fit made a block of rows at a time that read part of the file again: says so (one line).
+    var streamingFallback: String?
     /// The triangular factor of a fit made a block of rows at a time, to merge with others.
     var leastSquaresFactor: LeastSquaresFactor?
     /// The model file's extra fields, for a model read from a file (R² and σ as written).

@@ -72,27 +72,34 @@ public struct LeastSquaresFactor: Sendable, Equatable {
         precondition(design.columns == p && response.count == m && (weights == nil) == !isWeighted && (weights?.count ?? m) == m,
                      "LeastSquaresFactor.add: the block's sizes or weighting disagree with the factor")
         guard m > 0 else { return }
-        // The stacked matrix [R; √W·X, √W·y], (k + m)×k.
-        let rows = k + m
-        var stacked = [Double](repeating: 0, count: rows * k)
-        stacked.withUnsafeMutableBufferPointer { s in
-            design.values.withUnsafeBufferPointer { x in
-                for j in 0..<k {
-                    let column = s.baseAddress! + j * rows
-                    for i in 0...min(j, k - 1) { column[i] = upper[i + j * k] }
-                    if j < p {
-                        if let weights {
-                            for i in 0..<m { column[k + i] = x[i + j * m] * weights[i].squareRoot() }
+        // The stacked matrix [R; √W·X, √W·y] of a chunk of the block's rows, (k + c)×k, folded a chunk at a
+        // time: a chunk of about a thousand rows stays in cache while LAPACK's Householder QR passes over it
+        // twice per column, where the whole block (tens of MB) would be read from memory each time.
+        let chunkRows = max(8 * k, 1024)
+        var stacked = [Double](repeating: 0, count: (k + min(m, chunkRows)) * k)
+        var first = 0
+        while first < m {
+            let c = min(chunkRows, m - first), rows = k + c
+            stacked.withUnsafeMutableBufferPointer { s in
+                design.values.withUnsafeBufferPointer { x in
+                    for j in 0..<k {
+                        let column = s.baseAddress! + j * rows
+                        for i in 0..<k { column[i] = i <= j ? upper[i + j * k] : 0 }
+                        if j < p {
+                            if let weights {
+                                for i in 0..<c { column[k + i] = x[first + i + j * m] * weights[first + i].squareRoot() }
+                            } else {
+                                for i in 0..<c { column[k + i] = x[first + i + j * m] }
+                            }
                         } else {
-                            for i in 0..<m { column[k + i] = x[i + j * m] }
+                            for i in 0..<c { column[k + i] = response[first + i] * (weights?[first + i].squareRoot() ?? 1) }
                         }
-                    } else {
-                        for i in 0..<m { column[k + i] = response[i] * (weights?[i].squareRoot() ?? 1) }
                     }
                 }
             }
+            try fold(&stacked, rows: rows)
+            first += c
         }
-        try fold(&stacked, rows: rows)
 
         // The block's own sums, then merged with the running ones.
         var total = CompensatedSum(), logs = CompensatedSum(), mean = CompensatedSum()

@@ -3,7 +3,9 @@ import Foundation
 /// Fits `formula` to a CSV file a block of rows at a time, in memory bounded by the block size
 /// rather than the file size: for warehouse exports larger than memory.
 ///
-/// The file is read two or three times:
+/// The file is parsed once when its parsed rows fit in 1 GB (the default of
+/// ``fitStreaming(_:csvPath:options:readOptions:blockBytes:keepingParsedRowsUpTo:progress:)``), which
+/// then runs these passes over the blocks kept in memory:
 /// 1. when the model has categorical terms, to learn every level (levels must be known before a
 ///    block's columns can be built);
 /// 2. to fold each block into a ``LeastSquaresFactor`` by sequential Householder QR (TSQR), which
@@ -11,6 +13,9 @@ import Foundation
 /// 3. to compute the residuals: Durbin–Watson, skewness, kurtosis and the normality tests, the most
 ///    influential rows, robust (HC0–HC3) and clustered covariances, and one step of refinement of
 ///    the estimates (corrected seminormal equations, with residuals in twice the working precision).
+///
+/// Blocks past the budget are parsed again from the file by the later passes, and the model's
+/// ``LinearModel/notes()`` say how much of the file was read again.
 ///
 /// The results equal those of ``fit(_:to:options:)-(Formula,_,_)`` on the whole file to about 1e-12 relative for
 /// a well-conditioned model; they carry no per-row arrays (``LinearModel/residuals`` is empty).
@@ -29,14 +34,36 @@ public func fitStreaming(_ formula: Formula, csvPath: String, options: Regressio
                          readOptions: CSVReadOptions = .init(), blockBytes: Int = 8 << 20,
                          progress: ((_ pass: Int, _ passes: Int, _ bytesRead: Int) -> Void)? = nil) throws -> LinearModel
 {
+    try fitStreaming(formula, csvPath: csvPath, options: options, readOptions: readOptions, blockBytes: blockBytes,
+                     keepingParsedRowsUpTo: streamingKeptBytesDefault, progress: progress)
+}
+
+/// The memory kept for parsed rows by default in a streamed fit: 1 GB.
+public let streamingKeptBytesDefault = 1 << 30
+
+/// Fits `formula` to a CSV file a block of rows at a time, keeping at most `keptBytes` of parsed rows
+/// in memory so that the later passes need not parse the file again; see
+/// ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
+///
+/// - Parameters:
+///   - keptBytes: The memory for parsed rows (the model's columns: 8 bytes per number, 4 per text
+///     cell, 4 per row for its line). 0 parses the file again in every pass. Peak memory is about
+///     this plus a few blocks.
+///   - formula, csvPath, options, readOptions, blockBytes, progress: As for
+///     ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
+/// - Throws: ``CSVError``, ``FormulaError``, ``DataError`` or ``RegressionError`` naming the line.
+public func fitStreaming(_ formula: Formula, csvPath: String, options: RegressionOptions = .init(),
+                         readOptions: CSVReadOptions = .init(), blockBytes: Int = 8 << 20, keepingParsedRowsUpTo keptBytes: Int,
+                         progress: ((_ pass: Int, _ passes: Int, _ bytesRead: Int) -> Void)? = nil) throws -> LinearModel
+{
     try StreamingFit(formula: formula, path: csvPath, options: options, readOptions: readOptions,
-                     blockBytes: blockBytes, progress: progress).run()
+                     blockBytes: blockBytes, keptBytes: max(0, keptBytes), progress: progress).run()
 }
 
 /// Whether ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)`` can fit this model
 /// (no time terms, no `center`/`standardize`, no ridge, no HAC, at most two cluster columns).
 public func canFitStreaming(_ formula: Formula, options: RegressionOptions = .init()) -> Bool {
-    (try? StreamingFit(formula: formula, path: "", options: options, readOptions: .init(), blockBytes: 0, progress: nil)
+    (try? StreamingFit(formula: formula, path: "", options: options, readOptions: .init(), blockBytes: 0, keptBytes: 0, progress: nil)
         .checkSupported()) != nil
 }
 
@@ -47,6 +74,7 @@ private struct StreamingFit {
     let options: RegressionOptions
     let readOptions: CSVReadOptions
     let blockBytes: Int
+    let keptBytes: Int
     let progress: ((Int, Int, Int) -> Void)?
 
     /// The factors of the model's terms (and the response), each once.
@@ -90,9 +118,12 @@ private struct StreamingFit {
         if case .cluster(let columns) = options.covariance, let missing = columns.first(where: { !reader.columnNames.contains($0) }) {
             throw DataError.missingColumn(missing, available: reader.columnNames, source: path)
         }
-        let encodings = try learnLevels(reader)
+        var needed = Set(factors.flatMap(\.expression.columns) + (formula.response?.expression.columns ?? []) + (options.weights.map { [$0] } ?? []))
+        if case .cluster(let columns) = options.covariance { needed.formUnion(columns) }
+        let blocks = ParsedBlocks(reader: reader, keptBytes: keptBytes, columns: needed)
+        let encodings = try learnLevels(blocks)
         let passes = encodings.isEmpty ? 2 : 3
-        let (factor, ranges, dropped) = try foldBlocks(reader, encodings: encodings, pass: passes - 1, of: passes)
+        let (factor, ranges, dropped) = try foldBlocks(blocks, encodings: encodings, pass: passes - 1, of: passes)
         let n = factor.rowCount, p = factor.columnCount
         guard n > 0 else { throw RegressionError.noRows(dropped: dropped) }
         guard n >= p else { throw RegressionError.tooFewRows(rows: n, parameters: p, dropped: dropped) }
@@ -100,7 +131,7 @@ private struct StreamingFit {
         let (solver, beta, inverse, steps) = try factor.solve(options: options)
         var pass = ResidualPass(parameters: p, observations: n, covariance: options.covariance,
                                 provisionalScale: factor.residualSumOfSquares / Double(n - p))
-        try residualPass(reader, encodings: encodings, solver: solver, beta: beta, into: &pass, pass: passes, of: passes)
+        try residualPass(blocks, encodings: encodings, solver: solver, beta: beta, into: &pass, pass: passes, of: passes)
 
         // One step of refinement: δ = (AᵀA)⁻¹Aᵀr, and SSR(β + δ) = SSR(β) − δᵀAᵀr.
         let gradient = pass.gradient.map(\.value)
@@ -110,12 +141,23 @@ private struct StreamingFit {
         let reduction = zip(delta, gradient).reduce(0) { $0 + $1.0 * $1.1 }
         let ssr = max(0, pass.summary.squares.value - reduction)
 
-        let provenance = FitProvenance(
+        var notes = ["Fitted a block of rows at a time in \(passes) passes; per-row residuals are not kept."]
+        let readAgain = blocks.bytesParsed - blocks.fileBytes
+        var fallback: String?
+        if readAgain > 0 {
+            fallback = "The parsed rows did not fit in the \(ParsedBlocks.megabytes(keptBytes)) kept in memory, so later passes read and parsed "
+                + "\(ParsedBlocks.megabytes(readAgain)) of the file again (\(ParsedBlocks.megabytes(blocks.bytesParsed)) parsed for a "
+                + "\(ParsedBlocks.megabytes(blocks.fileBytes)) file); more memory for parsed rows reads it once."
+            notes.append(fallback ?? "")
+        } else {
+            notes.append("The file was parsed once: its parsed rows (\(ParsedBlocks.megabytes(blocks.keptMemory))) were kept in memory for the later passes.")
+        }
+        var provenance = FitProvenance(
             formula: formula, responseName: factor.responseName, weightsColumn: options.weights, droppedRows: dropped,
             ranges: ranges, encodings: encodings, refinementSteps: steps + 1,
             clusterCorrection: options.clusterCorrection, clusterDegreesOfFreedom: options.clusterDegreesOfFreedom,
-            notes: ["Fitted a block of rows at a time in \(passes) passes over the file; per-row residuals are not kept."],
-            residualSummary: pass.summary, leastSquaresFactor: factor)
+            notes: notes, residualSummary: pass.summary, leastSquaresFactor: factor)
+        provenance.streamingFallback = fallback
         var results = try LinearModel(factor: factor, solver: solver, coefficients: refined, residualSumOfSquares: ssr,
                                       normalizedCovariance: inverse, provenance: provenance)
         if options.covariance != .nonrobust { try results.adoptCovariance(options.covariance, middle: pass.middle()) }
@@ -126,18 +168,16 @@ private struct StreamingFit {
 
     /// The encodings of the categorical factors over the whole file (empty when there are none;
     /// then the file is not read in full here).
-    func learnLevels(_ reader: CSVChunkReader) throws -> [String: FactorEncoding] {
-        defer { try? reader.rewind() }
-        guard let first = try reader.next() else { throw CSVError.noDataRows(path: path) }
+    func learnLevels(_ blocks: ParsedBlocks) throws -> [String: FactorEncoding] {
+        var firstBlock: Dataset?
+        try blocks.forEach(limit: 1) { data, _ in firstBlock = data }
+        guard let first = firstBlock else { throw CSVError.noDataRows(path: path) }
         let all = [Bool](repeating: true, count: first.rowCount)
         let probe = FactorEvaluator(data: first, formula: formula.text, saved: nil, panel: nil)
         let categorical = try factors.filter { try probe.presentLabels($0, rows: all) != nil }
         guard !categorical.isEmpty else { return [:] }
         var present: [Factor: Set<String>] = [:]
-        let blocks = CSVBlockPrefetcher(reader)
-        defer { blocks.finish() }
-        var block: Dataset? = first
-        while let data = block {
+        try blocks.forEach { data, bytesRead in
             let (missing, _) = try DesignMatrix.missingRows(factors: factors + (formula.response.map { [$0] } ?? []),
                                                             alsoRequire: options.weights.map { [$0] } ?? [], data: data)
             let keep = missing.map { !$0 }
@@ -145,9 +185,7 @@ private struct StreamingFit {
             for factor in categorical {
                 if let labels = try evaluator.presentLabels(factor, rows: keep) { present[factor, default: []].formUnion(labels) }
             }
-            guard let next = try blocks.next() else { break }
-            progress?(1, 3, next.bytesRead)
-            block = next.data
+            progress?(1, 3, bytesRead)
         }
         var encodings: [String: FactorEncoding] = [:]
         for factor in categorical {
@@ -172,17 +210,14 @@ private struct StreamingFit {
 
     // MARK: Pass 2: the factor
 
-    func foldBlocks(_ reader: CSVChunkReader, encodings: [String: FactorEncoding], pass: Int, of passes: Int) throws
+    func foldBlocks(_ blocks: ParsedBlocks, encodings: [String: FactorEncoding], pass: Int, of passes: Int) throws
         -> (LeastSquaresFactor, [String: [Double]], Int)
     {
-        defer { try? reader.rewind() }
         var factor: LeastSquaresFactor?
         var ranges: [String: [Double]] = [:]
         var dropped = 0
         let numericColumns = Set(factors.flatMap(\.expression.columns))
-        let blocks = CSVBlockPrefetcher(reader)
-        defer { blocks.finish() }
-        while let (data, bytesRead) = try blocks.next() {
+        try blocks.forEach { data, bytesRead in
             let (design, weights) = try self.design(of: data, encodings: encodings, expected: factor?.columnNames)
             guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
             let largest = y.reduce(0) { max($0, abs($1)) }
@@ -212,15 +247,13 @@ private struct StreamingFit {
 
     // MARK: Pass 3: residuals
 
-    func residualPass(_ reader: CSVChunkReader, encodings: [String: FactorEncoding], solver: LeastSquaresFactorization,
+    func residualPass(_ blocks: ParsedBlocks, encodings: [String: FactorEncoding], solver: LeastSquaresFactorization,
                       beta: [Double], into pass: inout ResidualPass, pass number: Int, of passes: Int) throws
     {
         let clusterColumns: [String]
         if case .cluster(let columns) = options.covariance { clusterColumns = columns } else { clusterColumns = [] }
         var expected: [String]?
-        let blocks = CSVBlockPrefetcher(reader)
-        defer { blocks.finish() }
-        while let (data, bytesRead) = try blocks.next() {
+        try blocks.forEach { data, bytesRead in
             let (design, weights) = try self.design(of: data, encodings: encodings, expected: expected)
             expected = design.columnNames
             guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
@@ -512,4 +545,10 @@ extension LinearModel {
         provenance.rowLines = []
         self.provenance = provenance
     }
+}
+
+extension LinearModel {
+    /// For a fit made a block of rows at a time whose parsed rows did not fit in the memory kept for
+    /// them: one line saying how much of the file was read again (`nil` when it was parsed once).
+    package var streamingFallbackNote: String? { provenance.streamingFallback }
 }

@@ -54,7 +54,7 @@ extension SalesForecast {
         @Option(help: "Save the fitted model to this JSON file (atomically), for predict, forecast and what-if.")
         var save: String?
 
-        @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (two or three passes).")
+        @Flag(help: "Read the file a block at a time, in bounded memory, for files larger than memory (parsed once when the parsed rows fit in --keep-mb).")
         var stream = false
 
         @Flag(help: "Read the whole file into memory even when it is large (by default files over 32 MB are fitted a block at a time when the model allows).")
@@ -62,6 +62,9 @@ extension SalesForecast {
 
         @Option(help: "With --stream: the size of each block, in MB.")
         var blockMB: Int = 8
+
+        @Option(help: "With --stream: memory in MB for the parsed rows, kept so the file is parsed once; past it, later passes read the rest of the file again (and say so).")
+        var keepMB: Int = streamingKeptBytesDefault >> 20
 
         @Option(help: "With --stream: save the fit's triangular factor (JSON) to merge with others ('salesforecast merge').")
         var saveFactor: String?
@@ -80,6 +83,7 @@ extension SalesForecast {
                     throw ValidationError("\(first) is not available with --family \(family.family.rawValue) yet")
                 }
             }
+            guard (0...(1 << 30)).contains(keepMB) else { throw ValidationError("--keep-mb must be between 0 and 2^30") }
         }
 
         func run() throws {
@@ -126,9 +130,13 @@ extension SalesForecast {
             let progress = output.progress("reading")
             let results = try output.timed("streaming fit") {
                 try fitStreaming(parsed, csvPath: input.data, options: options, readOptions: input.reading.csv,
-                                 blockBytes: blockMB << 20) { pass, passes, bytes in
+                                 blockBytes: blockMB << 20, keepingParsedRowsUpTo: keepMB << 20) { pass, passes, bytes in
                     progress?(Int(Double(pass - 1) * 1000 + Double(bytes) / Double(max(size, 1)) * 1000), passes * 1000)
                 }
+            }
+            // Text and Markdown list the model's notes; JSON and CSV do not, so a second reading is said here.
+            if let note = results.streamingFallbackNote, output.format == .json || output.format == .csv {
+                printError("note: \(note)")
             }
             try report(results)
             if let saveFactor, let factor = results.leastSquaresFactor { try factor.write(to: saveFactor) }

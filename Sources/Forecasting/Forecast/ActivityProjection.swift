@@ -61,10 +61,9 @@ struct FutureRows {
 
     func build(periods: [Period], plan: Dataset?, planPanel: Panel?, projection: ActivityProjection) throws -> Built {
         guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
-        // Each rep's rows, latest first, gathered in one pass (not a scan of every row per rep and column).
-        var rowsByEntity: [Int32: [Int]] = [:]
-        for row in 0..<history.rowCount where panel.entities[row] >= 0 { rowsByEntity[panel.entities[row], default: []].append(row) }
-        for (e, rows) in rowsByEntity { rowsByEntity[e] = rows.sorted { panel.periods[$0] > panel.periods[$1] } }
+        // Each rep's rows, latest first, from the panel's index (not a scan of every row per rep and column).
+        let rowsByEntity = Dictionary(uniqueKeysWithValues: (0..<Int32(panel.entityCount)).map { ($0, Array(panel.rows(of: $0).reversed())) })
+        WorkMeter.record(history.rowCount, in: "future rows")
         // Reps active in the last period of history.
         var lastRow: [Int32: Int] = [:]
         for row in 0..<history.rowCount where panel.entities[row] >= 0 {

@@ -184,6 +184,9 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
         if let group = layout.group, case .text(let teams) = try history.column(group) {
             for row in quarterRows where panel.entities[row] >= 0 { teamOf[panel.entities[row]] = teams[row] }
         }
+        // Each run's rep lines by name, so matching a rep is a lookup, not a scan of every line per rep.
+        let linesByName = runs.mapValues { run in Dictionary(run.reps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+        WorkMeter.record(entities.count + runs.values.reduce(0) { $0 + $1.reps.count }, in: "backtest quarter")
         for e in entities {
             let name = panel.entityNames[Int(e)]
             guard let actual = naive.completeTotal(e, quarter: q), let runRate = naive.runRate(e, lastPeriod: lastTraining, quarter: quarter),
@@ -192,8 +195,8 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
                                          forecasts: [BacktestReport.runRate: runRate, BacktestReport.lastYear: previous],
                                          intervals80: [:], intervals95: [:])
             var allModels = true
-            for (mode, run) in runs {
-                guard let line = run.reps.first(where: { $0.name == name }), line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
+            for (mode, lines) in linesByName {
+                guard let line = lines[name], line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
                 let method = BacktestReport.modelMethod(mode)
                 entry.forecasts[method] = line.rollUp.mean
                 entry.intervals80[method] = line.rollUp.interval(level: 0.8)
@@ -227,9 +230,9 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
     let modelMethods = options.modes.map(BacktestReport.modelMethod)
     func coverage(by key: (BacktestForecast) -> String?) -> [BacktestReport.Coverage] {
         var result: [BacktestReport.Coverage] = []
-        let keys = Set(forecasts.compactMap(key)).sorted()
-        for k in keys {
-            let items = forecasts.filter { key($0) == k }
+        let byKey = Dictionary(grouping: forecasts.filter { key($0) != nil }, by: { key($0) ?? "" })
+        for k in byKey.keys.sorted() {
+            let items = byKey[k] ?? []
             for method in modelMethods {
                 let a = accuracy(method, items)
                 result.append(.init(name: k, method: method, count: a.count, coverage80: a.coverage80 ?? .nan, coverage95: a.coverage95 ?? .nan))

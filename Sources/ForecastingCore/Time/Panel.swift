@@ -209,10 +209,13 @@ public struct Panel: Sendable {
     /// The number of entity codes (the entity names).
     package var entityCount: Int { entityNames.count }
 
-    /// The rows of entity `entity` (a code into ``entityNames``), in period order.
+    /// The rows of entity `entity` (a code into ``entityNames``), in period order. Counted in the
+    /// `WorkMeter` (rows handed out), so a caller that asks per row rather than per rep shows.
     package func rows(of entity: Int32) -> ArraySlice<Int> {
         guard entity >= 0, Int(entity) < entityNames.count else { return [] }
-        return entityRows[entityStart[Int(entity)]..<entityStart[Int(entity) + 1]]
+        let rows = entityRows[entityStart[Int(entity)]..<entityStart[Int(entity) + 1]]
+        WorkMeter.record(rows.count + 1, in: "panel rows")
+        return rows
     }
 
     /// The row of `entity` at period number `period`, if there is one: the entity's rows are in period

@@ -72,7 +72,8 @@ struct FutureRows {
         }
         let active = lastRow.keys.sorted { panel.entityNames[Int($0)] < panel.entityNames[Int($1)] }
         var warnings: [String] = []
-        let departed = Set(panel.entities.filter { $0 >= 0 }).subtracting(active)
+        let activeSet = Set(active)
+        let departed = (0..<Int32(panel.entityCount)).filter { !panel.rows(of: $0).isEmpty && !activeSet.contains($0) }
         if !departed.isEmpty {
             let names = departed.map { panel.entityNames[Int($0)] }.sorted()
             warnings.append("\(names.count) reps with no row in \(last) are taken to have left and are not forecast: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")")

@@ -89,6 +89,11 @@ struct LinearCostTests {
         #expect(panel.row(entity: Int32(b), period: january + 2) == 0)
         #expect(panel.row(entity: Int32(b), period: january + 3) == nil)
         #expect(panel.row(entity: -1, period: january + 1) == nil)
+        // The same row k periods back, as a pass in file order asks for it.
+        #expect(panel.row(0, lag: 1) == 4 && panel.row(0, lag: 2) == 2 && panel.row(0, lag: 3) == nil)
+        #expect(panel.row(3, lag: 3) == 1 && panel.row(3, lag: 1) == nil && panel.row(3, lag: 2) == nil)
+        #expect(panel.row(2, lag: 1) == nil && panel.row(5, lag: 1) == nil && panel.row(4, lag: 0) == 4)
+        #expect(panel.row(2, lag: -2) == 0)
         #expect(panel.gaps.map(\.entity) == ["a"])
         #expect(panel.gaps.first?.missing.map(\.description) == ["2026-02", "2026-03"])
         #expect(panel.span?.first.description == "2026-01" && panel.span?.last.description == "2026-04")

@@ -69,6 +69,9 @@ public struct Panel: Sendable {
     let entityRowPeriods: [Int]
     /// Where each entity's rows start in ``entityRows``; one more entry than ``entityNames``.
     let entityStart: [Int]
+    /// Each row's position in ``entityRows`` (-1 for a row without an entity), so a pass in file order
+    /// finds a row's neighbours in time without a search.
+    let entityPosition: [Int]
 
     /// Builds the panel of `data`.
     ///
@@ -146,6 +149,8 @@ public struct Panel: Sendable {
             }
             if !missing.isEmpty { gaps.append(PanelGap(entity: names[e], missing: missing)) }
         }
+        var position = [Int](repeating: -1, count: rowCount)
+        for (k, row) in rows.enumerated() { position[row] = k }
         WorkMeter.record(rowCount + rows.count, in: "panel index")
         if let duplicate {
             let row = duplicate.second
@@ -162,6 +167,7 @@ public struct Panel: Sendable {
         self.entityRows = rows
         self.entityRowPeriods = rowPeriods
         self.entityStart = start
+        self.entityPosition = position
         if let first = periods.min(), let last = periods.max() {
             self.span = PeriodSpan(first: first, last: last)
         } else {
@@ -232,6 +238,22 @@ public struct Panel: Sendable {
             if entityRowPeriods[middle] < period { lower = middle + 1 } else { upper = middle }
         }
         return lower < high && entityRowPeriods[lower] == period ? entityRows[lower] : nil
+    }
+
+    /// The row of the same entity `k` periods before `row` (k ≥ 1), if there is one. An entity's periods
+    /// rise strictly along its rows, so that row is at most k positions back in the index: in a pass
+    /// over the rows in file order (a file sorted by period) the lookups walk memory in step, which
+    /// keeps a history of 100,000 reps as cheap per row as one of 10,000.
+    func row(_ row: Int, lag k: Int) -> Int? {
+        let p = entityPosition[row]
+        guard p >= 0 else { return nil }
+        guard k >= 1 else { return k == 0 ? row : self.row(entity: entities[row], period: entityRowPeriods[p] - k) }
+        let start = entityStart[Int(entities[row])]
+        let target = entityRowPeriods[p] - k
+        var q = max(start, p - k)
+        if entityRowPeriods[q] == target { return entityRows[q] }
+        while q < p, entityRowPeriods[q] < target { q += 1 }
+        return q < p && entityRowPeriods[q] == target ? entityRows[q] : nil
     }
 
     /// A one-line account of the gaps, or `nil` when there are none.

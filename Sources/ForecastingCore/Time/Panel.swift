@@ -69,9 +69,10 @@ public struct Panel: Sendable {
     let entityRowPeriods: [Int]
     /// Where each entity's rows start in ``entityRows``; one more entry than ``entityNames``.
     let entityStart: [Int]
-    /// Each row's position in ``entityRows`` (-1 for a row without an entity), so a pass in file order
-    /// finds a row's neighbours in time without a search.
-    let entityPosition: [Int]
+    /// Each row's predecessor in time within its entity (the entity's row before it in ``entityRows``),
+    /// or -1: a pass over the rows in file order walks back through time along these links, reading
+    /// memory near the rows it is at rather than in the index, which is laid out by entity.
+    let previousRow: [Int]
 
     /// Builds the panel of `data`.
     ///
@@ -119,12 +120,13 @@ public struct Panel: Sendable {
         for e in 0..<names.count { start[e + 1] += start[e] }
         var next = start
         var rows = [Int](repeating: 0, count: start[names.count])
+        var rowPeriods = [Int](repeating: 0, count: rows.count)
         for row in 0..<rowCount where entities[row] >= 0 {
             let e = Int(entities[row])
             rows[next[e]] = row
+            rowPeriods[next[e]] = periods[row].index
             next[e] += 1
         }
-        var rowPeriods = rows.map { periods[$0].index }
         var duplicate: (first: Int, second: Int)?
         var gaps: [PanelGap] = []
         for e in 0..<names.count where start[e] < start[e + 1] {
@@ -149,8 +151,10 @@ public struct Panel: Sendable {
             }
             if !missing.isEmpty { gaps.append(PanelGap(entity: names[e], missing: missing)) }
         }
-        var position = [Int](repeating: -1, count: rowCount)
-        for (k, row) in rows.enumerated() { position[row] = k }
+        var previous = [Int](repeating: -1, count: rowCount)
+        for e in 0..<names.count where start[e] < start[e + 1] {
+            for k in start[e] + 1..<start[e + 1] { previous[rows[k]] = rows[k - 1] }
+        }
         WorkMeter.record(rowCount + rows.count, in: "panel index")
         if let duplicate {
             let row = duplicate.second
@@ -167,7 +171,7 @@ public struct Panel: Sendable {
         self.entityRows = rows
         self.entityRowPeriods = rowPeriods
         self.entityStart = start
-        self.entityPosition = position
+        self.previousRow = previous
         if let first = periods.min(), let last = periods.max() {
             self.span = PeriodSpan(first: first, last: last)
         } else {
@@ -240,20 +244,22 @@ public struct Panel: Sendable {
         return lower < high && entityRowPeriods[lower] == period ? entityRows[lower] : nil
     }
 
-    /// The row of the same entity `k` periods before `row` (k ≥ 1), if there is one. An entity's periods
-    /// rise strictly along its rows, so that row is at most k positions back in the index: in a pass
-    /// over the rows in file order (a file sorted by period) the lookups walk memory in step, which
+    /// The row of the same entity `k` periods before `row`, if there is one. It walks back along
+    /// ``previousRow`` at most k steps (an entity's periods rise strictly): in a pass over the rows in
+    /// file order, sorted by period or by rep, those reads move through memory with the pass, which
     /// keeps a history of 100,000 reps as cheap per row as one of 10,000.
     func row(_ row: Int, lag k: Int) -> Int? {
-        let p = entityPosition[row]
-        guard p >= 0 else { return nil }
-        guard k >= 1 else { return k == 0 ? row : self.row(entity: entities[row], period: entityRowPeriods[p] - k) }
-        let start = entityStart[Int(entities[row])]
-        let target = entityRowPeriods[p] - k
-        var q = max(start, p - k)
-        if entityRowPeriods[q] == target { return entityRows[q] }
-        while q < p, entityRowPeriods[q] < target { q += 1 }
-        return q < p && entityRowPeriods[q] == target ? entityRows[q] : nil
+        guard entities[row] >= 0 else { return nil }
+        guard k >= 1 else { return k == 0 ? row : self.row(entity: entities[row], period: periods[row].index - k) }
+        let target = periods[row].index - k
+        var current = row
+        while case let earlier = previousRow[current], earlier >= 0 {
+            let period = periods[earlier].index
+            if period == target { return earlier }
+            if period < target { return nil }
+            current = earlier
+        }
+        return nil
     }
 
     /// A one-line account of the gaps, or `nil` when there are none.

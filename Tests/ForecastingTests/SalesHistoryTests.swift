@@ -79,4 +79,17 @@ struct SalesHistoryTests {
         #expect(throws: ForecastError.self) { try model.forecast("2026-Q4") }
         #expect(throws: TimeError.self) { try history.fit("y ~ lag(x1, 1)") }
     }
+
+    @Test("A large file is fitted a block at a time only when the model allows it: never a mixed model")
+    func blockFittingLeavesMixedModelsWhole() throws {
+        // A sparse file over the threshold: only its size is read.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blocks-\(UUID().uuidString).csv").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("rep,x1,y\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(SalesHistory.blockFittingThreshold + 1))
+        try handle.close()
+        #expect(SalesHistory.fitsInBlocks(csvPath: path, formula: try Formula("y ~ x1"), options: RegressionOptions()))
+        #expect(!SalesHistory.fitsInBlocks(csvPath: path, formula: try Formula("y ~ x1 + (1 | rep)"), options: RegressionOptions()))
+    }
 }

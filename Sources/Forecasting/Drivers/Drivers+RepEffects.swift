@@ -43,15 +43,17 @@ extension RepEffectsAnalysis {
         var means: [String] = []
         for (column, _) in activities {
             let values = try history.numbers(column)
-            var sums: [Int32: (Double, Int)] = [:]
+            // Sums per rep code (dense), one pass over the rows.
+            var sums = [(Double, Int)](repeating: (0, 0), count: panel.entityCount)
             for row in 0..<history.rowCount where panel.entities[row] >= 0 && !values[row].isNaN {
-                let entry = sums[panel.entities[row]] ?? (0, 0)
-                sums[panel.entities[row]] = (entry.0 + values[row], entry.1 + 1)
+                let e = Int(panel.entities[row])
+                sums[e] = (sums[e].0 + values[row], sums[e].1 + 1)
             }
             let name = "__rep_mean_\(column)"
             data = try data.replacingColumn(name, with: .numeric((0..<history.rowCount).map { row in
-                guard let s = sums[panel.entities[row]], s.1 > 0 else { return .nan }
-                return s.0 / Double(s.1)
+                let e = Int(panel.entities[row])
+                guard e >= 0, sums[e].1 > 0 else { return .nan }
+                return sums[e].0 / Double(sums[e].1)
             }))
             means.append(name)
         }

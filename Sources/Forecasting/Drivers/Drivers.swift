@@ -177,29 +177,37 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
             }
         }
         // z-scores within the rep's team: busy means busier than the peers who sell the same way.
+        // Teams as codes, and each team's rows gathered once: per activity, one pass over the rows.
+        let teamCodes = TextColumn(rowTeam.map { Optional($0) })
+        var teamRows = [[Int]](repeating: [], count: teamCodes.levels.count)
+        for row in 0..<history.rowCount { teamRows[Int(teamCodes.codes[row])].append(row) }
+        WorkMeter.record(history.rowCount * (1 + order.count), in: "drivers")
         var z: [[Double]] = []
         for activity in order {
             let values = try history.numbers(activity)
-            var stats: [String: (mean: Double, sd: Double)] = [:]
-            for team in Set(rowTeam) {
-                let present = (0..<history.rowCount).filter { rowTeam[$0] == team && !values[$0].isNaN }.map { values[$0] }
-                stats[team] = (present.reduce(0, +) / Double(max(1, present.count)), standardDeviation(present))
+            let stats: [(mean: Double, sd: Double)] = teamRows.map { rows in
+                let present = rows.lazy.filter { !values[$0].isNaN }.map { values[$0] }
+                let list = Array(present)
+                return (list.reduce(0, +) / Double(max(1, list.count)), standardDeviation(list))
             }
             z.append((0..<history.rowCount).map { row in
-                guard let s = stats[rowTeam[row]], s.sd > 0 else { return 0 }
+                let s = stats[Int(teamCodes.codes[row])]
+                guard s.sd > 0 else { return 0 }
                 return (values[row] - s.mean) / s.sd
             })
         }
-        var sums: [Int32: (activity: Double, residual: Double, count: Int)] = [:]
+        // Per rep code (dense), in code order.
+        var sums = [(activity: Double, residual: Double, count: Int)](repeating: (0, 0, 0), count: panel.entityCount)
         for (k, row) in results.fittedRows.enumerated() {
-            let e = panel.entities[row]
+            let e = Int(panel.entities[row])
             guard e >= 0 else { continue }
-            let index = z.isEmpty ? 0 : z.map { $0[row].isNaN ? 0 : $0[row] }.reduce(0, +) / Double(z.count)
-            let entry = sums[e] ?? (0, 0, 0)
-            sums[e] = (entry.activity + index, entry.residual + results.residuals[k], entry.count + 1)
+            var total = 0.0
+            for column in z { total += column[row].isNaN ? 0 : column[row] }
+            let index = z.isEmpty ? 0 : total / Double(z.count)
+            sums[e] = (sums[e].activity + index, sums[e].residual + results.residuals[k], sums[e].count + 1)
         }
         let sigma = results.residualStandardError
-        for (e, s) in sums {
+        for (e, s) in sums.enumerated() where s.count > 0 {
             let n = Double(s.count)
             let activity = s.activity / n, unexplained = s.residual / n
             let name = panel.entityNames[Int(e)]
@@ -209,7 +217,7 @@ package func drivers(history: Dataset, formula: String, layout: PanelLayout, opt
             let standardError = estimate?.standardError ?? sigma / n.squareRoot()
             let busy = activity > 0, productive = productivity > 0
             let group: RepProductivity.Group = busy ? (productive ? .productive : .busyNotProductive) : (productive ? .efficient : .neither)
-            reps.append(RepProductivity(rep: name, team: teamOf[e], activityIndex: activity,
+            reps.append(RepProductivity(rep: name, team: teamOf[Int32(e)], activityIndex: activity,
                                         unexplained: productivity, unexplainedT: productivity / standardError,
                                         productivityInterval: Interval(center: productivity, halfWidth: q * standardError),
                                         observations: s.count, group: group))

@@ -63,10 +63,9 @@ struct FutureRows {
 
     func build(periods: [Period], plan: Dataset?, planPanel: Panel?, projection: ActivityProjection) throws -> Built {
         guard let last = panel.span?.last else { throw RegressionError.noRows(dropped: 0) }
-        // Each rep's rows, latest first, gathered in one pass (not a scan of every row per rep and column).
-        var rowsByEntity: [Int32: [Int]] = [:]
-        for row in 0..<history.rowCount where panel.entities[row] >= 0 { rowsByEntity[panel.entities[row], default: []].append(row) }
-        for (e, rows) in rowsByEntity { rowsByEntity[e] = rows.sorted { panel.periods[$0] > panel.periods[$1] } }
+        // Each rep's rows, latest first, from the panel's index (not a scan of every row per rep and column).
+        let rowsByEntity = Dictionary(uniqueKeysWithValues: (0..<Int32(panel.entityCount)).map { ($0, Array(panel.rows(of: $0).reversed())) })
+        WorkMeter.record(history.rowCount, in: "future rows")
         // Reps active in the last period of history.
         var lastRow: [Int32: Int] = [:]
         for row in 0..<history.rowCount where panel.entities[row] >= 0 {
@@ -75,7 +74,8 @@ struct FutureRows {
         }
         let active = lastRow.keys.sorted { panel.entityNames[Int($0)] < panel.entityNames[Int($1)] }
         var warnings: [String] = []
-        let departed = Set(panel.entities.filter { $0 >= 0 }).subtracting(active)
+        let activeSet = Set(active)
+        let departed = (0..<Int32(panel.entityCount)).filter { !panel.rows(of: $0).isEmpty && !activeSet.contains($0) }
         if !departed.isEmpty {
             let names = departed.map { panel.entityNames[Int($0)] }.sorted()
             warnings.append("\(names.count) reps with no row in \(last) are taken to have left and are not forecast: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")")

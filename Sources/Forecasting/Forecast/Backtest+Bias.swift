@@ -18,10 +18,12 @@ extension BacktestReport {
     public var biasByRep: [RepBias] {
         let methods = self.methods.map(\.method)
         var result: [RepBias] = []
-        let reps = Array(Set(forecasts.map(\.rep))).sorted()
+        // Each rep's rep-quarters gathered once, not a scan of every forecast per rep.
+        let byRep = Dictionary(grouping: forecasts, by: \.rep)
+        let reps = byRep.keys.sorted()
         for method in methods {
             for rep in reps {
-                let rows = forecasts.filter { $0.rep == rep && $0.forecasts[method] != nil }
+                let rows = (byRep[rep] ?? []).filter { $0.forecasts[method] != nil }
                 let actual = rows.reduce(0) { $0 + $1.actual }
                 guard !rows.isEmpty, actual != 0 else { continue }
                 let error = rows.reduce(0) { $0 + ($1.forecasts[method] ?? 0) - $1.actual }

@@ -194,14 +194,15 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             continue
         }
         quarters.append(quarter)
-        var repLines: [ActivityMode: [String: ForecastLine]] = [:]
-        for (mode, run) in runs { repLines[mode] = Dictionary(run.reps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
         let perQuarter = Double(naive.periodCount(ofQuarter: q))
         let entities = Set(quarterRows.map { panel.entities[$0] }).filter { $0 >= 0 }.sorted()
         var teamOf: [Int32: String] = [:]
         if let group = layout.group, case .text(let teams) = try history.column(group) {
             for row in quarterRows where panel.entities[row] >= 0 { teamOf[panel.entities[row]] = teams[row] }
         }
+        // Each run's rep lines by name, so matching a rep is a lookup, not a scan of every line per rep.
+        let linesByName = runs.mapValues { run in Dictionary(run.reps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+        WorkMeter.record(entities.count + runs.values.reduce(0) { $0 + $1.reps.count }, in: "backtest quarter")
         for e in entities {
             let name = panel.entityNames[Int(e)]
             guard let actual = naive.completeTotal(e, quarter: q), let runRate = naive.runRate(e, lastPeriod: lastTraining, quarter: quarter),
@@ -215,7 +216,7 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
             case .none: break
             }
             var allModels = true
-            for (mode, lines) in repLines {
+            for (mode, lines) in linesByName {
                 guard let line = lines[name], line.rollUp.count == Int(perQuarter) else { allModels = false; continue }
                 let method = BacktestReport.modelMethod(mode)
                 entry.forecasts[method] = line.rollUp.mean
@@ -257,9 +258,9 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
     let modelMethods = options.modes.map(BacktestReport.modelMethod)
     func coverage(by key: (BacktestForecast) -> String?) -> [BacktestReport.Coverage] {
         var result: [BacktestReport.Coverage] = []
-        let keys = Set(forecasts.compactMap(key)).sorted()
-        for k in keys {
-            let items = forecasts.filter { key($0) == k }
+        let byKey = Dictionary(grouping: forecasts.filter { key($0) != nil }, by: { key($0) ?? "" })
+        for k in byKey.keys.sorted() {
+            let items = byKey[k] ?? []
             for method in modelMethods {
                 let a = accuracy(method, items)
                 result.append(.init(name: k, method: method, count: a.count, coverage80: a.coverage80 ?? .nan, coverage95: a.coverage95 ?? .nan))

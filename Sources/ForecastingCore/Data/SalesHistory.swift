@@ -148,6 +148,7 @@ extension SalesHistory {
     public static func fitsInBlocks(csvPath: String, formula: Formula, options: RegressionOptions) -> Bool {
         guard csvPath != "-", let size = try? FileManager.default.attributesOfItem(atPath: csvPath)[.size] as? Int,
               size >= blockFittingThreshold else { return false }
-        return canFitStreaming(formula, options: options)
+        // A mixed model needs every row at once: fitting its fixed part a block at a time would drop the random terms.
+        return !formula.isMixed && canFitStreaming(formula, options: options)
     }
 }

@@ -119,12 +119,12 @@ extension LinearModel {
             let fittedRows = provenance.fittedRows
             if let panel = provenance.sourcePanel, panel.layout.entity != nil {
                 // Within each rep, over calendar lags (statsmodels' hac-panel on consecutive periods).
-                var position: [Panel.Key: Int] = [:]
-                for (k, row) in fittedRows.enumerated() { position[Panel.Key(entity: panel.entities[row], period: panel.periods[row].index)] = k }
+                var position = [Int](repeating: -1, count: panel.periods.count)
+                for (k, row) in fittedRows.enumerated() { position[row] = k }
                 for (k, row) in fittedRows.enumerated() where panel.entities[row] >= 0 {
                     for l in 0..<lags {
-                        let key = Panel.Key(entity: panel.entities[row], period: panel.periods[row].index - (l + 1))
-                        if let earlier = position[key] { add(k, earlier, 1 - Double(l + 1) / Double(lags + 1)) }
+                        if let earlier = panel.row(entity: panel.entities[row], period: panel.periods[row].index - (l + 1)),
+                           position[earlier] >= 0 { add(k, position[earlier], 1 - Double(l + 1) / Double(lags + 1)) }
                     }
                 }
                 return .panelHAC(meat: meat, groups: Set(fittedRows.map { panel.entities[$0] }).count)

@@ -75,15 +75,18 @@ extension LinearModel {
     /// under-performance makes its periods' errors move together, so the total of a rep's quarter varies
     /// more than independent periods would; roll-ups use ρ̂ to say so.
     static func withinEntityCorrelation(residuals: [Double], entities: [Int32], scale: Double) -> Double? {
-        var sums: [Int32: (sum: Double, squares: Double, count: Int)] = [:]
+        // Entity codes are dense (0 ..< levels): arrays, summed in code order (the same bits every run).
+        let levels = Int(entities.max() ?? -1) + 1
+        var sum = [Double](repeating: 0, count: levels), squares = sum, count = [Int](repeating: 0, count: levels)
         for (e, r) in zip(entities, residuals) where e >= 0 {
-            let entry = sums[e] ?? (0, 0, 0)
-            sums[e] = (entry.sum + r, entry.squares + r * r, entry.count + 1)
+            sum[Int(e)] += r
+            squares[Int(e)] += r * r
+            count[Int(e)] += 1
         }
         var cross = 0.0, pairs = 0.0
-        for entry in sums.values where entry.count > 1 {
-            cross += entry.sum * entry.sum - entry.squares
-            pairs += Double(entry.count) * Double(entry.count - 1)
+        for e in 0..<levels where count[e] > 1 {
+            cross += sum[e] * sum[e] - squares[e]
+            pairs += Double(count[e]) * Double(count[e] - 1)
         }
         guard pairs > 0, scale > 0, scale.isFinite else { return nil }
         return min(0.999, max(0, cross / pairs / scale))

@@ -26,10 +26,7 @@ func fitMixed(_ formula: Formula, to data: Dataset, panel: Panel?, only: [Bool]?
     var terms: [RandomEffectTerm] = []
     var counts: [[Int]] = []
     for (k, term) in formula.randomTerms.enumerated() {
-        let keys = try term.groupKeys(in: data, rows: fixed.rows)
-        let levelNames = Array(Set(keys)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: levelNames.enumerated().map { ($1, Int32($0)) })
-        let codes = keys.map { index[$0] ?? 0 }
+        let (codes, levelNames) = try term.groupCodes(in: data, rows: fixed.rows)
         var levelCount = [Int](repeating: 0, count: levelNames.count)
         for c in codes { levelCount[Int(c)] += 1 }
         counts.append(levelCount)

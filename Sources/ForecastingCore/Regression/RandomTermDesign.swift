@@ -23,6 +23,27 @@ extension RandomTerm {
         let labels = try grouping.map { try data.labels($0, rows: rows) }
         return rows.indices.map { i in labels.map { $0[i] }.joined(separator: ":") }
     }
+
+    /// Each row's group as a code into the group names sorted (the distinct ``groupKeys(in:rows:)``,
+    /// sorted). One text column, the usual `(1 | rep)`, is coded from the column's own codes: no
+    /// string per row, no set of every row's key, only the distinct names sorted.
+    func groupCodes(in data: Dataset, rows: [Int]) throws -> (codes: [Int32], levelNames: [String]) {
+        guard grouping.count == 1, case .text(let text) = try data.column(grouping[0]) else {
+            let keys = try groupKeys(in: data, rows: rows)
+            let levelNames = Array(Set(keys)).sorted()
+            let index = Dictionary(uniqueKeysWithValues: levelNames.enumerated().map { ($1, Int32($0)) })
+            return (keys.map { index[$0] ?? 0 }, levelNames)
+        }
+        // Slot c for level c, the last slot for a missing cell (its key is "", as groupKeys writes it).
+        let missingSlot = text.levels.count
+        var present = [Bool](repeating: false, count: missingSlot + 1)
+        for row in rows { let c = Int(text.codes[row]); present[c < 0 ? missingSlot : c] = true }
+        let label = { (slot: Int) in slot == missingSlot ? "" : text.levels[slot] }
+        let levelNames = Array(Set(present.indices.filter { present[$0] }.map(label))).sorted()
+        let index = Dictionary(uniqueKeysWithValues: levelNames.enumerated().map { ($1, Int32($0)) })
+        let codeOfSlot = present.indices.map { present[$0] ? index[label($0)] ?? 0 : 0 }
+        return (rows.map { row in codeOfSlot[text.codes[row] < 0 ? missingSlot : Int(text.codes[row])] }, levelNames)
+    }
 }
 
 /// Each random term's design on the rows of `fixed`: rows any term cannot evaluate (a missing value, no
@@ -40,9 +61,14 @@ func randomTermDesigns(_ terms: [RandomTerm], encodings: [[String: FactorEncodin
             try DesignMatrix(formula: term.effects, data: data, missing: missing, encodings: encodings?[k], requireResponse: false,
                              panel: panel, only: mask)
         }
-        let common = effects.reduce(Set(fixed.rows)) { $0.intersection($1.rows) }
-        if common.count == fixed.rows.count { break }
-        fixed = try rebuild(data.rowMask(Array(common)))
+        // The rows every design kept, as a mask (no set of every row).
+        var common = mask
+        for effect in effects {
+            let kept = data.rowMask(effect.rows)
+            for row in common.indices where common[row] && !kept[row] { common[row] = false }
+        }
+        if common.lazy.filter({ $0 }).count == fixed.rows.count { break }
+        fixed = try rebuild(common)
     }
     return effects
 }

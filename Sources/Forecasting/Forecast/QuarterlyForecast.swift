@@ -234,7 +234,7 @@ struct PlanningFrame {
     func reportingPlanLevels<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch RegressionError.unseenCategory(let term, let level, let source, let line, let known) {
+        } catch RegressionError.unseenCategory(let term, let level, _, _, let known) {
             let planLine = request.plan.flatMap { plan in
                 plan.columns.lazy.compactMap { column -> Int? in
                     guard case .text(let text) = column else { return nil }

@@ -42,8 +42,7 @@ package func quarterlyReport(history: Dataset, formula: String, layout: PanelLay
 {
     var fitOptions = options
     fitOptions.panel = layout
-    let results = try fit(Formula(formula), to: history, options: fitOptions)
-    let model = try results
+    let model = try fit(Formula(formula), to: history, options: fitOptions)
     let forecast = try forecastQuarter(history: history, model: model, request: request)
     let drivers = try drivers(history: history, formula: formula, layout: layout, options: options, funnel: funnel)
     let backtest = try backtest(history: history, formula: formula, layout: layout, options: BacktestOptions(regression: options))

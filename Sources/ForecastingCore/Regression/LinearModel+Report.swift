@@ -203,7 +203,6 @@ extension LinearModel {
         if let generalized { return try countFormatted(generalized, .text, level: level) }
         let width = 78
         let rule = String(repeating: "=", count: width)
-        let thin = String(repeating: "-", count: width)
         let title = "\(method) Regression Results"
         var out = String(repeating: " ", count: max(0, (width - title.count) / 2)) + title + "\n" + rule + "\n"
         let jb = jarqueBera, omni = omnibus

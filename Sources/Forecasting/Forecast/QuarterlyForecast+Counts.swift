@@ -53,16 +53,8 @@ func forecastCountQuarter(history: Dataset, model: LinearModel, request: Forecas
     let built = frame.built
     let prediction = try frame.reportingPlanLevels { try model.predictCounts(built.data, level: request.level, only: built.future) }
 
+    let (byRep, repOrder) = frame.repPositions(of: prediction.rows)
     let offset = history.rowCount
-    var byRep: [String: [Int]] = [:]
-    var repOrder: [String] = []
-    for (position, row) in prediction.rows.enumerated() {
-        let k = row - offset
-        guard k >= 0, frame.inHorizon(k) else { continue }
-        let rep = built.futureEntities[k]
-        if byRep[rep] == nil { repOrder.append(rep) }
-        byRep[rep, default: []].append(position)
-    }
     var warnings = built.warnings
     let sensitivity = try frame.projectionSensitivity(rows: prediction.rows, predicted: prediction.linearPredictor, notes: &warnings) { data in
         try frame.reportingPlanLevels { try model.countLinearPredictors(data, only: built.future) }

@@ -321,6 +321,22 @@ struct PlanningFrame {
         return columns
     }
 
+    /// Each rep's positions in a prediction of the built rows (`rows` index the history followed by
+    /// the future rows) that fall in the horizon, and the reps in the order they first appear.
+    func repPositions(of rows: [Int]) -> (byRep: [String: [Int]], order: [String]) {
+        let offset = history.rowCount
+        var byRep: [String: [Int]] = [:]
+        var order: [String] = []
+        for (position, row) in rows.enumerated() {
+            let k = row - offset
+            guard k >= 0, inHorizon(k) else { continue }
+            let rep = built.futureEntities[k]
+            if byRep[rep] == nil { order.append(rep) }
+            byRep[rep, default: []].append(position)
+        }
+        return (byRep, order)
+    }
+
     /// Whether future row `k` (0-based among the future rows) falls in the horizon quarter.
     func inHorizon(_ k: Int) -> Bool { built.futurePeriods[k].quarter == request.horizon }
 
@@ -355,17 +371,9 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     let prediction = try frame.predict(built.data, only: built.future)
 
     // Positions in the prediction of each rep's horizon periods.
+    let (byRep, repOrder) = frame.repPositions(of: prediction.rows)
     let offset = history.rowCount
-    var byRep: [String: [Int]] = [:]
-    var repOrder: [String] = []
     var detail: [QuarterlyForecast.PeriodForecast] = []
-    for (position, row) in prediction.rows.enumerated() {
-        let k = row - offset
-        guard k >= 0, frame.inHorizon(k) else { continue }
-        let rep = built.futureEntities[k]
-        if byRep[rep] == nil { repOrder.append(rep) }
-        byRep[rep, default: []].append(position)
-    }
     var warnings = built.warnings
     let sensitivity = try frame.projectionSensitivity(prediction, notes: &warnings)
     let teamOf = try frame.teams()

@@ -26,13 +26,7 @@ extension ScenarioPlanner {
     func evaluateCounts(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> CountScenarioEvaluation {
         let (data, only, reps, teams) = try apply(scenario, scale: scale)
         let prediction = try frame.reportingPlanLevels { try frame.model.predictCounts(data, level: frame.request.level, only: only, rowIntervals: false) }
-        var positions: [Int] = []
-        var teamOf: [Int: String] = [:]
-        let periodOf = try Panel(data: data, layout: frame.request.layout).periods
-        for (position, row) in prediction.rows.enumerated() where periodOf[row].quarter == frame.request.horizon {
-            positions.append(position)
-            teamOf[position] = teams[row] ?? ""
-        }
+        let (positions, teamOf) = try horizonPositions(of: prediction.rows, in: data, teams: teams)
         return CountScenarioEvaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
                                        repOfPosition: prediction.rows.map { reps[$0] },
                                        warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)

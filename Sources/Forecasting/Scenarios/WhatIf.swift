@@ -279,18 +279,23 @@ struct ScenarioPlanner {
     }
 
     func evaluate(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> Evaluation {
-        let (data, only, reps, teams) = try apply(scenario, scale: scale)
+        let (data, only, _, teams) = try apply(scenario, scale: scale)
         let prediction = try frame.predict(data, only: only)
+        let (positions, teamOf) = try horizonPositions(of: prediction.rows, in: data, teams: teams)
+        return Evaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
+                          warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)
+    }
+
+    /// The positions of a prediction of `data` whose rows fall in the horizon quarter, and each one's team.
+    func horizonPositions(of rows: [Int], in data: Dataset, teams: [String?]) throws -> (positions: [Int], teamOf: [Int: String]) {
         var positions: [Int] = []
         var teamOf: [Int: String] = [:]
         let periodOf = try Panel(data: data, layout: frame.request.layout).periods
-        for (position, row) in prediction.rows.enumerated() where periodOf[row].quarter == frame.request.horizon {
+        for (position, row) in rows.enumerated() where periodOf[row].quarter == frame.request.horizon {
             positions.append(position)
             teamOf[position] = teams[row] ?? ""
-            _ = reps
         }
-        return Evaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
-                          warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)
+        return (positions, teamOf)
     }
 
     /// Where the scenario's activities leave the range seen in history, and by how much.

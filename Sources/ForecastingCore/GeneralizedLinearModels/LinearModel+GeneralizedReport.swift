@@ -92,15 +92,11 @@ extension LinearModel {
             ("Rows dropped (missing):", String(droppedRows)),
         ]
         let right = countStatistics(glm)
-        for k in 0..<max(left.count, right.count) {
-            let l = k < left.count ? TextFormat.pair(left[k], 38) : String(repeating: " ", count: 38)
-            let r = k < right.count ? TextFormat.pair(right[k], 38) : ""
-            out += l + "  " + r + "\n"
-        }
+        out += TextFormat.pairColumns(left, right)
         out += rule + "\n"
         let table = try countCoefficientTable(level: level)
         let nameWidth = max(12, min(40, (table.map(\.term.count).max() ?? 0) + 2))
-        let lowLabel = "[\(TextFormat.trimmed((1 - level) / 2))", highLabel = "\(TextFormat.trimmed(1 - (1 - level) / 2))]"
+        let (lowLabel, highLabel) = TextFormat.intervalLabels(level)
         out += TextFormat.pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", lowLabel, highLabel].map { TextFormat.left($0, 11) }.joined() + "\n"
         out += String(repeating: "-", count: nameWidth + 66) + "\n"
         for row in table {
@@ -129,22 +125,10 @@ extension LinearModel {
     /// `converged`, and per coefficient `z_statistic` and the rate ratio with its interval.
     func countJSON(_ glm: GeneralizedLinearFit, level: Double) throws(RegressionError) -> JSONValue {
         let table = try countCoefficientTable(level: level)
-        let members: [(String, JSONValue)] = [
-            ("format", .string("salesforecast.fit")),
-            ("version", .integer(1)),
-            ("formula", formula.map { .string($0.text) } ?? .null),
-            ("dependent", .string(responseName)),
-            ("method", .string(method.rawValue)),
+        let members: [(String, JSONValue)] = jsonIdentityMembers + [
             ("family", .string(glm.family.rawValue)),
             ("link", .string(glm.link.rawValue)),
-            ("weights", weightsColumn.map { .string($0) } ?? .null),
-            ("covariance_type", .string(covarianceType.rawValue)),
-            ("confidence_level", .number(level)),
-            ("n_observations", .integer(observationCount)),
-            ("n_dropped_missing", .integer(droppedRows)),
-            ("n_dropped_no_history", .integer(rowsWithoutHistory)),
-            ("df_model", .finite(dfModel)),
-            ("df_residual", .finite(dfResidual)),
+        ] + jsonSampleMembers(level: level) + [
             ("df_null", .finite(glm.nullDegreesOfFreedom)),
             ("theta", .finite(glm.theta)),
             ("theta_std_error", .finite(glm.thetaStandardError)),

@@ -31,6 +31,22 @@ package enum TextFormat {
         let gap = max(1, width - item.0.count - item.1.count)
         return item.0 + String(repeating: " ", count: gap) + item.1
     }
+
+    /// Two columns of label–value pairs side by side, 38 characters each: a summary's header block.
+    package static func pairColumns(_ left: [(String, String)], _ right: [(String, String)]) -> String {
+        var out = ""
+        for k in 0..<max(left.count, right.count) {
+            let l = k < left.count ? pair(left[k], 38) : String(repeating: " ", count: 38)
+            let r = k < right.count ? pair(right[k], 38) : ""
+            out += l + "  " + r + "\n"
+        }
+        return out
+    }
+
+    /// The column labels of an interval's bounds at `level`, such as `[0.025` and `0.975]`.
+    package static func intervalLabels(_ level: Double) -> (low: String, high: String) {
+        ("[\(trimmed((1 - level) / 2))", "\(trimmed(1 - (1 - level) / 2))]")
+    }
 }
 
 /// Quoting for CSV output (RFC 4180).

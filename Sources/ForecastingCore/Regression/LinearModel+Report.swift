@@ -111,20 +111,7 @@ extension LinearModel {
         if let generalized { return try countJSON(generalized, level: level) }
         let table = try coefficientTable(level: level)
         let jb = jarqueBera, omni = omnibus
-        var members: [(String, JSONValue)] = [
-            ("format", .string("salesforecast.fit")),
-            ("version", .integer(1)),
-            ("formula", formula.map { .string($0.text) } ?? .null),
-            ("dependent", .string(responseName)),
-            ("method", .string(method.rawValue)),
-            ("weights", weightsColumn.map { .string($0) } ?? .null),
-            ("covariance_type", .string(covarianceType.rawValue)),
-            ("confidence_level", .number(level)),
-            ("n_observations", .integer(observationCount)),
-            ("n_dropped_missing", .integer(droppedRows)),
-            ("n_dropped_no_history", .integer(rowsWithoutHistory)),
-            ("df_model", .finite(dfModel)),
-            ("df_residual", .finite(dfResidual)),
+        var members: [(String, JSONValue)] = jsonIdentityMembers + jsonSampleMembers(level: level) + [
             ("df_inference", .finite(inferenceDegreesOfFreedom)),
             ("r_squared", .finite(rSquared)),
             ("adj_r_squared", .finite(adjustedRSquared)),
@@ -219,15 +206,11 @@ extension LinearModel {
             ("Log-Likelihood:", TextFormat.general(logLikelihood)), ("AIC:", TextFormat.general(aic)), ("BIC:", TextFormat.general(bic)),
             ("Residual std. error:", TextFormat.general(residualStandardError)),
         ]
-        for k in 0..<max(left.count, right.count) {
-            let l = k < left.count ? TextFormat.pair(left[k], 38) : String(repeating: " ", count: 38)
-            let r = k < right.count ? TextFormat.pair(right[k], 38) : ""
-            out += l + "  " + r + "\n"
-        }
+        out += TextFormat.pairColumns(left, right)
         out += rule + "\n"
         let table = try coefficientTable(level: level)
         let nameWidth = max(12, min(40, (table.map(\.term.count).max() ?? 0) + 2))
-        let lowLabel = "[\(TextFormat.trimmed((1 - level) / 2))", highLabel = "\(TextFormat.trimmed(1 - (1 - level) / 2))]"
+        let (lowLabel, highLabel) = TextFormat.intervalLabels(level)
         out += TextFormat.pad("", nameWidth) + [ "coef", "std err", "t", "P>|t|", lowLabel, highLabel, "VIF"].map { TextFormat.left($0, 11) }.joined() + "\n"
         out += String(repeating: "-", count: nameWidth + 77) + "\n"
         for row in table {
@@ -367,5 +350,32 @@ extension LinearModel: CustomStringConvertible {
     /// The statsmodels-style summary at 95%, so `print(model)` shows it.
     public var description: String {
         (try? summary()) ?? "\(method) model of \(responseName) on \(columnNames.joined(separator: ", "))"
+    }
+}
+
+extension LinearModel {
+    /// The JSON members that open every fit's JSON: the format, the formula, the response and the method.
+    var jsonIdentityMembers: [(String, JSONValue)] {
+        [
+            ("format", .string("salesforecast.fit")),
+            ("version", .integer(1)),
+            ("formula", formula.map { .string($0.text) } ?? .null),
+            ("dependent", .string(responseName)),
+            ("method", .string(method.rawValue)),
+        ]
+    }
+
+    /// The JSON members that describe the sample and the covariance: weights, rows used and dropped, degrees of freedom.
+    func jsonSampleMembers(level: Double) -> [(String, JSONValue)] {
+        [
+            ("weights", weightsColumn.map { .string($0) } ?? .null),
+            ("covariance_type", .string(covarianceType.rawValue)),
+            ("confidence_level", .number(level)),
+            ("n_observations", .integer(observationCount)),
+            ("n_dropped_missing", .integer(droppedRows)),
+            ("n_dropped_no_history", .integer(rowsWithoutHistory)),
+            ("df_model", .finite(dfModel)),
+            ("df_residual", .finite(dfResidual)),
+        ]
     }
 }

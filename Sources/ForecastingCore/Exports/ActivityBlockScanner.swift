@@ -34,6 +34,9 @@ struct ActivityBlockScanner {
     let frequency: PeriodFrequency
     private let missingValues: [[UInt8]]
     private let missingLengths: UInt64
+    /// The missing spellings of up to 8 bytes as little-endian words, compared without touching `missingValues`.
+    private let missingShortLengths: [Int]
+    private let missingShortWords: [UInt64]
     private(set) var dates: ExportDateReader
     private var reps = ExportByteKeyTable()
     private var types = ExportByteKeyTable()
@@ -61,6 +64,9 @@ struct ActivityBlockScanner {
         self.frequency = options.frequency
         self.missingValues = reading.missingValues.map { Array($0.utf8) }
         self.missingLengths = missingValues.reduce(0) { $0 | Self.lengthBit($1.count) }
+        let short = missingValues.filter { $0.count <= 8 }
+        self.missingShortLengths = short.map(\.count)
+        self.missingShortWords = short.map { $0.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) } }
         self.dates = ExportDateReader(timeZone: options.timeZone)
         dateKeys = Array(repeating: 0, count: Self.dateCacheSize)
         dateTails = Array(repeating: 0, count: Self.dateCacheSize)
@@ -72,6 +78,17 @@ struct ActivityBlockScanner {
     @inline(__always) private func isMissing(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
         let length = e - s
         if missingLengths & Self.lengthBit(length) == 0 { return false }
+        return isMissingSlowly(p, s, e)
+    }
+
+    private func isMissingSlowly(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        let length = e - s
+        if length <= 8 {
+            var word: UInt64 = 0
+            for k in 0..<length { word |= UInt64(p[s + k]) << UInt64(8 * k) }
+            for k in missingShortWords.indices where missingShortLengths[k] == length && missingShortWords[k] == word { return true }
+            return false
+        }
         for value in missingValues where value.count == length {
             if length == 0 { return true }
             let same = value.withUnsafeBytes { stored in stored.baseAddress.map { ExportByteKeyTable.equal($0, p + s, length) } ?? false }
@@ -151,21 +168,15 @@ struct ActivityBlockScanner {
                 } else if field == repColumn {
                     if isMissing(p, s, e) { return false }
                     if !repIsText { repIsText = Self.isSurelyText(p, s, e) }
-                    let cell = UnsafeRawBufferPointer(start: p + s, count: e - s)
-                    let hash = ExportByteKeyTable.hash(cell)
-                    if let code = reps.code(of: cell, hash: hash) { rep = code } else {
-                        rep = reps.add(cell, hash: hash)
-                        out.newReps.append((reps.text(of: Int(rep)), row))
-                    }
+                    let (code, isNew) = reps.intern(UnsafeRawBufferPointer(start: p + s, count: e - s))
+                    rep = code
+                    if isNew { out.newReps.append((reps.text(of: Int(code)), row)) }
                 } else if field == typeColumn {
                     if isMissing(p, s, e) { return false }
                     if !typeIsText { typeIsText = Self.isSurelyText(p, s, e) }
-                    let cell = UnsafeRawBufferPointer(start: p + s, count: e - s)
-                    let hash = ExportByteKeyTable.hash(cell)
-                    if let code = types.code(of: cell, hash: hash) { type = code } else {
-                        type = types.add(cell, hash: hash)
-                        out.newTypes.append((types.text(of: Int(type)), row))
-                    }
+                    let (code, isNew) = types.intern(UnsafeRawBufferPointer(start: p + s, count: e - s))
+                    type = code
+                    if isNew { out.newTypes.append((types.text(of: Int(code)), row)) }
                 } else if s < e {
                     // A NaN or Inf spelling makes the general parser refuse a numeric column: let it decide.
                     let b = p[s] | 0x20

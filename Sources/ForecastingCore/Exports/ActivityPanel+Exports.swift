@@ -17,10 +17,7 @@ extension ActivityPanel {
         let roster = try roster.map { try Roster(path: $0, reading: options.reading) }
         var aggregator = ExportAggregator(options: options, roster: roster, activityPath: activities, dealPath: deals)
         try aggregator.internRosterReps()
-        try Self.read(activities, options: options, required: [options.activityColumns.date, options.activityColumns.rep,
-                                                              options.activityColumns.type] + [options.activityColumns.id].compactMap { $0 }) {
-            (block: Dataset) throws(ExportError) in try aggregator.addActivities(block)
-        }
+        try Self.readActivities(activities, options: options, hasRoster: roster != nil, into: &aggregator)
         try Self.read(deals, options: options, required: [options.dealColumns.closeDate, options.dealColumns.rep,
                                                          options.dealColumns.amount, options.dealColumns.stage]) {
             (block: Dataset) throws(ExportError) in try aggregator.addDeals(block)
@@ -46,6 +43,53 @@ extension ActivityPanel {
             try body(block)
         }
         guard rows > 0 else { throw ExportError.emptyExport(path: path) }
+    }
+
+    /// Reads the activity export: blocks with no quotes and only ASCII straight from their bytes
+    /// (``ActivityBlockScanner``), any other block through ``CSVReader``, in file order.
+    private static func readActivities(_ path: String, options: ExportPanelOptions, hasRoster: Bool,
+                                       into aggregator: inout ExportAggregator) throws {
+        let names = options.activityColumns
+        let reader = try openActivities(path, options: options)
+        for name in [names.date, names.rep, names.type] + [names.id].compactMap({ $0 }) where !reader.columnNames.contains(name) {
+            throw ExportError.missingColumn(path: path, column: name, available: reader.columnNames)
+        }
+        // Ids and (without a roster) teams are checked per row by the general aggregation only.
+        let checksTeams = !hasRoster && reader.columnNames.contains(names.team ?? "team")
+        var scanner: ActivityBlockScanner? = nil
+        if names.id == nil && !checksTeams {
+            scanner = ActivityBlockScanner(columnNames: reader.columnNames, date: names.date, rep: names.rep, type: names.type, options: options)
+        }
+        let pipeline = ActivityBlockPipeline(reader, scanner: scanner, options: options.reading)
+        defer { pipeline.finish() }
+        var codes = ScannedCodeMap()
+        var rows = 0
+        while let block = try pipeline.next() {
+            rows += try Self.fold(block, into: &aggregator, codes: &codes, path: path)
+        }
+        guard rows > 0 else { throw ExportError.emptyExport(path: path) }
+    }
+
+    private static func openActivities(_ path: String, options: ExportPanelOptions) throws -> CSVRawBlockReader {
+        do {
+            return try CSVRawBlockReader(path: path, options: options.reading, blockBytes: options.blockBytes)
+        } catch {
+            if case .empty = error { throw ExportError.emptyExport(path: path) }
+            throw error
+        }
+    }
+
+    /// Folds one block of activities; returns its rows.
+    private static func fold(_ block: ActivityBlock, into aggregator: inout ExportAggregator, codes: inout ScannedCodeMap,
+                             path: String) throws(ExportError) -> Int {
+        switch block {
+        case .scanned(let scanned):
+            try aggregator.addActivities(scanned, codes: &codes, path: path)
+            return scanned.rowCount
+        case .parsed(let data):
+            try aggregator.addActivities(data)
+            return data.rowCount
+        }
     }
 
     /// Lays the aggregated counts out as rows: every period of each rep's employment, zeros where nothing happened.

@@ -6,12 +6,12 @@ struct ExportAggregator {
     let options: ExportPanelOptions
     let roster: Roster?
     private let wonStages: WonStages
-    private var dates: ExportDateReader
+    var dates: ExportDateReader
 
     // Interned reps: index → name, and per rep its roster spells (as day ranges) and the days of its records.
     private(set) var repNames: [String] = []
     private var repIndex: [String: Int32] = [:]
-    private var repSpells: [[ClosedRange<Int>]] = []
+    private(set) var repSpells: [[ClosedRange<Int>]] = []
     private(set) var repFirstDay: [Int] = []
     private(set) var repLastDay: [Int] = []
     /// Without a roster: each rep's team (an index into `teamNames`, -1 unknown) and the row that set it.
@@ -24,16 +24,16 @@ struct ExportAggregator {
     private var columnIndex: [String: Int] = [:]
     private var rawTypeIndex: [String: Int] = [:]
     private(set) var rawTypes: [(type: String, column: Int, mapped: Bool)] = []
-    private(set) var rawTypeCounts: [Int] = []
+    var rawTypeCounts: [Int] = []
 
     /// Activity counts, won deals and revenue per (rep, period).
-    private(set) var table = ExportCountTable()
+    var table = ExportCountTable()
     private var stageCounts: [String: Int] = [:]
     private var stageOrder: [String] = []
     private var idKeys: Set<IDKey> = []
 
-    private(set) var note: ActivityPanelNote
-    private var skipped: [String: ActivityPanelNote.SkippedRep] = [:]
+    var note: ActivityPanelNote
+    var skipped: [String: ActivityPanelNote.SkippedRep] = [:]
     /// The first and last day of any record counted: the span the exports cover.
     private(set) var firstDay = Int.max
     private(set) var lastDay = Int.min
@@ -65,7 +65,7 @@ struct ExportAggregator {
     // MARK: Interning
 
     /// The rep's index, or -1 when the rep is not in the roster and such reps are skipped.
-    private mutating func intern(rep: String, path: String, line: @autoclosure () -> Int, column: String) throws(ExportError) -> Int32 {
+    mutating func intern(rep: String, path: String, line: @autoclosure () -> Int, column: String) throws(ExportError) -> Int32 {
         if let index = repIndex[rep] { return index }
         var spells: [ClosedRange<Int>] = []
         if let roster {
@@ -93,7 +93,7 @@ struct ExportAggregator {
         for rep in roster.reps { _ = try intern(rep: rep, path: roster.path, line: 0, column: "rep") }
     }
 
-    private mutating func intern(type: String, path: String, line: @autoclosure () -> Int) throws(ExportError) -> Int {
+    mutating func intern(type: String, path: String, line: @autoclosure () -> Int) throws(ExportError) -> Int {
         if let index = rawTypeIndex[type] { return index }
         let mapped = options.typeMap.mappedColumn(for: type)
         let column = mapped ?? ActivityTypeMap.columnName(for: type)
@@ -124,8 +124,11 @@ struct ExportAggregator {
     /// The day of each distinct date of a block (an error points at the first row with an unreadable one).
     private mutating func days(of column: ExportBlockColumn, in block: Dataset, name: String) throws(ExportError) -> [Int] {
         var days = [Int](repeating: 0, count: column.levels.count)
+        // Instants are tallied per row, as the byte-level path tallies them.
+        var rows = [Int](repeating: 0, count: column.levels.count)
+        for code in column.codes where code >= 0 { rows[Int(code)] += 1 }
         for (code, text) in column.levels.enumerated() {
-            guard let day = dates.day(of: text) else {
+            guard let day = dates.day(of: text, rows: rows[code]) else {
                 throw .unreadableDate(path: block.source.name, line: block.source.line(ofRow: column.firstRow(of: code)), column: name, value: text)
             }
             days[code] = day
@@ -162,14 +165,14 @@ struct ExportAggregator {
                                team: teamNames[Int(team)], earlier: teamNames[Int(known)])
     }
 
-    @inline(__always) private func isEmployed(_ rep: Int32, on day: Int) -> Bool {
+    @inline(__always) func isEmployed(_ rep: Int32, on day: Int) -> Bool {
         let spells = repSpells[Int(rep)]
         if spells.isEmpty { return true }
         for spell in spells where spell.contains(day) { return true }
         return false
     }
 
-    @inline(__always) private mutating func recordDay(_ rep: Int32, _ day: Int) {
+    @inline(__always) mutating func recordDay(_ rep: Int32, _ day: Int) {
         let r = Int(rep)
         if day < repFirstDay[r] { repFirstDay[r] = day }
         if day > repLastDay[r] { repLastDay[r] = day }

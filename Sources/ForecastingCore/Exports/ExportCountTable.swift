@@ -14,16 +14,22 @@ struct ExportCountTable {
     /// Each slot's rep and period index.
     private(set) var slotRep: [Int32] = []
     private(set) var slotPeriod: [Int] = []
-    private var repFirstPeriod: [Int] = []
-    /// Per rep, the slot of period `repFirstPeriod[rep] + k`, or -1.
-    private var repSlots: [[Int32]] = []
+    /// Per rep, a window of `windowSlots`: the slot of period `first + k` (or -1) at `windowSlots[start + k]`,
+    /// `k < count`; `capacity` places are kept at `start`. One flat array, so a lookup is two reads.
+    private struct RepWindow {
+        var first = 0
+        var start = 0
+        var count = 0
+        var capacity = 0
+    }
+    private var windows: [RepWindow] = []
+    private var windowSlots: [Int32] = []
 
     var slotCount: Int { slotRep.count }
 
     /// Makes room for one more rep (reps are numbered in order).
     mutating func addRep() {
-        repFirstPeriod.append(0)
-        repSlots.append([])
+        windows.append(RepWindow())
     }
 
     /// Makes room for `columns` activity columns.
@@ -41,27 +47,40 @@ struct ExportCountTable {
 
     /// The slot of (rep, period), made when missing.
     @inline(__always) mutating func slot(rep: Int, period: Int) -> Int {
-        let offset = period - repFirstPeriod[rep]
-        if offset >= 0 && offset < repSlots[rep].count {
-            let slot = repSlots[rep][offset]
+        let window = windows[rep]
+        let offset = period &- window.first
+        if offset >= 0 && offset < window.count {
+            let slot = windowSlots[window.start &+ offset]
             if slot >= 0 { return Int(slot) }
         }
         return makeSlot(rep: rep, period: period)
     }
 
     private mutating func makeSlot(rep: Int, period: Int) -> Int {
-        if repSlots[rep].isEmpty {
-            repFirstPeriod[rep] = period
-            repSlots[rep] = [-1]
-        } else if period < repFirstPeriod[rep] {
-            let extra = repFirstPeriod[rep] - period
-            repSlots[rep].insert(contentsOf: repeatElement(-1, count: extra), at: 0)
-            repFirstPeriod[rep] = period
-        } else if period - repFirstPeriod[rep] >= repSlots[rep].count {
-            repSlots[rep].append(contentsOf: repeatElement(-1, count: period - repFirstPeriod[rep] - repSlots[rep].count + 1))
+        var window = windows[rep]
+        if window.count == 0 {
+            window = RepWindow(first: period, start: windowSlots.count, count: 1, capacity: 4)
+            windowSlots.append(contentsOf: repeatElement(-1, count: 4))
+        } else if period < window.first || period - window.first >= window.count {
+            let first = min(window.first, period)
+            let count = max(window.first + window.count, period + 1) - first
+            if period >= window.first && count <= window.capacity {
+                // Room after the periods so far.
+                for k in window.count..<count { windowSlots[window.start + k] = -1 }
+                window.count = count
+            } else {
+                // Move the window to the end of the array with room to spare (the old places are left unused).
+                let capacity = max(count, window.capacity * 2)
+                let start = windowSlots.count
+                windowSlots.append(contentsOf: repeatElement(-1, count: capacity))
+                let shift = window.first - first
+                for k in 0..<window.count { windowSlots[start + shift + k] = windowSlots[window.start + k] }
+                window = RepWindow(first: first, start: start, count: count, capacity: capacity)
+            }
         }
         let slot = slotCount
-        repSlots[rep][period - repFirstPeriod[rep]] = Int32(slot)
+        windowSlots[window.start + period - window.first] = Int32(slot)
+        windows[rep] = window
         slotRep.append(Int32(rep))
         slotPeriod.append(period)
         counts.append(contentsOf: repeatElement(0, count: columnCapacity))

@@ -29,14 +29,15 @@ struct ExportDateReader {
         self.timeZone = timeZone
     }
 
-    /// The day (days since 1970-01-01) of a cell, or `nil` when it is not an ISO date or timestamp.
-    mutating func day(of text: String) -> Int? {
+    /// The day (days since 1970-01-01) of a cell, or `nil` when it is not an ISO date or timestamp;
+    /// `rows` is how many rows hold it, for the tally of instants.
+    mutating func day(of text: String, rows: Int = 1) -> Int? {
         var text = text
-        return text.withUTF8 { day(of: $0) }
+        return text.withUTF8 { day(of: $0, rows: rows) }
     }
 
     /// The day of the cell's bytes, or `nil` when they are not an ISO date or timestamp.
-    mutating func day(of s: UnsafeBufferPointer<UInt8>) -> Int? {
+    mutating func day(of s: UnsafeBufferPointer<UInt8>, rows: Int = 1) -> Int? {
         var n = s.count
         var start = 0
         while start < n, s[start] == 32 { start += 1 }
@@ -101,9 +102,15 @@ struct ExportDateReader {
         }
         let instant = day * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset
         let local = localDay(of: instant)
-        instants += 1
-        if local != day + (hour == 24 ? 1 : 0) { instantsMovedToAnotherDay += 1 }
+        instants += rows
+        if local != day + (hour == 24 ? 1 : 0) { instantsMovedToAnotherDay += rows }
         return local
+    }
+
+    /// Adds the tallies of instants read by another reader (the byte-level scanner's).
+    mutating func addInstants(_ count: Int, movedToAnotherDay moved: Int) {
+        instants += count
+        instantsMovedToAnotherDay += moved
     }
 
     /// The day holding `instant` (seconds since 1970, UTC) in ``timeZone``.

@@ -97,17 +97,11 @@ public enum CSVReader {
             do { return try Dataset(header.map { ($0, Column.numeric([])) }, source: DataSource(name: sourceName, rowLines: [])) }
             catch { throw .unreadable(path: sourceName, reason: error.description) }
         }
-        let text = base.assumingMemoryBound(to: UInt8.self)
-        let dataset: Dataset
-        if bytes.count >= bytesReadInHalves,
-           let joined = CSVHalves.parse(text, count: bytes.count, sourceName: sourceName, options: options,
-                                        header: header, firstLine: firstLine) {
-            dataset = joined
-        } else {
-            var parser = CSVParser(bytes: text, count: bytes.count, sourceName: sourceName, options: options,
-                                   header: header, firstLine: firstLine)
-            dataset = try parser.run()
-        }
+        // One thread: `CSVChunkReader`'s blocks are parsed on a thread of their own while the caller works on
+        // the previous block, so both cores are busy already (halves only added the cost of joining them).
+        var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                               sourceName: sourceName, options: options, header: header, firstLine: firstLine)
+        let dataset = try parser.run()
         guard options.lenientNumbers else { return dataset }
         do { return try dataset.readingLenientNumbers() } catch { return dataset }
     }

@@ -214,5 +214,16 @@ struct RegressionTests {
         let (h2, _) = try householder.leverageAndMeat(meatWeights: nil)
         #expect(abs(h1.reduce(0, +) - Double(p)) <= 1e-9)
         for (x, y) in zip(h1, h2) { #expect(abs(x - y) <= 1e-12) }
+        // The response folded into the chunked QR as one more column: the start R⁻¹(Qᵀb)₁ replaces the seminormal one.
+        let folded = try LeastSquaresFactorization(design: design, rows: n, columns: p, response: response)
+        #expect(!folded.hasReflectors && folded.upper == chunked.upper)
+        let (b3, r3, _) = try folded.solve(response)
+        for (x, y) in zip(b3, b2) { #expect(abs(x - y) <= 1e-13 * abs(y), "\(x) vs \(y)") }
+        for (x, y) in zip(r3, r2) { #expect(abs(x - y) <= 1e-12 * scale) }
+        // Another right-hand side than the one folded in still takes the seminormal start.
+        let other = response.map { 2 * $0 + 1 }
+        let (b4, _, _) = try folded.solve(other)
+        let (b5, _, _) = try householder.solve(other)
+        for (x, y) in zip(b4, b5) { #expect(abs(x - y) <= 1e-13 * abs(y), "\(x) vs \(y)") }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -64,10 +65,26 @@ public enum CSVReader {
     /// - Throws: A ``CSVError`` naming `sourceName`, the line and column of the first problem.
     public static func parse(_ bytes: UnsafeRawBufferPointer, sourceName: String,
                              options: CSVReadOptions = .init()) throws(CSVError) -> Dataset {
+        try parse(bytes, sourceName: sourceName, options: options, inHalvesFrom: bytesReadInHalves)
+    }
+
+    /// The size from which a text is read in two halves on two threads (below it a second thread costs
+    /// more than it saves).
+    static let bytesReadInHalves = 4 << 20
+
+    /// ``parse(_:sourceName:options:)`` reading texts of at least `minimumBytes` bytes in two halves on two
+    /// threads. The result, and any error, is the same as reading on one thread.
+    static func parse(_ bytes: UnsafeRawBufferPointer, sourceName: String, options: CSVReadOptions,
+                      inHalvesFrom minimumBytes: Int) throws(CSVError) -> Dataset {
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw .empty(path: sourceName) }
-        var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
-                               sourceName: sourceName, options: options)
-        let dataset = try parser.run()
+        let text = base.assumingMemoryBound(to: UInt8.self)
+        let dataset: Dataset
+        if bytes.count >= minimumBytes, let joined = CSVHalves.parse(text, count: bytes.count, sourceName: sourceName, options: options) {
+            dataset = joined
+        } else {
+            var parser = CSVParser(bytes: text, count: bytes.count, sourceName: sourceName, options: options)
+            dataset = try parser.run()
+        }
         guard options.lenientNumbers else { return dataset }
         do { return try dataset.readingLenientNumbers() } catch { return dataset }
     }
@@ -80,6 +97,8 @@ public enum CSVReader {
             do { return try Dataset(header.map { ($0, Column.numeric([])) }, source: DataSource(name: sourceName, rowLines: [])) }
             catch { throw .unreadable(path: sourceName, reason: error.description) }
         }
+        // One thread: `CSVChunkReader`'s blocks are parsed on a thread of their own while the caller works on
+        // the previous block, so both cores are busy already (halves only added the cost of joining them).
         var parser = CSVParser(bytes: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
                                sourceName: sourceName, options: options, header: header, firstLine: firstLine)
         let dataset = try parser.run()
@@ -284,6 +303,124 @@ private struct CSVColumnBuilder {
     var interner = CSVByteInterner()
 }
 
+// MARK: - Two halves on two threads
+
+/// Reads a large text as two halves of its records on two threads and joins their columns.
+///
+/// The text is split at the first line feed past its middle that lies outside quotes: in text that reads
+/// without error, quotes only open and close fields (doubled quotes inside count twice), so an even count
+/// of quotes since the header means a record boundary. Whenever the halves cannot simply be joined, that
+/// is, when either half fails (the first error in file order is then found by reading the whole text on
+/// one thread, which also covers a split misplaced by a stray quote: that half fails) or a column is
+/// numbers in one half and text in the other, the caller reads the text on one thread, so the result is
+/// always what one thread gives.
+enum CSVHalves {
+    /// The dataset read in two halves, or `nil` when the caller must read the text on one thread. With a
+    /// `header`, the text is records only, starting on file line `firstLine` (a block of a file).
+    static func parse(_ text: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVReadOptions,
+                      header knownHeader: [String]? = nil, firstLine: Int = 1) -> Dataset? {
+        let delimiter = options.delimiter
+        // Lines are Int32 in a dataset's source: past 2³¹ bytes the one-thread reader's clamping decides.
+        guard count < Int(Int32.max), delimiter != csvQuote, delimiter != csvLineFeed, delimiter != csvCarriageReturn else { return nil }
+        let header: (names: [String], end: Int, nextLine: Int)
+        if let knownHeader {
+            header = (knownHeader, 0, firstLine)
+        } else {
+            var headerParser = CSVParser(bytes: text, count: count, sourceName: sourceName, options: options)
+            guard let read = try? headerParser.readHeaderOnly() else { return nil }
+            header = read
+        }
+        // The one-thread reader refuses a NUL anywhere; the halves look for one in their own bytes only.
+        guard memchr(text, 0, header.end) == nil, let split = recordBoundary(text, from: header.end, count: count) else { return nil }
+        let starts = [header.end, split], ends = [split, count]
+        var parsed = [Dataset?](repeating: nil, count: 2)
+        var linesAtEnd = [Int](repeating: 0, count: 2)
+        parsed.withUnsafeMutableBufferPointer { parsed in
+            linesAtEnd.withUnsafeMutableBufferPointer { linesAtEnd in
+                // Safe to share: both workers only read the text and each writes only its own slots.
+                let job = CSVHalvesJob(text: text, parsed: parsed, linesAtEnd: linesAtEnd)
+                DispatchQueue.concurrentPerform(iterations: 2) { half in
+                    // The second half's lines count from 1 until the first half has counted its own.
+                    var parser = CSVParser(bytes: job.text + starts[half], count: ends[half] - starts[half], sourceName: sourceName,
+                                           options: options, header: header.names, firstLine: half == 0 ? header.nextLine : 1)
+                    job.parsed[half] = try? parser.run()
+                    job.linesAtEnd[half] = parser.lineAtEnd
+                }
+            }
+        }
+        guard let first = parsed[0], let second = parsed[1], first.rowCount > 0, second.rowCount > 0 else { return nil }
+        return join(first, second, secondLineOffset: linesAtEnd[0] - 1, sourceName: sourceName, lineTable: knownHeader != nil)
+    }
+
+    /// The offset just after the first line feed outside quotes past the middle of `start..<count`.
+    private static func recordBoundary(_ text: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int? {
+        let middle = start + (count - start) / 2
+        var quotes = 0
+        var position = start
+        // Quotes are few: hop between them.
+        while position < middle, let found = memchr(text + position, Int32(csvQuote), middle - position) {
+            let offset = UnsafeRawPointer(found) - UnsafeRawPointer(text)
+            quotes += 1
+            position = offset + 1
+        }
+        position = middle
+        var inside = quotes % 2 == 1
+        while position < count {
+            let byte = text[position]
+            if byte == csvQuote { inside.toggle() } else if byte == csvLineFeed && !inside { return position + 1 < count ? position + 1 : nil }
+            position += 1
+        }
+        return nil
+    }
+
+    /// The rows of `first` then those of `second`, or `nil` when a column is numbers in one and text in the other.
+    /// With `lineTable` the lines are kept as a table however regular (as the one-thread reader of a block does).
+    private static func join(_ first: Dataset, _ second: Dataset, secondLineOffset: Int, sourceName: String,
+                             lineTable: Bool) -> Dataset? {
+        var columns: [(name: String, column: Column)] = []
+        columns.reserveCapacity(first.columns.count)
+        for (index, name) in first.columnNames.enumerated() {
+            switch (first.columns[index], second.columns[index]) {
+            case (.numeric(let a), .numeric(let b)):
+                columns.append((name, .numeric(a + b)))
+            case (.text(let a), .text(let b)):
+                // Levels in order of first appearance: the first half's, then the second half's new ones.
+                var levels = a.levels
+                var codeOf = [String: Int32](minimumCapacity: levels.count)
+                for (code, level) in levels.enumerated() { codeOf[level] = Int32(code) }
+                let mapped = b.levels.map { level -> Int32 in
+                    if let code = codeOf[level] { return code }
+                    let code = Int32(levels.count)
+                    levels.append(level)
+                    codeOf[level] = code
+                    return code
+                }
+                var codes = a.codes
+                codes.reserveCapacity(a.codes.count + b.codes.count)
+                for code in b.codes { codes.append(code < 0 ? code : mapped[Int(code)]) }
+                columns.append((name, .text(TextColumn(codes: codes, levels: levels))))
+            default:
+                return nil
+            }
+        }
+        let offset = Int32(secondLineOffset)
+        var rowLines = first.source.rowLines ?? []
+        rowLines.reserveCapacity(first.rowCount + second.rowCount)
+        for line in second.source.rowLines ?? [] { rowLines.append(line + offset) }
+        guard rowLines.count == first.rowCount + second.rowCount else { return nil }
+        // As the one-thread reader: no table of lines when row k is on line k + 2 of a whole file.
+        let regular = !lineTable && rowLines.indices.allSatisfy { Int(rowLines[$0]) == $0 + 2 }
+        return try? Dataset(columns, source: DataSource(name: sourceName, rowLines: regular ? nil : rowLines))
+    }
+}
+
+/// What the two workers of ``CSVHalves`` share; see there why sharing it is safe.
+private struct CSVHalvesJob: @unchecked Sendable {
+    let text: UnsafePointer<UInt8>
+    let parsed: UnsafeMutableBufferPointer<Dataset?>
+    let linesAtEnd: UnsafeMutableBufferPointer<Int>
+}
+
 // MARK: - The parser
 
 /// A single pass over the bytes of a CSV file.
@@ -302,6 +439,8 @@ private struct CSVParser {
     var rowLines: [Int32] = []
     /// Holds a quoted cell with its doubled quotes undone.
     var scratch: [UInt8] = []
+    /// The line just after the last byte, once ``run()`` has read them all.
+    private(set) var lineAtEnd = 0
 
     /// The column names when the bytes are a later block of records of a file (no header line).
     let knownHeader: [String]?
@@ -395,6 +534,7 @@ private struct CSVParser {
             }
             row += 1
         }
+        lineAtEnd = line
         guard row > 0 || knownHeader != nil else { throw .noDataRows(path: sourceName) }
         return try finish(rowCount: row, regularLines: regularLines)
     }

@@ -26,6 +26,11 @@ struct LeastSquaresFactorization: Sendable {
     let tau: [Double]
     /// R of the scaled matrix as a separate p×p upper-triangular matrix.
     let upper: [Double]
+    /// The right-hand side given to the initializer, if any, and the first p entries of Qᵀ·b
+    /// (b folded into the R-only factorization as one more column), from which ``solve(_:)``
+    /// starts instead of the seminormal equations when it is given the same b.
+    private let response: [Double]?
+    private let projectedResponse: [Double]?
 
     /// How many refinement steps at most; each normally gains many digits, so this is generous.
     static let maximumRefinementSteps = 10
@@ -35,14 +40,18 @@ struct LeastSquaresFactorization: Sendable {
 
     /// Factors A (column-major, rows × columns). `keepReflectors` keeps Q however the design is conditioned
     /// (by default a well-conditioned design of at least ``rowsWithoutReflectors`` rows keeps R only).
-    init(design: [Double], rows: Int, columns: Int, keepReflectors: Bool = false) throws(LinearAlgebraError) {
+    /// A `response` b (rows values) that will be passed to ``solve(_:)`` is folded into an R-only
+    /// factorization as an extra column, so the solution starts from R⁻¹·(Qᵀb)₁ (an error of about κε)
+    /// without a pass over A for Aᵀb.
+    init(design: [Double], rows: Int, columns: Int, keepReflectors: Bool = false, response: [Double]? = nil) throws(LinearAlgebraError) {
+        precondition(response.map { $0.count == rows } ?? true, "LeastSquaresFactorization: the response needs one value per row")
         self.rows = rows
         self.columns = columns
         self.design = design
         var scale = [Double](repeating: 1, count: columns)
         for j in 0..<columns {
             let norm = design.withUnsafeBufferPointer {
-                Self.norm(UnsafeBufferPointer(rebasing: $0[(j * rows)..<((j + 1) * rows)]))
+                Self.normInOnePass(UnsafeBufferPointer(rebasing: $0[(j * rows)..<((j + 1) * rows)]))
             }
             guard norm > 0, norm.isFinite else { continue }
             scale[j] = Double(sign: .plus, exponent: -norm.exponent, significand: 1)
@@ -51,16 +60,23 @@ struct LeastSquaresFactorization: Sendable {
         // R alone first, by Householder QR of chunks of rows that stay in cache, on both cores: a
         // well-conditioned design needs nothing else (the seminormal refinement works from R and A).
         if !keepReflectors, rows >= Self.rowsWithoutReflectors, rows >= columns, columns > 0 {
-            let r = try Self.upperByChunks(design, rows: rows, columns: columns, scale: scale)
+            let augmented = try Self.upperByChunks(design, rows: rows, columns: columns, scale: scale, response: response)
+            let p = columns, width = response == nil ? p : p + 1
+            var r = [Double](repeating: 0, count: p * p)
+            for j in 0..<p { for i in 0...j { r[i + j * p] = augmented[i + j * width] } }
             let singular = try LAPACK.singularValues(r, rows: columns, columns: columns)
             if let largest = singular.first, let smallest = singular.last, smallest > 0,
                largest / smallest <= Self.seminormalConditionLimit {
                 self.upper = r
                 self.factor = []
                 self.tau = []
+                self.response = response
+                self.projectedResponse = response == nil ? nil : Array(augmented[(p * width)..<(p * width + p)])
                 return
             }
         }
+        self.response = nil
+        self.projectedResponse = nil
         // The reflectors too, for Björck's refinement: the one copy of A they need, scaled as it is written.
         var scaled = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
             design.withUnsafeBufferPointer { a in
@@ -85,27 +101,34 @@ struct LeastSquaresFactorization: Sendable {
 
     /// R of A·diag(scale) by sequential Householder QR of [R; next rows] over chunks of about a thousand
     /// rows (TSQR), the two halves of the rows on two workers and their R's merged by one more QR.
-    /// R is unique up to the signs of its rows, which nothing downstream depends on.
-    static func upperByChunks(_ design: [Double], rows n: Int, columns p: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+    /// R is unique up to the signs of its rows, which nothing downstream depends on. With a `response` b,
+    /// the R of [A·diag(scale) b], (p + 1)×(p + 1), whose last column holds Qᵀb's first p + 1 entries
+    /// (Householder QR factors a column from the columns before it only, so its first p columns are R).
+    static func upperByChunks(_ design: [Double], rows n: Int, columns: Int, scale: [Double],
+                              response: [Double]? = nil) throws(LinearAlgebraError) -> [Double] {
+        let p = response == nil ? columns : columns + 1
         let chunkRows = max(8 * p, 1024)
         let halves = n >= 8 * chunkRows ? 2 : 1
         var uppers = [[Double]](repeating: [], count: halves)
         var failures = [LinearAlgebraError?](repeating: nil, count: halves)
+        let responseColumn = response ?? []
         design.withUnsafeBufferPointer { a in
-            uppers.withUnsafeMutableBufferPointer { uppers in
-                failures.withUnsafeMutableBufferPointer { failures in
-                    // Safe to share: each worker reads A and writes only its own slots.
-                    let job = ChunkJob(design: a, uppers: uppers, failures: failures)
-                    let work: @Sendable (Int) -> Void = { half in
-                        let first = half * (n / halves), last = half == halves - 1 ? n : (half + 1) * (n / halves)
-                        do throws(LinearAlgebraError) {
-                            job.uppers[half] = try foldChunks(job.design, rows: n, columns: p, from: first, to: last,
-                                                              chunkRows: chunkRows, scale: scale)
-                        } catch {
-                            job.failures[half] = error
+            responseColumn.withUnsafeBufferPointer { b in
+                uppers.withUnsafeMutableBufferPointer { uppers in
+                    failures.withUnsafeMutableBufferPointer { failures in
+                        // Safe to share: each worker reads A and b and writes only its own slots.
+                        let job = ChunkJob(design: a, response: b, uppers: uppers, failures: failures)
+                        let work: @Sendable (Int) -> Void = { half in
+                            let first = half * (n / halves), last = half == halves - 1 ? n : (half + 1) * (n / halves)
+                            do throws(LinearAlgebraError) {
+                                job.uppers[half] = try foldChunks(job.design, response: job.response, rows: n, columns: p,
+                                                                  from: first, to: last, chunkRows: chunkRows, scale: scale)
+                            } catch {
+                                job.failures[half] = error
+                            }
                         }
+                        if halves == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: work) }
                     }
-                    if halves == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: work) }
                 }
             }
         }
@@ -124,9 +147,12 @@ struct LeastSquaresFactorization: Sendable {
         return r
     }
 
-    /// R of the scaled rows `first..<last`, folding chunks of `chunkRows` rows into it.
-    private static func foldChunks(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int, from first: Int, to last: Int,
+    /// R of the scaled rows `first..<last`, folding chunks of `chunkRows` rows into it. `p` counts the
+    /// response as the last column when `response` is not empty.
+    private static func foldChunks(_ a: UnsafeBufferPointer<Double>, response b: UnsafeBufferPointer<Double>, rows n: Int,
+                                   columns p: Int, from first: Int, to last: Int,
                                    chunkRows: Int, scale: [Double]) throws(LinearAlgebraError) -> [Double] {
+        let designColumns = b.isEmpty ? p : p - 1
         var r = [Double](repeating: 0, count: p * p)
         var stacked = [Double](repeating: 0, count: (p + chunkRows) * p)
         var start = first, haveR = false
@@ -136,6 +162,10 @@ struct LeastSquaresFactorization: Sendable {
             for j in 0..<p {
                 let column = j * height
                 for i in 0..<top { stacked[column + i] = i <= j ? r[i + j * p] : 0 }
+                if j == designColumns {
+                    for i in 0..<c { stacked[column + top + i] = b[start + i] }
+                    continue
+                }
                 let d = scale[j], source = j * n + start
                 for i in 0..<c { stacked[column + top + i] = a[source + i] * d }
             }
@@ -145,6 +175,48 @@ struct LeastSquaresFactorization: Sendable {
             start += c
         }
         return r
+    }
+
+    /// ``norm(_:)`` bit for bit, reading the values once when it can: the largest and smallest nonzero
+    /// magnitudes and the unscaled sum of squares in one pass. When every nonzero magnitude lies in
+    /// [largest·2⁻³⁰⁰, largest] and largest in [2⁻²⁰⁰, 2²⁰⁰], no square or partial sum is subnormal or
+    /// overflows, with or without ``norm(_:)``'s power-of-two scaling, so scaling commutes with every
+    /// rounding and the two results are equal; otherwise it is ``norm(_:)``.
+    static func normInOnePass(_ x: UnsafeBufferPointer<Double>) -> Double {
+        typealias Lanes = ErrorFreeLanes.Lanes
+        let n = x.count, width = ErrorFreeLanes.width
+        guard n > 0, let base = x.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var largestLanes = Lanes.zero
+        var smallestLanes = Lanes(repeating: .infinity)
+        var totals = Lanes.zero
+        var notANumber = SIMDMask<SIMD8<Int64>>(repeating: false)
+        var i = 0
+        while i + width <= n {
+            let v = ErrorFreeLanes.load(raw, i)
+            let magnitude = v.replacing(with: -v, where: v .< 0)
+            largestLanes.replace(with: magnitude, where: magnitude .> largestLanes)
+            smallestLanes.replace(with: magnitude, where: magnitude .< smallestLanes .& magnitude .> 0)
+            notANumber .|= v .!= v
+            totals += v * v
+            i += width
+        }
+        if any(notANumber) { return .nan }
+        let tail = i
+        var largest = largestLanes.max(), smallest = smallestLanes.min()
+        while i < n {
+            let v = abs(x[i])
+            if v.isNaN { return .nan }
+            largest = Swift.max(largest, v)
+            if v > 0 { smallest = Swift.min(smallest, v) }
+            i += 1
+        }
+        let limit = Double(sign: .plus, exponent: 200, significand: 1)
+        guard largest >= 1 / limit, largest <= limit, smallest >= largest * 0x1p-300 else { return norm(x) }
+        var total = totals.sum()
+        i = tail
+        while i < n { total += x[i] * x[i]; i += 1 }
+        return total.squareRoot()
     }
 
     /// The 2-norm without overflow or underflow (values are scaled by the largest magnitude), in eight
@@ -210,6 +282,15 @@ struct LeastSquaresFactorization: Sendable {
     /// refinement on the augmented system, which also applies Q four times per step but converges
     /// while κε < 1.
     func solve(_ b: [Double]) throws(LinearAlgebraError) -> (coefficients: [Double], residuals: [Double], refinementSteps: Int) {
+        if !hasReflectors, let projected = projectedResponse, let response, response == b {
+            // b was folded into the factorization: x = R⁻¹(Qᵀb)₁, as with Q kept.
+            var x = projected
+            try LAPACK.solveUpperTriangular(upper, leadingDimension: columns, order: columns, &x, rightHandSides: 1, transposed: false)
+            let singular = try scaledSingularValues()
+            let condition = (singular.first ?? 1) / (singular.last ?? 1)
+            let (r, steps) = try refineSeminormal(x: &x, b: b, condition: condition)
+            return (zip(x, columnScale).map { $0 * $1 }, r, steps)
+        }
         if !hasReflectors {
             // Without Q: start from the seminormal equations, x = R⁻¹R⁻ᵀA_sᵀb with A_sᵀb in twice the working
             // precision (an error of about κ²ε, which the first corrected step removes).
@@ -281,11 +362,23 @@ struct LeastSquaresFactorization: Sendable {
             let size = x.reduce(0) { max($0, abs($1)) }
             // A correction that does not shrink means the data's accuracy is reached: keep x as it is.
             if !(correction < previousCorrection) || !correction.isFinite { return (r, step - 1) }
+            let unchanged = x
             for i in 0..<p { x[i] += g[i] }
             // At the rounding level the residual of the previous x differs from the new one's by A·δx,
             // below the rounding of b itself: no need to compute it again.
             if correction <= 2 * Double.ulpOfOne * size { return (r, step) }
             if contraction * correction <= 0.5 * Double.ulpOfOne * size {
+                if !hasReflectors {
+                    // A large design (R only): r holds b − A·x_old rounded; the final residual is r − A·δx with
+                    // δx = x − x_old as stored (exact: Sterbenz), so it is the residual of the rounded x. A·δx is
+                    // tiny (|δx| ≤ κ²ε|x|), so working precision adds a second rounding of r (within one ulp
+                    // instead of half) and about pε·|A||δx|: one plain pass instead of one in twice the precision.
+                    let change = (0..<p).map { (x[$0] - unchanged[$0]) * columnScale[$0] }
+                    design.withUnsafeBufferPointer { a in
+                        Self.subtractPlainProduct(a, rows: n, columns: p, beta: change, from: &r)
+                    }
+                    return (r, step)
+                }
                 r = b
                 design.withUnsafeBufferPointer { a in
                     Self.subtractProduct(a, rows: n, columns: p, beta: zip(x, columnScale).map { $0 * $1 }, from: &r)
@@ -350,6 +443,24 @@ struct LeastSquaresFactorization: Sendable {
     /// precision (TwoSum and exact products), so residuals of a near-perfect fit keep their digits.
     static func subtractProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double], from r: inout [Double]) {
         ResidualKernel(a: a, rows: n, columns: columns, beta: beta).run(on: &r, gradient: nil)
+    }
+
+    /// r := r − A·beta in working precision, rows in cache-sized blocks so each block of r is read once.
+    static func subtractPlainProduct(_ a: UnsafeBufferPointer<Double>, rows n: Int, columns: Int, beta: [Double], from r: inout [Double]) {
+        guard let aBase = a.baseAddress else { return }
+        let blockRows = 2048
+        r.withUnsafeMutableBufferPointer { r in
+            guard let out = r.baseAddress else { return }
+            var start = 0
+            while start < n {
+                let count = min(blockRows, n - start)
+                for j in 0..<columns where beta[j] != 0 {
+                    let bj = beta[j], column = aBase + j * n + start, block = out + start
+                    for i in 0..<count { block[i] -= column[i] * bj }
+                }
+                start += count
+            }
+        }
     }
 
     /// The same, ignoring a caller's scratch vector (kept for callers that pass one).
@@ -665,6 +776,7 @@ private struct LeverageJob: @unchecked Sendable {
 /// What the workers of ``LeastSquaresFactorization/upperByChunks(_:rows:columns:scale:)`` share.
 private struct ChunkJob: @unchecked Sendable {
     let design: UnsafeBufferPointer<Double>
+    let response: UnsafeBufferPointer<Double>
     let uppers: UnsafeMutableBufferPointer<[Double]>
     let failures: UnsafeMutableBufferPointer<LinearAlgebraError?>
 }

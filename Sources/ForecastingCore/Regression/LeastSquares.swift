@@ -131,7 +131,7 @@ public enum LeastSquares {
                                     lambda: lambda, columnNames: columnNames, hasIntercept: hasIntercept, options: options,
                                     provenance: provenance)
             }
-            let factorization = try LeastSquaresFactorization(design: a, rows: n, columns: p)
+            let factorization = try LeastSquaresFactorization(design: a, rows: n, columns: p, response: b)
             let scaledCondition = try requireFullRank(factorization, design: design, observations: n, names: columnNames, options: options)
             let (beta, weightedResiduals, steps) = try factorization.solve(b)
             let inverse = try factorization.inverseGram(refined: scaledCondition > 1e4)

@@ -49,8 +49,13 @@ public let streamingKeptBytesDefault = 1 << 30
 ///   - keptBytes: The memory for parsed rows (the model's columns: 8 bytes per number, 4 per text
 ///     cell, 4 per row for its line). 0 parses the file again in every pass. Peak memory is about
 ///     this plus a few blocks.
-///   - formula, csvPath, options, readOptions, blockBytes, progress: As for
-///     ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
+///   - formula: The model, as for ``fitStreaming(_:csvPath:options:readOptions:blockBytes:progress:)``.
+///   - csvPath: The file (not standard input, which cannot be read twice).
+///   - options: Weights, covariance (nonrobust, HC0–HC3 or cluster) and missing-value policy.
+///   - readOptions: Delimiter, missing-value spellings and number leniency.
+///   - blockBytes: About how many bytes of the file each block holds (default 8 MB).
+///   - progress: Called after each block with the pass (1-based), the number of passes, and the
+///     bytes read of the file so far in this pass.
 /// - Throws: ``CSVError``, ``FormulaError``, ``DataError`` or ``RegressionError`` naming the line.
 public func fitStreaming(_ formula: Formula, csvPath: String, options: RegressionOptions = .init(),
                          readOptions: CSVReadOptions = .init(), blockBytes: Int = 8 << 20, keepingParsedRowsUpTo keptBytes: Int,

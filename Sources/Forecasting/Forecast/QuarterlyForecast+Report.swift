@@ -72,6 +72,13 @@ extension QuarterlyForecast: Report {
             out += "Noise per team, relative to the model's one residual variance (each team's mean squared residual in the fit, shrunk toward 1): "
                 + noiseScaleByTeam.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", ") + "\n"
         }
+        if let d0 = noisePriorDegreesOfFreedom, d0.isFinite,
+           let low = noiseScaleByRep.min(by: { $0.value < $1.value }), let high = noiseScaleByRep.max(by: { $0.value < $1.value }) {
+            out += String(format: "Noise per rep: each rep's own mean squared residual, shrunk toward its %@'s by empirical Bayes (a prior worth %.0f residual degrees of freedom, from how much more the reps' variances differ than chance explains): from %.2f× (%@) to %.2f× (%@)\n",
+                          noiseScaleByTeam.isEmpty ? "model" : "team", d0, low.value, low.key, high.value, high.key)
+        } else if noisePriorDegreesOfFreedom != nil {
+            out += "Noise per rep: the reps' residual variances differ no more than chance explains, so each rep has its \(noiseScaleByTeam.isEmpty ? "model" : "team")'s.\n"
+        }
         if reps.contains(where: { $0.variance.projection > 0 }) {
             out += "Projected activities miss what reps then do by as much as projecting each past period of the history the same way missed (per activity and period, with their covariance, pooled within team, each rep's own spread shrunk toward its team's); "
             out += "a rep's errors are shared by its periods in the quarter, and reps share them only through a team's (and the company's) common month-to-month swings. Planned activities carry no projection error.\n"
@@ -122,6 +129,8 @@ extension QuarterlyForecast: Report {
                                                    ("mean", .finite($0.mean)), ("obs_ci_lower", bound($0.interval.lower)),
                                                    ("obs_ci_upper", bound($0.interval.upper))]) })),
             ("noise_scale_by_team", .object(noiseScaleByTeam.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.finite($0.value)) })),
+            ("noise_scale_by_rep", .object(noiseScaleByRep.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.finite($0.value)) })),
+            ("noise_prior_df", noisePriorDegreesOfFreedom.map { $0.isFinite ? JSONValue.finite($0) : .string("infinite") } ?? .null),
             ("warnings", .array(warnings.map { .string($0) })),
         ])
     }

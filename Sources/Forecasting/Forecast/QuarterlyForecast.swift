@@ -92,6 +92,12 @@ public struct QuarterlyForecast: Sendable {
     /// Each team's noise variance relative to the model's single one, from the fit's residuals (empty when
     /// the model's one variance is used: no teams, or a model read from a file).
     public var noiseScaleByTeam: [String: Double] = [:]
+    /// Each rep's noise variance relative to the model's single one: the rep's own mean squared residual
+    /// shrunk toward its team's by empirical Bayes (empty when the model's one variance is used).
+    public var noiseScaleByRep: [String: Double] = [:]
+    /// The prior degrees of freedom the reps' noise variances were shrunk toward their team's with
+    /// (`nil` without per-rep scales; infinite when the reps differ no more than chance explains).
+    public var noisePriorDegreesOfFreedom: Double? = nil
     /// How the intervals shown were made (model-based unless conformal ones were asked for).
     public var intervalMethod: IntervalMethod = .model
     /// The model's family: `ResponseFamily.gaussian`, or a count family whose lines carry whole-number bands.
@@ -377,9 +383,8 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     var warnings = built.warnings
     let sensitivity = try frame.projectionSensitivity(prediction, notes: &warnings)
     let teamOf = try frame.teams()
-    let teamNoise = TeamNoise.measure(model: model, layout: request.layout)
-    func teamScale(_ team: String?) -> Double { team.flatMap { teamNoise?.scale[$0] } ?? 1 }
-    func noiseScale(_ rep: String) -> Double { teamScale(teamOf[rep]) }
+    let noiseScales = NoiseScales.measure(model: model, layout: request.layout)
+    func noiseScale(_ rep: String) -> Double { noiseScales?.scale(rep: rep, team: teamOf[rep]) ?? 1 }
     for rep in repOrder {
         for position in byRep[rep] ?? [] {
             let k = prediction.rows[position] - offset
@@ -412,13 +417,14 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
             }
         }
     }
-    /// A line over `positions`; `noise` replaces the model's noise part (the total's: its teams' scaled noise summed).
+    /// A line over `positions`; `noise` replaces the model's noise part (a rep's: scaled by its own noise;
+    /// a team's and the total's: their reps' summed, as noise is independent across reps).
     func line(_ kind: ForecastLine.Kind, _ name: String, _ positions: [Int], group: String? = nil, source: ActivitySource? = nil,
               noise: Double? = nil) -> ForecastLine {
         let modelOnly = prediction.total(positions, label: name)
         var parts = prediction.varianceParts(positions, of: modelOnly)
         let modelNoise = parts.noise
-        parts.noise = noise ?? modelNoise * teamScale(kind == .team ? name : group)
+        parts.noise = noise ?? modelNoise * (kind == .rep ? noiseScale(name) : 1)
         let projection = sensitivity?.variance(positions) ?? 0
         let rollUp = modelOnly.adding(variance: projection + parts.noise - modelNoise)
         let quota = request.quotas[name]
@@ -429,18 +435,20 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     }
     let reps = repOrder.map { line(.rep, $0, byRep[$0] ?? [], group: teamOf[$0], source: built.sources[$0]) }
     var teams: [ForecastLine] = []
+    let repNoise = Dictionary(reps.map { ($0.name, $0.variance.noise) }, uniquingKeysWith: +)
+    func summedNoise(_ names: [String]) -> Double? { noiseScales.map { _ in names.reduce(0) { $0 + (repNoise[$1] ?? 0) } } }
     if request.layout.group != nil {
         for team in Set(teamOf.values).sorted() {
-            teams.append(line(.team, team, repOrder.filter { teamOf[$0] == team }.flatMap { byRep[$0] ?? [] }))
+            let members = repOrder.filter { teamOf[$0] == team }
+            teams.append(line(.team, team, members.flatMap { byRep[$0] ?? [] }, noise: summedNoise(members)))
         }
     }
-    // Noise is independent across reps, so the total's is its teams' (each at its own scale) summed.
-    let totalNoise = teamNoise.map { _ in teams.reduce(0) { $0 + $1.variance.noise } }
-    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] }, noise: totalNoise)
+    let total = line(.total, "Total", repOrder.flatMap { byRep[$0] ?? [] }, noise: summedNoise(repOrder))
     return QuarterlyForecast(horizon: request.horizon, periods: frame.quarterPeriods, response: (try model.requiredFormula).response?.name ?? "y",
                              formula: (try model.requiredFormula).text, activities: frame.activitiesDescription, level: request.level,
                              covarianceType: model.covarianceType, reps: reps, teams: teams, total: total,
-                             warnings: warnings, detail: detail, noiseScaleByTeam: teamNoise?.scale ?? [:])
+                             warnings: warnings, detail: detail, noiseScaleByTeam: noiseScales?.team ?? [:],
+                             noiseScaleByRep: noiseScales?.rep ?? [:], noisePriorDegreesOfFreedom: noiseScales?.priorDegreesOfFreedom)
 }
 
 

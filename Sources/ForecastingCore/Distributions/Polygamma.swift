@@ -6,7 +6,7 @@ extension SpecialFunctions {
     /// ψ(x) = ψ(x + n) − Σ 1/(x + k) shifts x to at least 10, where the asymptotic series
     /// ln z − 1/(2z) − Σ B₂ₖ/(2k·z²ᵏ) (k = 1…7) has truncation error below 1e-17.
     /// Used by the negative binomial's θ score (MASS's `theta.ml`).
-    static func digamma(_ x: Double) -> Double {
+    package static func digamma(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == .infinity ? .infinity : .nan }
         var shift = 0.0, z = x
         while z < 10 {
@@ -21,7 +21,7 @@ extension SpecialFunctions {
     /// The trigamma function ψ′(x) for x > 0, to about 1e-15 relative: shifted to x ≥ 10 by
     /// ψ′(x) = ψ′(x + n) + Σ 1/(x + k)², then 1/z + 1/(2z²) + Σ B₂ₖ/z²ᵏ⁺¹ (k = 1…7).
     /// Used by the negative binomial's θ information (MASS's `theta.ml`).
-    static func trigamma(_ x: Double) -> Double {
+    package static func trigamma(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == .infinity ? 0 : .nan }
         var shift = 0.0, z = x
         while z < 10 {

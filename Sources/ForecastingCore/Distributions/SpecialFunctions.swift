@@ -10,7 +10,7 @@ import Foundation
 /// assembled from Stirling-series corrections (the `del`/`bcorr`/`algdiv` ideas of
 /// Didonato & Morris, ACM TOMS 708), and exponents that are large in magnitude are
 /// carried as `ExtendedDouble` so that `exp` receives them with better than double precision.
-enum SpecialFunctions {
+package enum SpecialFunctions {
     /// ½·ln(2π).
     static let logSqrtTwoPi = 0.9189385332046728
     /// 1/√(2π).

@@ -789,10 +789,14 @@ was chosen.
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="another seed gives another team of the same design (for calibration studies; default %d)" % SEED)
+    ap.add_argument("--no-exports", action="store_true", help="write only the history, truth and README, not data/crm/")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    rng = SplitMix64(SEED)
+    globals()["SEED"] = args.seed    # truth.json and README.md name the seed used
+    rng = SplitMix64(args.seed)
     reps = build_roster(rng)
     rows, stats = simulate(rng, reps)
     write_csv(os.path.join(args.out, "sales_history.csv"), rows)
@@ -802,6 +806,8 @@ def main():
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(readme_text(reps, rows))
     print("wrote %d rows to %s (mean-floor hits: %d)" % (len(rows), args.out, stats["floor_hits"]))
+    if args.no_exports:
+        return
     # The same history as CRM exports (data/crm/: activities, deals, roster), for `salesforecast panel`.
     import crm_exports
     crm_exports.main(args.out)

@@ -54,15 +54,17 @@ extension PlanningFrame {
     /// The projection errors measured on the history and the sensitivities of `prediction` (of
     /// `built.data`, future rows) to them; `nil` when no activity was projected. Warnings go to `notes`.
     func projectionSensitivity(_ prediction: Prediction, notes: inout [String]) throws -> ProjectionSensitivity? {
-        try projectionSensitivity(rows: prediction.rows, predicted: prediction.mean, notes: &notes) { data in
-            let perturbed = try predict(data, only: built.future)
-            return (perturbed.rows, perturbed.mean)
+        // The nudged data differ only in activity values, so one panel (periods, reps, lag links) serves every prediction.
+        let reusable = try model.predictionPanel(for: built.data)
+        return try projectionSensitivity(rows: prediction.rows, notes: &notes) { data in
+            try reportingPlanLevels { try model.predictedMeans(data, only: built.future, panel: reusable) }
         }
     }
 
-    /// The same for any predicted value per row (`predicted` at the dataset rows `rows`; `predicting` gives them
-    /// for moved data): the mean for a linear model, the linear predictor η for a count model.
-    func projectionSensitivity(rows: [Int], predicted: [Double], notes: inout [String],
+    /// The same for any predicted value per row at the dataset rows `rows` (`predicting` gives them for
+    /// `built.data` and for moved copies of it): the mean for a linear model, the linear predictor η for a
+    /// count model. The unmoved values come from `predicting` too, so each difference compares like with like.
+    func projectionSensitivity(rows: [Int], notes: inout [String],
                                predicting: (Dataset) throws -> (rows: [Int], values: [Double])) throws -> ProjectionSensitivity? {
         let columns = activityColumns.filter { built.projected[$0]?.contains(true) ?? false }
         guard !columns.isEmpty, let last = panel.span?.last, let lastFuture = built.futurePeriods.max() else { return nil }
@@ -102,6 +104,11 @@ extension PlanningFrame {
         let offset = history.rowCount
         var positionOfRow: [Int: Int] = [:]
         for (position, row) in rows.enumerated() { positionOfRow[row] = position }
+        var predicted = [Double](repeating: .nan, count: rows.count)
+        let unmoved = try predicting(built.data)
+        for (position, row) in unmoved.rows.enumerated() {
+            if let original = positionOfRow[row] { predicted[original] = unmoved.values[position] }
+        }
         // Future rows by step.
         var rowsAtStep = [[Int]](repeating: [], count: steps)
         for (k, period) in built.futurePeriods.enumerated() {

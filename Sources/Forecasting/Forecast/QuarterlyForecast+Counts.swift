@@ -56,8 +56,9 @@ func forecastCountQuarter(history: Dataset, model: LinearModel, request: Forecas
     let (byRep, repOrder) = frame.repPositions(of: prediction.rows)
     let offset = history.rowCount
     var warnings = built.warnings
-    let sensitivity = try frame.projectionSensitivity(rows: prediction.rows, predicted: prediction.linearPredictor, notes: &warnings) { data in
-        try frame.reportingPlanLevels { try model.countLinearPredictors(data, only: built.future) }
+    let reusable = try model.predictionPanel(for: built.data)
+    let sensitivity = try frame.projectionSensitivity(rows: prediction.rows, notes: &warnings) { data in
+        try frame.reportingPlanLevels { try model.countLinearPredictors(data, only: built.future, panel: reusable) }
     }
     let teamOf = try frame.teams()
 

@@ -35,8 +35,9 @@ extension ScenarioPlanner {
     /// The projection sensitivities of η measured at the baseline, once.
     func countSensitivity(_ base: CountScenarioEvaluation, notes: inout [String]) throws -> ProjectionSensitivity? {
         let built = frame.built
-        return try frame.projectionSensitivity(rows: base.prediction.rows, predicted: base.prediction.linearPredictor, notes: &notes) { data in
-            try frame.reportingPlanLevels { try frame.model.countLinearPredictors(data, only: built.future) }
+        let reusable = try frame.model.predictionPanel(for: built.data)
+        return try frame.projectionSensitivity(rows: base.prediction.rows, notes: &notes) { data in
+            try frame.reportingPlanLevels { try frame.model.countLinearPredictors(data, only: built.future, panel: reusable) }
         }
     }
 }

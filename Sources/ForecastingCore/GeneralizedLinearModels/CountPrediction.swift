@@ -36,12 +36,13 @@ extension LinearModel {
 
 extension LinearModel {
     /// The design rows (with offsets) of `data` for predicting with this model: columns checked against the fit's.
-    package func countDesign(_ data: Dataset, only: [Bool]?) throws -> DesignMatrix {
+    /// `reused` is `data`'s panel when the caller has built it already; `nil` builds one when time terms need it.
+    package func countDesign(_ data: Dataset, only: [Bool]?, panel reused: Panel? = nil) throws -> DesignMatrix {
         guard let formula else { throw RegressionError.noFormula }
         for column in Set((formula.terms.flatMap(\.factors) + formula.offsets).flatMap(\.expression.columns)) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
-        let panelValue = try panel.flatMap { layout in formula.usesTime ? try Panel(data: data, layout: layout) : nil }
+        let panelValue = try reused ?? panel.flatMap { layout in formula.usesTime ? try Panel(data: data, layout: layout) : nil }
         let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false, panel: panelValue, only: only)
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
@@ -50,9 +51,10 @@ extension LinearModel {
     }
 
     /// The linear predictors η̂ = xβ̂ + offset of the rows of `data` (no intervals): what projected activities
-    /// are nudged against. Returns the dataset rows and their η̂.
-    package func countLinearPredictors(_ data: Dataset, only: [Bool]?) throws -> (rows: [Int], values: [Double]) {
-        let design = try countDesign(data, only: only)
+    /// are nudged against. Returns the dataset rows and their η̂. `panel`, when given, is `data`'s panel
+    /// built once by the caller (see ``LinearModel/predictionPanel(for:)``) for many predictions of the same rows.
+    package func countLinearPredictors(_ data: Dataset, only: [Bool]?, panel reused: Panel? = nil) throws -> (rows: [Int], values: [Double]) {
+        let design = try countDesign(data, only: only, panel: reused)
         let x = design.matrix
         let values = (0..<x.rows).map { i in
             var m = CompensatedSum(design.offset?[i] ?? 0)

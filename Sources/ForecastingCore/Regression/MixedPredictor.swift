@@ -36,6 +36,19 @@ struct MixedPredictor: Sendable {
         }
     }
 
+    /// Each row's mean alone: xβ̂ plus zb̂ for the levels the model has seen (a new level's effect is 0).
+    func means(_ rows: [MixedModelPredictionRow]) -> [Double] {
+        rows.map { row in
+            var mean = CompensatedSum()
+            for j in row.fixed.indices { mean.addProduct(row.fixed[j], coefficients[j]) }
+            for (k, effect) in row.effects.enumerated() {
+                guard case .observed(let level) = effect.level else { continue }
+                for a in effect.values.indices { mean.addProduct(effect.values[a], mixed.conditionalModes[k].values[level, a]) }
+            }
+            return mean.value
+        }
+    }
+
     /// The prediction of Σ wᵢ·yᵢ over `rows` and its variance.
     func total(_ rows: [MixedModelPredictionRow], weights: [Double]?, includeResidual: Bool) -> (mean: Double, variance: Double) {
         if let fit = mixed.engineFit, let total = try? fit.predictTotal(rows, weights: weights, method: .joint, includeResidual: includeResidual) {

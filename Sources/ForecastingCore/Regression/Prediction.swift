@@ -19,10 +19,7 @@ extension LinearModel {
         for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns) + randomColumns) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
-        // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
-        let panelValue = try panel.flatMap { layout in
-            formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
-        }
+        let panelValue = try predictionPanel(for: data)
         var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
                                       panel: panelValue, only: only)
         if let mixed = mixedEffects {
@@ -44,6 +41,52 @@ extension LinearModel {
             prediction.withinEntityCorrelation = correlation
         }
         return prediction
+    }
+}
+
+extension LinearModel {
+    /// The panel of `data` that predictions need: periods for time terms (lags, seasons, adstock) and,
+    /// when the data has periods, reps for roll-ups; `nil` for a model fitted without a panel layout.
+    /// Built once and passed to ``predictedMeans(_:only:panel:)`` when the same rows are predicted many
+    /// times with other values.
+    package func predictionPanel(for data: Dataset) throws -> Panel? {
+        guard let formula else { throw RegressionError.noFormula }
+        return try panel.flatMap { layout in
+            formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
+        }
+    }
+
+    /// The predicted means alone (xβ̂, plus each row's rep effects for a mixed model), without standard
+    /// errors: what nudged projected activities are compared against, many times over the same rows.
+    ///
+    /// - Parameters:
+    ///   - data: The rows, as for ``predict(_:level:only:weights:)``.
+    ///   - only: Rows to predict; `nil` for all.
+    ///   - panel: `data`'s panel from ``predictionPanel(for:)``: only the values of activity columns may
+    ///     differ from the data it was built on, never the periods or reps.
+    /// - Returns: The dataset rows predicted and their means.
+    package func predictedMeans(_ data: Dataset, only: [Bool]?, panel: Panel?) throws -> (rows: [Int], values: [Double]) {
+        guard let formula else { throw RegressionError.noFormula }
+        if generalized != nil { throw GeneralizedModelError.countModelNotSupported(use: "predictedMeans (count models use countLinearPredictors)") }
+        var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false, panel: panel, only: only)
+        if let mixed = mixedEffects {
+            let (rows, common) = try MixedPredictor.rows(for: mixed, design: &design, formula: formula, data: data, encodings: encodings,
+                                                         panel: panel, only: only)
+            guard design.columnNames == columnNames else {
+                throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
+            }
+            return (common, MixedPredictor(model: self, mixed: mixed).means(rows))
+        }
+        guard design.columnNames == columnNames else {
+            throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
+        }
+        let x = design.matrix
+        let values = (0..<x.rows).map { i in
+            var m = CompensatedSum()
+            for j in 0..<x.columns { m.addProduct(x[i, j], coefficients[j]) }
+            return m.value
+        }
+        return (design.rows, values)
     }
 }
 

@@ -202,22 +202,43 @@ struct FactorEvaluator {
         guard unit != .day, unit != .year, panel.frequency != .year, (finer.firstIndex(of: unit) ?? 0) >= (finer.firstIndex(of: panel.frequency) ?? 0) else {
             throw TimeError.noSeasonForDays(term: factor.name)
         }
-        let labels: [String] = panel.periods.map { period in
+        func label(_ period: Period) -> String {
             switch unit {
             case .quarter: "Q" + String(period.quarter.seasonOfYear)
             case .month: "M" + Period.pad(Period.civil(fromDays: period.firstDay).1, 2)
             default: "W" + Period.pad(period.seasonOfYear, 2)
             }
         }
-        let levels = saved?.levels ?? Set(labels.indices.filter { rows[$0] }.map { labels[$0] }).sorted()
+        // A label per distinct period, not per row: rows share a few hundred periods at most.
+        let span = panel.span
+        let first = span?.first.index ?? 0, count = span.map { $0.last.index - $0.first.index + 1 } ?? 0
+        var labelOfPeriod = [String?](repeating: nil, count: count)
+        var used = [Bool](repeating: false, count: count)
+        for row in 0..<data.rowCount {
+            let k = panel.periods[row].index - first
+            guard k >= 0, k < count else { continue }
+            if labelOfPeriod[k] == nil { labelOfPeriod[k] = label(panel.periods[row]) }
+            if rows[row] { used[k] = true }
+        }
+        // A row outside the panel's span (none expected) gets its label directly.
+        func rowLabel(_ row: Int) -> String {
+            let k = panel.periods[row].index - first
+            return k >= 0 && k < count ? labelOfPeriod[k] ?? label(panel.periods[row]) : label(panel.periods[row])
+        }
+        var usedLabels = Set(labelOfPeriod.indices.filter { used[$0] }.compactMap { labelOfPeriod[$0] })
+        for row in 0..<data.rowCount where rows[row] && !(0..<count).contains(panel.periods[row].index - first) { usedLabels.insert(rowLabel(row)) }
+        let levels = saved?.levels ?? usedLabels.sorted()
         var index: [String: Int32] = [:]
         for (i, level) in levels.enumerated() { index[level] = Int32(i) }
+        let codeOfPeriod = labelOfPeriod.map { $0.flatMap { index[$0] } ?? -1 }
         var codes = [Int32](repeating: -1, count: data.rowCount)
         for row in 0..<data.rowCount {
-            if let code = index[labels[row]] {
+            let k = panel.periods[row].index - first
+            let code = k >= 0 && k < count ? codeOfPeriod[k] : index[rowLabel(row)] ?? -1
+            if code >= 0 {
                 codes[row] = code
             } else if saved != nil, rows[row] {
-                throw RegressionError.unseenCategory(term: factor.name, level: labels[row], source: data.source.name,
+                throw RegressionError.unseenCategory(term: factor.name, level: rowLabel(row), source: data.source.name,
                                                      line: data.source.line(ofRow: row), known: levels)
             }
         }

@@ -87,6 +87,17 @@ struct BacktestCommandTests {
         let text = try runSucceeding(base + ["--quota", Example.quotas]).stdout
         #expect(text.contains("Quota probabilities against outcomes (target: each rep's quota from"))
         #expect(text.contains("Brier score"))
+
+        // Quotas by quarter: only rep-quarters with a quota for their own quarter are scored.
+        try withTemporaryDirectory { directory in
+            let quotas = directory.appendingPathComponent("quarterly.csv")
+            try write("rep,quarter,quota\nAaliyah Brooks,2025-Q2,150000\nAaliyah Brooks,2026-Q2,170000\nBen Okafor,2026-Q2,200000\n", to: quotas)
+            let scored = try jsonObject(runSucceeding(base + ["--quota", quotas.path, "--format", "json"]).stdout)
+            let target = try #require(scored["quota_calibration"] as? [String: Any])
+            #expect((target["target"] as? String)?.contains("for the quarter forecast") == true)
+            let scoredMethods = try #require(target["methods"] as? [[String: Any]])
+            #expect(int(scoredMethods.first?["n"]) == 3)
+        }
     }
 
     @Test("--family negbin: the count model's coverage (whole-number intervals, said to hold at least their level) and WAPE, consistent across teams; the count model beats the naive forecasts")

@@ -334,4 +334,39 @@ struct ForecastCommandTests {
             #expect(refused.stderr.contains("a saved model (--model) keeps its own family"))
         }
     }
+
+    @Test("Quotas by quarter: each line gets its horizon quarter's quota; a file for other quarters only, or a duplicate, is refused with its line")
+    func quarterlyQuotas() throws {
+        try withTemporaryDirectory { directory in
+            let quotas = directory.appendingPathComponent("quotas.csv")
+            // Q3 quotas that must not be used, Q4 quotas, and a standing total.
+            try write("quarter,name,quota\n2026-Q3,Aaliyah Brooks,1\n2026-Q4,Aaliyah Brooks,250000\n2026-Q4,Enterprise,2500000\n,Total,9000000\n", to: quotas)
+            let run = try runSucceeding(["forecast", "--history", Example.history, "--horizon", "2026-Q4", "--formula", Example.readmeFormula,
+                                         "--quota", quotas.path, "--format", "json"])
+            let document = try jsonObject(run.stdout)
+            let reps = try #require(document["reps"] as? [[String: Any]])
+            let teams = try #require(document["teams"] as? [[String: Any]])
+            let total = try #require(document["total"] as? [String: Any])
+            let ann = try #require(reps.first { $0["name"] as? String == "Aaliyah Brooks" })
+            #expect(double(ann["quota"]) == 250000)
+            #expect(double(teams.first { $0["name"] as? String == "Enterprise" }?["quota"]) == 2500000)
+            #expect(double(total["quota"]) == 9000000)
+            #expect(reps.filter { double($0["quota"]) != nil }.count == 1)
+
+            let q1 = try CLIRunner.run(["forecast", "--history", Example.history, "--horizon", "2027-Q1", "--formula", Example.readmeFormula,
+                                        "--quota", quotas.path])
+            #expect(q1.status == 0, "standing quotas hold in 2027-Q1: \(q1.stderr)")
+            try write("quarter,name,quota\n2026-Q3,Aaliyah Brooks,1\n", to: quotas)
+            let other = try CLIRunner.run(["forecast", "--history", Example.history, "--horizon", "2026-Q4", "--formula", Example.readmeFormula,
+                                           "--quota", quotas.path])
+            #expect(other.status == 1)
+            #expect(other.stderr.contains("quotas.csv: no quotas for 2026-Q4; the file has quotas for 2026-Q3 only"), "\(other.stderr)")
+            try write("quarter,name,quota\n2026-Q4,Aaliyah Brooks,1\n2026-Q4,Aaliyah Brooks,2\n", to: quotas)
+            let duplicate = try CLIRunner.run(["forecast", "--history", Example.history, "--horizon", "2026-Q4", "--formula", Example.readmeFormula,
+                                               "--quota", quotas.path])
+            #expect(duplicate.status == 1)
+            #expect(duplicate.stderr.contains("quotas.csv:3: a second quota for 'Aaliyah Brooks' in 2026-Q4 (the first is on line 2)"), "\(duplicate.stderr)")
+            #expect(duplicate.stderr.split(separator: "\n").count == 1)
+        }
+    }
 }

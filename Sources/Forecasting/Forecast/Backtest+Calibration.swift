@@ -2,8 +2,9 @@ import Foundation
 
 /// What a backtest scores its quota probabilities against: each rep-quarter needs a target.
 public enum BacktestQuotaTarget: Sendable, Equatable {
-    /// One quota per rep from a quota file (a name column and `quota`), applied to every quarter backtested.
-    case quotas([String: Double], source: String)
+    /// Each rep's quota from a quota file: its quarter's row where the file has a `quarter` column, else the
+    /// one quota applied to every quarter backtested.
+    case quotas(QuotaTable)
     /// No quota file: each rep's own result in the same quarter a year earlier (the naive last-year
     /// forecast), so the question scored is "will the rep beat last year's quarter?".
     case sameQuarterLastYear
@@ -13,7 +14,9 @@ public enum BacktestQuotaTarget: Sendable, Equatable {
     /// The target in words, as the backtest's output states it.
     public var description: String {
         switch self {
-        case .quotas(_, let source): "each rep's quota from \(source), the same quota for every quarter backtested"
+        case .quotas(let table) where table.isQuarterly:
+            "each rep's quota from \(table.source) for the quarter forecast" + (table.standing.isEmpty ? "" : " (its quotas without a quarter in the others)")
+        case .quotas(let table): "each rep's quota from \(table.source), the same quota for every quarter backtested"
         case .sameQuarterLastYear: "no quota file given: each rep's own result in the same quarter a year earlier (will the rep beat last year?)"
         case .none: "not scored"
         }

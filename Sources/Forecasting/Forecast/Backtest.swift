@@ -211,7 +211,7 @@ package func backtest(history: Dataset, formula: String, layout: PanelLayout, op
                                          forecasts: [BacktestReport.runRate: runRate, BacktestReport.lastYear: previous],
                                          intervals80: [:], intervals95: [:])
             switch options.quotaTarget {
-            case .quotas(let quotas, _): entry.quota = quotas[name]
+            case .quotas(let table): entry.quota = table.quota(of: name, in: quarter)
             case .sameQuarterLastYear: entry.quota = previous
             case .none: break
             }

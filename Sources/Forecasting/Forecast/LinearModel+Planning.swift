@@ -158,6 +158,14 @@ extension SalesHistory {
                                   layout: requiredLayout(), controls: controls)
     }
 
+    /// The quarter after the history's last period: the usual horizon of a quarterly run.
+    /// - Throws: ``ForecastError/noPeriods(source:)`` without a period column; `RegressionError` without rows.
+    public func nextQuarter() throws -> Period {
+        _ = try requiredLayout()
+        guard let last = panel?.span?.last else { throw RegressionError.noRows(dropped: 0) }
+        return Period(frequency: .quarter, index: last.quarter.index + 1)
+    }
+
     /// The quarterly report: forecast, drivers, backtest and scenarios on one page (see ``QuarterlyReport``).
     public func report(_ formula: String, quarter: Period? = nil, plan: Dataset? = nil, covariance: CovarianceType? = nil,
                        options: RegressionOptions = .init(), level: Double = 0.8, quotas: [String: Double] = [:], scenarios: [Scenario] = [],
@@ -165,8 +173,7 @@ extension SalesHistory {
         var options = options
         if let covariance { options.covariance = covariance }
         let layout = try requiredLayout()
-        guard let last = panel?.span?.last else { throw RegressionError.noRows(dropped: 0) }
-        let horizon = quarter ?? Period(frequency: .quarter, index: last.quarter.index + 1)
+        let horizon = try quarter ?? nextQuarter()
         return try quarterlyReport(history: data, formula: formula, layout: layout, options: options,
                                    request: ForecastRequest(horizon: horizon, layout: layout, plan: plan, level: level, quotas: quotas),
                                    scenarios: scenarios, funnel: funnel)

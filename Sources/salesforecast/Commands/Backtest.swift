@@ -19,7 +19,8 @@ extension SalesForecast {
                 intervals, overall and per team; with projected activities the
                 intervals include the measured error of the projection. Quota
                 probabilities are scored by the Brier score and a reliability table
-                against --quota (each rep's quota, the same for every quarter), or,
+                against --quota (each rep's quota for the quarter when the file has a
+                quarter column, else the same for every quarter), or,
                 without it, against each rep's own result a year earlier (said so).
                 --intervals conformal scores split-conformal intervals instead: each
                 rep-quarter's from its team's errors in earlier quarters (marginal
@@ -49,7 +50,7 @@ extension SalesForecast {
         @Option(help: "How the model's intervals are made: model (default) or conformal (split conformal from earlier quarters' errors, per team).")
         var intervals: IntervalMethod = .model
 
-        @Option(help: "Quotas (a name column and 'quota') to score the quota probabilities against; default: each rep's same quarter a year earlier.")
+        @Option(help: "Quotas (a name column, 'quota', optionally 'quarter') to score the quota probabilities against; default: each rep's same quarter a year earlier.")
         var quota: String?
 
         @OptionGroup var covariance: CovarianceOptions
@@ -77,7 +78,7 @@ extension SalesForecast {
             family.apply(to: &options.regression)
             options.progress = output.progress("backtest: quarters")
             options.intervals = intervals
-            if let quota { options.quotaTarget = .quotas(try Quotas.read(path: quota), source: quota) }
+            if let quota { options.quotaTarget = .quotas(try Quotas.readTable(path: quota)) }
             let (formula, notes) = try formulaOptions.formulaAndNotes(for: past, family: family.family)
             var report = try output.timed("backtest") {
                 try past.backtest(formula, options: options)

@@ -49,7 +49,7 @@ extension SalesForecast {
         @Option(help: "Planned activities per rep and period (CSV with the period and rep columns).")
         var plan: String?
 
-        @Option(help: "Quotas: a CSV with a name column (rep, team or Total) and a 'quota' column.")
+        @Option(help: "Quotas: a CSV with a name column (rep, team or Total), a 'quota' column and optionally a 'quarter' column (2026-Q4) for quotas that change by quarter.")
         var quota: String?
 
         @Option(help: "How to project activities without a plan: run-rate or last-year.")
@@ -81,7 +81,7 @@ extension SalesForecast {
             let quarter = try horizon.map { try Period(quarter: $0) } ?? model.nextQuarter(history: past)
             var run = try model.forecast(quarter, plan: plan.map { try reading.read($0) }, projection: projection,
                                          projectMissingPlanColumns: projectMissing, level: level,
-                                         quotas: quota.map { try Quotas.read(path: $0) } ?? [:], history: past)
+                                         quotas: try quota.map { try Quotas.readTable(path: $0).quotasForForecast(of: quarter) } ?? [:], history: past)
             run.warnings = notes + run.warnings
             if intervals == .conformal {
                 run = try output.timed("conformal calibration") {

@@ -33,7 +33,7 @@ extension SalesForecast {
         @Option(help: "Planned activities per rep and period.")
         var plan: String?
 
-        @Option(help: "Quotas: a CSV with a name column (rep, team or Total) and a 'quota' column.")
+        @Option(help: "Quotas: a CSV with a name column (rep, team or Total), a 'quota' column and optionally a 'quarter' column (2026-Q4) for quotas that change by quarter.")
         var quota: String?
 
         @Option(name: .customLong("set"), help: "A scenario change, e.g. \"demos=+20%\" (repeatable; one scenario).")
@@ -74,9 +74,11 @@ extension SalesForecast {
             var options = covariance.options(missing: reading.missing)
             family.apply(to: &options)
             let (formula, notes) = try formulaOptions.formulaAndNotes(for: past, family: family.family)
-            var report = try past.report(formula, quarter: horizon.map { try Period(quarter: $0) }, plan: plan.map { try reading.read($0) },
+            let quarter = try horizon.map { try Period(quarter: $0) } ?? past.nextQuarter()
+            var report = try past.report(formula, quarter: quarter, plan: plan.map { try reading.read($0) },
                                          options: options,
-                                         quotas: quota.map { try Quotas.read(path: $0) } ?? [:], scenarios: list, funnel: stages)
+                                         quotas: try quota.map { try Quotas.readTable(path: $0).quotasForForecast(of: quarter) } ?? [:],
+                                         scenarios: list, funnel: stages)
             report.forecast.warnings = notes + report.forecast.warnings
             if let scoreLedger { report.ledger = try scoreLedger.score() }
             if let book {

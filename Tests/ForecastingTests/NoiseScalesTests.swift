@@ -25,6 +25,8 @@ struct NoiseScalesTests {
         // around its own centre, so the pooled estimate is the one-team estimate.
         let two = one + zip(s2, df).map { (variance: 3 * $0, df: $1, group: "B") }
         #expect(Self.close(NoiseScales.priorDegreesOfFreedom(two), 25.211684432951614, 1e-10))
+        // A rep with one row's worth of residual df (a new hire) does not count in the estimate.
+        #expect(Self.close(NoiseScales.priorDegreesOfFreedom(one + [(variance: 40, df: 0.9, group: "A")]), 25.211684432951614, 1e-10))
         // Fewer than three reps in all: no estimate of the spread, so no per-rep scales.
         #expect(NoiseScales.priorDegreesOfFreedom(Array(one.prefix(2))) == .infinity)
         for (x, expected) in [(0.01, 100.49916668194319), (0.37, 3.1725708698589896), (2.5, 0.75801599772377992), (40, 0.16080559750303525)] {

@@ -27,6 +27,8 @@ struct NoiseScales: Sendable {
 
     /// Rows' worth of the pooled mean square a team's own residuals are shrunk with.
     static let shrinkageRows = 30.0
+    /// The fewest residual degrees of freedom a rep needs to count in the estimate of d₀.
+    static let minimumDegreesOfFreedom = 2.0
 
     /// A rep's scale: its own, else its team's, else 1.
     func scale(rep name: String, team teamName: String?) -> Double {
@@ -38,7 +40,8 @@ struct NoiseScales: Sendable {
     /// variance is used.
     static func measure(model: LinearModel, layout: PanelLayout) -> NoiseScales? {
         guard let data = model.trainingData else { return nil }
-        let rows = model.fittedRows, residuals = model.residuals
+        // √w·e, so that a weighted fit's scales are relative to its rows' noise σ²/w, as they are applied.
+        let rows = model.fittedRows, residuals = model.weightedResiduals
         guard rows.count == residuals.count, !rows.isEmpty else { return nil }
         var teamOfRow: [String?]? = nil
         if let group = layout.group, data.hasColumn(group), case .text(let teams)? = try? data.column(group) {
@@ -99,8 +102,11 @@ struct NoiseScales: Sendable {
     /// bias-corrected log variance e = ln s² − ψ(d/2) + ln(d/2) has variance ψ′(d/2) + ψ′(d₀/2); so
     /// ψ′(d₀/2) is the within-group variance of e less the mean ψ′(d/2). Infinite when that is not
     /// positive (the reps differ no more than sampling explains) or with fewer than 3 reps in all.
+    /// Reps with under ``minimumDegreesOfFreedom`` (one or two rows) are left out of the estimate: their
+    /// log variance is so noisy (ψ′(d/2) grows as 4/d²) that a few would swamp everyone else's spread;
+    /// they are still shrunk with the d₀ the others give.
     static func priorDegreesOfFreedom(_ estimates: [(variance: Double, df: Double, group: String)]) -> Double {
-        let usable = estimates.filter { $0.variance > 0 && $0.df > 0 && $0.variance.isFinite }
+        let usable = estimates.filter { $0.variance > 0 && $0.df >= minimumDegreesOfFreedom && $0.variance.isFinite }
         var byGroup: [String: [(e: Double, trigamma: Double)]] = [:]
         for item in usable {
             let half = item.df / 2

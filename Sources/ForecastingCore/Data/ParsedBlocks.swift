@@ -1,3 +1,5 @@
+import Foundation
+
 /// The blocks of a CSV file for a fit that passes over it several times, parsed once where memory
 /// allows: blocks are kept as they are first parsed, up to a budget, and later passes replay them;
 /// once a block does not fit, it and every block after it are parsed again by each later pass.
@@ -74,6 +76,36 @@ final class ParsedBlocks {
         finishPass(start: start, end: end)
     }
 
+    /// Calls `prepare` on each block on a worker thread, up to `ahead` blocks at once, and `body` with
+    /// the prepared blocks and the bytes read up to their end, in file order, on the calling thread: the
+    /// work on a block that does not depend on the blocks before it (building its design, its residuals)
+    /// runs beside the work that does (folding it into a running sum), and beside the parsing.
+    ///
+    /// Errors come in file order, as from ``forEach(limit:_:)``: a block's error from `prepare` or
+    /// `body` is thrown before the parse error of a later block.
+    func forEach<Prepared>(ahead: Int, preparing prepare: @escaping @Sendable (Dataset) throws -> Prepared,
+                           _ body: (Prepared, Int) throws -> Void) throws {
+        var pending: [(block: PreparedBlock<Prepared>, bytesRead: Int)] = []
+        var failedInBody = false
+        func deliver(leaving count: Int) throws {
+            while pending.count > count {
+                let next = pending.removeFirst()
+                do { try body(next.block.value(), next.bytesRead) } catch { failedInBody = true; throw error }
+            }
+        }
+        do {
+            try forEach { data, bytesRead in
+                pending.append((PreparedBlock(data, prepare), bytesRead))
+                try deliver(leaving: max(0, ahead - 1))
+            }
+        } catch {
+            // Reading failed after the pending blocks: they come first (and may fail first).
+            if !failedInBody { try deliver(leaving: 0) }
+            throw error
+        }
+        try deliver(leaving: 0)
+    }
+
     private func take(_ block: CSVBlockPrefetcher.Block, _ body: (Dataset, Int) throws -> Void) throws {
         // Blocks past the budget are not kept, nor any after them: the kept blocks stay a prefix.
         if keeping && block.startOffset == (resumeOffset ?? block.startOffset) {
@@ -124,5 +156,26 @@ final class ParsedBlocks {
     static func megabytes(_ bytes: Int) -> String {
         bytes >= 1 << 30 ? TextFormat.general(Double(bytes) / Double(1 << 30), digits: 2) + " GB"
             : "\(Int((Double(bytes) / Double(1 << 20)).rounded())) MB"
+    }
+}
+
+/// A block being prepared on a worker thread by ``ParsedBlocks/forEach(ahead:preparing:_:)``.
+private final class PreparedBlock<Value>: @unchecked Sendable {
+    // `result` is written once by the worker before it signals `done`, and read only after waiting on it.
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, any Error> = .failure(CancellationError())
+
+    init(_ data: Dataset, _ prepare: @escaping @Sendable (Dataset) throws -> Value) {
+        DispatchQueue.global().async { [self] in
+            result = Result { try prepare(data) }
+            done.signal()
+        }
+    }
+
+    /// The prepared value, waiting for the worker.
+    func value() throws -> Value {
+        done.wait()
+        done.signal()
+        return try result.get()
     }
 }

@@ -169,7 +169,13 @@ struct LeastSquaresFactorization: Sendable {
                 let d = scale[j], source = j * n + start
                 for i in 0..<c { stacked[column + top + i] = a[source + i] * d }
             }
-            _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            if p <= HouseholderQR.maximumColumns {
+                stacked.withUnsafeMutableBufferPointer { s in
+                    if let base = s.baseAddress { HouseholderQR.factor(base, rows: height, columns: p) }
+                }
+            } else {
+                _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            }
             for j in 0..<p { for i in 0..<p { r[i + j * p] = i <= j && i < height ? stacked[i + j * height] : 0 } }
             haveR = true
             start += c

@@ -10,7 +10,7 @@ final class ParsedBlocks {
     private let reader: CSVChunkReader
     private let budget: Int
     private let columns: Set<String>
-    private var kept: [(data: Dataset, bytesRead: Int)] = []
+    private var kept: [KeptBlock] = []
     /// Where the kept prefix ends in the file: the offset and line to resume reading at.
     private var resumeOffset: Int?, resumeLine = 1
     /// Whether blocks are still kept as they are parsed (false once one did not fit).
@@ -44,10 +44,27 @@ final class ParsedBlocks {
     /// Calls `body` with each block in file order, with the bytes of the file read up to its end, for
     /// at most `limit` blocks (all when `nil`).
     func forEach(limit: Int? = nil, _ body: (Dataset, Int) throws -> Void) throws {
+        try forEachSource(limit: limit) { block, bytesRead in try body(block.dataset(), bytesRead) }
+    }
+
+    /// A block as kept, or as just parsed.
+    private enum Source: Sendable {
+        case kept(KeptBlock)
+        case parsed(Dataset)
+
+        func dataset() throws -> Dataset {
+            switch self {
+            case .kept(let block): try block.dataset()
+            case .parsed(let data): data
+            }
+        }
+    }
+
+    private func forEachSource(limit: Int?, _ body: (Source, Int) throws -> Void) throws {
         var delivered = 0
         for block in kept {
             if let limit, delivered >= limit { return }
-            try body(block.data, block.bytesRead)
+            try body(.kept(block), block.bytesRead)
             delivered += 1
         }
         if complete { return }
@@ -94,8 +111,9 @@ final class ParsedBlocks {
             }
         }
         do {
-            try forEach { data, bytesRead in
-                pending.append((PreparedBlock(data, prepare), bytesRead))
+            try forEachSource(limit: nil) { source, bytesRead in
+                // A kept block is made whole again (its integers widened) on the worker too.
+                pending.append((PreparedBlock { try prepare(source.dataset()) }, bytesRead))
                 try deliver(leaving: max(0, ahead - 1))
             }
         } catch {
@@ -106,13 +124,13 @@ final class ParsedBlocks {
         try deliver(leaving: 0)
     }
 
-    private func take(_ block: CSVBlockPrefetcher.Block, _ body: (Dataset, Int) throws -> Void) throws {
+    private func take(_ block: CSVBlockPrefetcher.Block, _ body: (Source, Int) throws -> Void) throws {
         // Blocks past the budget are not kept, nor any after them: the kept blocks stay a prefix.
         if keeping && block.startOffset == (resumeOffset ?? block.startOffset) {
-            let slim = slimmed(block.data)
-            let size = Self.memory(of: slim)
+            let slim = KeptBlock(block.data, columns: columns, bytesRead: block.bytesRead)
+            let size = slim.memory
             if keptMemory + size <= budget {
-                kept.append((slim, block.bytesRead))
+                kept.append(slim)
                 keptMemory += size
                 resumeOffset = block.bytesRead
                 resumeLine = block.endLine
@@ -122,34 +140,13 @@ final class ParsedBlocks {
         } else if keeping {
             keeping = false
         }
-        try body(block.data, block.bytesRead)
+        try body(.parsed(block.data), block.bytesRead)
     }
 
     private func finishPass(start: Int, end: Int) {
         bytesParsed += end - start
         furthest = max(furthest, end)
         if keeping { complete = true }
-    }
-
-    /// The block with only the model's columns.
-    private func slimmed(_ data: Dataset) -> Dataset {
-        let names = data.columnNames.filter { columns.contains($0) }
-        guard names.count < data.columnNames.count else { return data }
-        let pairs = names.compactMap { name -> (name: String, column: Column)? in
-            (try? data.column(name)).map { (name, $0) }
-        }
-        return (try? Dataset(pairs, source: data.source)) ?? data
-    }
-
-    private static func memory(of data: Dataset) -> Int {
-        var bytes = (data.source.rowLines?.count ?? 0) * 4
-        for column in data.columns {
-            switch column {
-            case .numeric(let values): bytes += values.count * 8
-            case .text(let text): bytes += text.codes.count * 4 + text.levels.reduce(0) { $0 + $1.utf8.count + 16 }
-            }
-        }
-        return bytes
     }
 
     /// "164 MB", "1.2 GB".
@@ -165,9 +162,9 @@ private final class PreparedBlock<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Value, any Error> = .failure(CancellationError())
 
-    init(_ data: Dataset, _ prepare: @escaping @Sendable (Dataset) throws -> Value) {
+    init(_ prepare: @escaping @Sendable () throws -> Value) {
         DispatchQueue.global().async { [self] in
-            result = Result { try prepare(data) }
+            result = Result { try prepare() }
             done.signal()
         }
     }
@@ -177,5 +174,82 @@ private final class PreparedBlock<Value>: @unchecked Sendable {
         done.wait()
         done.signal()
         return try result.get()
+    }
+}
+
+/// A block kept for the later passes of a ``ParsedBlocks``: only the model's columns, and a numeric
+/// column whose values are all whole numbers within ±2³¹ (counts, most often) as 4-byte integers
+/// rather than 8-byte doubles, so twice the rows fit in the memory kept. Each value is widened back
+/// to the very double it was (the column is kept as doubles otherwise), so later passes see the
+/// same numbers as a parse.
+struct KeptBlock: Sendable {
+    private enum Storage: Sendable {
+        case column(Column)
+        /// Whole numbers; `Int32.min` stands for `nan` (a missing cell).
+        case integers([Int32])
+    }
+
+    private let names: [String]
+    private let storage: [Storage]
+    private let source: DataSource
+    /// The bytes of the file read up to the block's end.
+    let bytesRead: Int
+
+    /// The block with only `columns` (all of them when it has no other).
+    init(_ data: Dataset, columns: Set<String>, bytesRead: Int) {
+        let names = data.columnNames.filter { columns.contains($0) }
+        self.names = names.count < data.columnNames.count ? names : data.columnNames
+        storage = self.names.compactMap { name -> Storage? in
+            guard let column = try? data.column(name) else { return nil }
+            if case .numeric(let values) = column, let integers = Self.integers(values) { return .integers(integers) }
+            return .column(column)
+        }
+        source = data.source
+        self.bytesRead = bytesRead
+    }
+
+    /// The block as it was parsed (its kept columns).
+    func dataset() throws -> Dataset {
+        let columns = storage.map { stored -> Column in
+            switch stored {
+            case .column(let column): return column
+            case .integers(let integers): return .numeric(integers.map { $0 == .min ? .nan : Double($0) })
+            }
+        }
+        return try Dataset(Array(zip(names, columns)).map { (name: $0.0, column: $0.1) }, source: source)
+    }
+
+    /// The memory the block takes: its numbers, integers, codes and line numbers.
+    var memory: Int {
+        var bytes = (source.rowLines?.count ?? 0) * 4
+        for stored in storage {
+            switch stored {
+            case .integers(let integers): bytes += integers.count * 4
+            case .column(.numeric(let values)): bytes += values.count * 8
+            case .column(.text(let text)): bytes += text.codes.count * 4 + text.levels.reduce(0) { $0 + $1.utf8.count + 16 }
+            }
+        }
+        return bytes
+    }
+
+    /// The values as 4-byte integers when each widens back to the same bits (so not −0), `nan` as `Int32.min`.
+    private static func integers(_ values: [Double]) -> [Int32]? {
+        let nan = Double.nan.bitPattern
+        var whole = true
+        let integers = [Int32](unsafeUninitializedCapacity: values.count) { buffer, count in
+            for (i, value) in values.enumerated() {
+                if value.bitPattern == nan {
+                    buffer[i] = .min
+                } else if value >= -2147483647, value <= 2147483647, let integer = Int32(exactly: value),
+                          Double(integer).bitPattern == value.bitPattern {
+                    buffer[i] = integer
+                } else {
+                    whole = false
+                    break
+                }
+                count = i + 1
+            }
+        }
+        return whole ? integers : nil
     }
 }

@@ -237,17 +237,22 @@ struct KeptBlock: Sendable {
         let nan = Double.nan.bitPattern
         var whole = true
         let integers = [Int32](unsafeUninitializedCapacity: values.count) { buffer, count in
-            for (i, value) in values.enumerated() {
-                if value.bitPattern == nan {
-                    buffer[i] = .min
-                } else if value >= -2147483647, value <= 2147483647, let integer = Int32(exactly: value),
-                          Double(integer).bitPattern == value.bitPattern {
-                    buffer[i] = integer
-                } else {
-                    whole = false
-                    break
+            values.withUnsafeBufferPointer { values in
+                for i in values.indices {
+                    let value = values[i]
+                    if value.bitPattern == nan {
+                        buffer[i] = .min
+                    } else if value >= -2147483647 && value <= 2147483647 {
+                        // In range, so the conversion cannot trap; equal bits back means whole and not −0.
+                        let integer = Int32(value)
+                        guard Double(integer).bitPattern == value.bitPattern else { whole = false; break }
+                        buffer[i] = integer
+                    } else {
+                        whole = false
+                        break
+                    }
+                    count = i + 1
                 }
-                count = i + 1
             }
         }
         return whole ? integers : nil

@@ -231,6 +231,8 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
         var startLine: Int
         /// The line at which the next block begins.
         var endLine: Int
+        /// The block as ``ParsedBlocks`` keeps it, made on the reading thread when it asked for that.
+        var kept: KeptBlock? = nil
     }
 
     // `reader` is only touched by the reading thread until `finish()` has waited for it to stop;
@@ -240,9 +242,12 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
     private var queue: [Result<Block?, CSVError>] = []
     private var stopped = false, running = true
     private let capacity: Int
+    private let keep: (@Sendable (Dataset, Int) -> KeptBlock)?
 
-    init(_ reader: CSVChunkReader, ahead: Int = 2) {
+    /// - Parameter keep: Makes each block's kept form on the reading thread too (see ``Block/kept``).
+    init(_ reader: CSVChunkReader, ahead: Int = 2, keep: (@Sendable (Dataset, Int) -> KeptBlock)? = nil) {
         self.reader = reader
+        self.keep = keep
         capacity = max(1, ahead)
         let thread = Thread { [self] in self.readAhead() }
         thread.stackSize = 1 << 20
@@ -255,7 +260,8 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
             do throws(CSVError) {
                 let offset = reader.bytesConsumed, line = reader.line
                 item = .success(try reader.next().map {
-                    Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line)
+                    Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line,
+                          kept: keep?($0, reader.bytesConsumed))
                 })
             } catch {
                 item = .failure(error)

@@ -83,7 +83,10 @@ final class ParsedBlocks {
             furthest = max(furthest, reader.bytesConsumed)
             return
         }
-        let prefetcher = CSVBlockPrefetcher(reader)
+        // While blocks are kept, the reading thread also makes their kept form (the fold's thread is the busier).
+        let columns = self.columns
+        let keep: @Sendable (Dataset, Int) -> KeptBlock = { data, bytesRead in KeptBlock(data, columns: columns, bytesRead: bytesRead) }
+        let prefetcher = CSVBlockPrefetcher(reader, keep: keeping ? keep : nil)
         defer { prefetcher.finish() }
         var end = start
         while let block = try prefetcher.nextBlock() {
@@ -127,7 +130,7 @@ final class ParsedBlocks {
     private func take(_ block: CSVBlockPrefetcher.Block, _ body: (Source, Int) throws -> Void) throws {
         // Blocks past the budget are not kept, nor any after them: the kept blocks stay a prefix.
         if keeping && block.startOffset == (resumeOffset ?? block.startOffset) {
-            let slim = KeptBlock(block.data, columns: columns, bytesRead: block.bytesRead)
+            let slim = block.kept ?? KeptBlock(block.data, columns: columns, bytesRead: block.bytesRead)
             let size = slim.memory
             if keptMemory + size <= budget {
                 kept.append(slim)

@@ -2,7 +2,7 @@
 // dgeqrf calls for matrices of at most 32 columns: dlarfg (with dnrm2 and dlapy2) makes each reflector
 // and dlarf (dgemv, then dger) applies it. Each sum is taken in the same order as the Fortran loops, so
 // the result is the same bits as dgeqrf's with the reference BLAS; it is faster for the folds of a
-// streamed fit because a reflector's dot products with four columns run side by side (four independent
+// streamed fit because a reflector's dot products with eight columns run side by side (independent
 // chains of additions, where dgemv waits on one) and nothing goes through the Fortran interface per column.
 
 /// Householder QR in Swift, for the sequential TSQR folds of ``LeastSquaresFactor``.
@@ -131,8 +131,27 @@ enum HouseholderQR {
         while lastV > 0 && v[lastV - 1] == 0 { lastV -= 1 }
         let lastC = lastNonzeroColumn(c, rows: lastV, columns: columns, leadingDimension: ldc)
         guard lastV > 0, lastC > 0 else { return }
-        // dgemv('T'): work = Cᵀv, each entry summed in row order; four columns at a time.
+        // dgemv('T'): work = Cᵀv, each entry summed in row order; eight or four columns at a time.
         var l = 0
+        while l + 8 <= lastC {
+            let c0 = c + l * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+            let c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc
+            var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0, t4 = 0.0, t5 = 0.0, t6 = 0.0, t7 = 0.0
+            for r in 0..<lastV {
+                let vr = v[r]
+                t0 = t0 + c0[r] * vr
+                t1 = t1 + c1[r] * vr
+                t2 = t2 + c2[r] * vr
+                t3 = t3 + c3[r] * vr
+                t4 = t4 + c4[r] * vr
+                t5 = t5 + c5[r] * vr
+                t6 = t6 + c6[r] * vr
+                t7 = t7 + c7[r] * vr
+            }
+            work[l] = 0 + t0; work[l + 1] = 0 + t1; work[l + 2] = 0 + t2; work[l + 3] = 0 + t3
+            work[l + 4] = 0 + t4; work[l + 5] = 0 + t5; work[l + 6] = 0 + t6; work[l + 7] = 0 + t7
+            l += 8
+        }
         while l + 4 <= lastC {
             let c0 = c + l * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
             var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0

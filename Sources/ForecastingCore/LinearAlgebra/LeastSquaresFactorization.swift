@@ -593,8 +593,9 @@ struct LeastSquaresFactorization: Sendable {
             let d = columnScale[j]
             for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
         }
-        try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
-            try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
+        block.withUnsafeMutableBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            UpperTriangularSolve.multiplyByInverse(base, rows: count, leadingDimension: blockRows, upper: upper, order: p)
         }
         // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
         block.withUnsafeBufferPointer { q in

@@ -235,61 +235,23 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
         var kept: KeptBlock? = nil
     }
 
-    // `reader` is only touched by the reading thread until `finish()` has waited for it to stop;
-    // everything else is guarded by `condition`.
-    private let reader: CSVChunkReader
-    private let condition = NSCondition()
-    private var queue: [Result<Block?, CSVError>] = []
-    private var stopped = false, running = true
-    private let capacity: Int
-    private let keep: (@Sendable (Dataset, Int) -> KeptBlock)?
+    private let blocks: ReadAhead<Block>
 
     /// - Parameter keep: Makes each block's kept form on the reading thread too (see ``Block/kept``).
     init(_ reader: CSVChunkReader, ahead: Int = 2, keep: (@Sendable (Dataset, Int) -> KeptBlock)? = nil) {
-        self.reader = reader
-        self.keep = keep
-        capacity = max(1, ahead)
-        let thread = Thread { [self] in self.readAhead() }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-
-    private func readAhead() {
-        while true {
-            let item: Result<Block?, CSVError>
-            do throws(CSVError) {
-                let offset = reader.bytesConsumed, line = reader.line
-                item = .success(try reader.next().map {
-                    Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line,
-                          kept: keep?($0, reader.bytesConsumed))
-                })
-            } catch {
-                item = .failure(error)
+        // `reader` is only touched by the reading thread until `finish()` has waited for it to stop.
+        blocks = ReadAhead(ahead: ahead) { () throws(CSVError) -> Block? in
+            let offset = reader.bytesConsumed, line = reader.line
+            return try reader.next().map {
+                Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line,
+                      kept: keep?($0, reader.bytesConsumed))
             }
-            condition.lock()
-            while queue.count >= capacity && !stopped { condition.wait() }
-            if stopped { break }
-            queue.append(item)
-            condition.broadcast()
-            condition.unlock()
-            if case .success(.some) = item { continue }
-            condition.lock()
-            break
         }
-        running = false
-        condition.broadcast()
-        condition.unlock()
     }
 
     /// The next block, or `nil` at the end of the file.
     func nextBlock() throws(CSVError) -> Block? {
-        condition.lock()
-        while queue.isEmpty && running { condition.wait() }
-        guard !queue.isEmpty else { condition.unlock(); return nil }
-        let item = queue.removeFirst()
-        condition.broadcast()
-        condition.unlock()
-        return try item.get()
+        try blocks.next()
     }
 
     /// The next block and the bytes of the file read up to its end, or `nil` at the end of the file.
@@ -299,10 +261,6 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
 
     /// Stops reading ahead and waits for the reading thread to end.
     func finish() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
+        blocks.finish()
     }
 }

@@ -24,29 +24,21 @@ import Darwin
 /// file; callers that need one kind throughout check it themselves.
 public final class CSVChunkReader {
     /// The file as the user named it.
-    public let path: String
+    public var path: String { file.path }
     /// The header's column names.
     public private(set) var columnNames: [String] = []
     /// The size of the file in bytes (0 when it is not a regular file).
-    public let fileSize: Int
+    public var fileSize: Int { file.fileSize }
     /// The bytes consumed so far in this pass.
-    public private(set) var bytesConsumed: Int = 0
+    public var bytesConsumed: Int { file.offset }
 
     /// Records longer than this (an unterminated quote, most likely) are refused rather than buffered.
-    public static let maximumRecordBytes = 256 << 20
+    public static let maximumRecordBytes = CSVFileBuffer.maximumRecordBytes
 
     private let options: CSVReadOptions
-    private let descriptor: Int32
-    private let blockBytes: Int
-    private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
-    /// Bytes held in `buffer`: the start of records not yet returned.
-    private var count = 0
-    private var atEndOfFile = false
-    /// The file line of the first byte in `buffer`.
-    private(set) var line = 1
-    private var headerEnd = 0
-    private var headerLines = 1
+    private let file: CSVFileBuffer
+    /// The file line of the next record.
+    var line: Int { file.line }
 
     /// Opens `path` and reads its header.
     ///
@@ -56,57 +48,33 @@ public final class CSVChunkReader {
     ///   - blockBytes: About how many bytes each block holds (default 8 MB).
     /// - Throws: A ``CSVError`` for a missing, unreadable or empty file or a malformed header.
     public init(path: String, options: CSVReadOptions = .init(), blockBytes: Int = 8 << 20) throws(CSVError) {
-        guard path != "-" else {
-            throw .unreadable(path: "<stdin>", reason: "reading in blocks needs a file that can be read twice, not standard input")
-        }
-        let (fd, info) = try CSVFileContents.openForReading(path: path)
-        self.path = path
         self.options = options
-        self.descriptor = fd
-        self.fileSize = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
-        self.blockBytes = max(1 << 12, blockBytes)
-        self.capacity = self.blockBytes
-        guard let memory = malloc(capacity) else {
-            close(fd)
-            throw .unreadable(path: path, reason: "out of memory")
-        }
-        self.buffer = memory
-        // Every stored property is set, so a throw from here on runs deinit, which frees the buffer and
-        // closes the file: freeing them here too was a double free (an empty file, found by FuzzChunkReader).
-        columnNames = try readHeader()
-    }
-
-    deinit {
-        free(buffer)
-        close(descriptor)
+        file = try CSVFileBuffer(path: path, options: options, blockBytes: blockBytes)
+        // Every stored property is set, so a throw from here on frees the buffer and closes the file once
+        // (freeing them here too was a double free: an empty file, found by FuzzChunkReader).
+        columnNames = try file.readHeader(options: options)
     }
 
     /// The next block of records, or `nil` at the end of the file.
     /// - Throws: A ``CSVError`` naming the file, line and column of the first malformed cell.
     public func next() throws(CSVError) -> Dataset? {
         while true {
-            try fill()
-            if count == 0 { return nil }
-            var (boundary, lines) = lastRecordBoundary()
-            if atEndOfFile && boundary < count {
-                boundary = count
-                lines = newlines(in: 0..<count)
+            try file.fill()
+            if file.count == 0 { return nil }
+            var (boundary, lines) = file.recordBoundary()
+            if file.atEndOfFile && boundary < file.count {
+                boundary = file.count
+                lines = file.newlines(in: 0..<file.count)
             }
             if boundary == 0 {
                 // One record longer than the buffer: grow it, up to a limit.
-                guard capacity < Self.maximumRecordBytes else {
-                    throw .unreadable(path: path, reason: "the record starting on line \(line) is longer than \(Self.maximumRecordBytes >> 20) MB (is a quote left open?)")
-                }
-                try grow(to: min(capacity * 2, Self.maximumRecordBytes))
+                try file.growForLongRecord()
                 continue
             }
-            let records = UnsafeRawBufferPointer(start: buffer, count: boundary)
-            let chunk = try CSVReader.parseRecords(records, header: columnNames, firstLine: line,
+            let records = UnsafeRawBufferPointer(start: file.bytes, count: boundary)
+            let chunk = try CSVReader.parseRecords(records, header: columnNames, firstLine: file.line,
                                                    sourceName: path, options: options)
-            memmove(buffer, buffer + boundary, count - boundary)
-            count -= boundary
-            line += lines
-            bytesConsumed += boundary
+            file.consume(boundary, lines: lines)
             if chunk.rowCount > 0 { return chunk }
         }
     }
@@ -114,106 +82,13 @@ public final class CSVChunkReader {
     /// Starts again at the first record.
     /// - Throws: ``CSVError/unreadable(path:reason:)`` if the file cannot be read again.
     public func rewind() throws(CSVError) {
-        guard lseek(descriptor, off_t(headerEnd), SEEK_SET) >= 0 else {
-            throw .unreadable(path: path, reason: CSVFileContents.reason(errno))
-        }
-        count = 0
-        atEndOfFile = false
-        line = headerLines
-        bytesConsumed = headerEnd
+        try file.seek(toOffset: file.headerEnd, line: file.headerLines)
     }
 
     /// Continues from a record boundary met before: `offset` bytes into the file, on file line `line`
     /// (a block's ``CSVBlockPrefetcher/Block/startOffset`` and ``CSVBlockPrefetcher/Block/startLine``).
     func resume(atOffset offset: Int, line: Int) throws(CSVError) {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
-            throw .unreadable(path: path, reason: CSVFileContents.reason(errno))
-        }
-        count = 0
-        atEndOfFile = false
-        self.line = line
-        bytesConsumed = offset
-    }
-
-    // MARK: Reading
-
-    private func readHeader() throws(CSVError) -> [String] {
-        while true {
-            try fill()
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
-            let (boundary, _) = lastRecordBoundary()
-            if boundary > 0 || atEndOfFile {
-                let header = try CSVReader.parseHeader(bytes, sourceName: path, options: options)
-                headerEnd = header.end
-                headerLines = header.nextLine
-                memmove(buffer, buffer + header.end, count - header.end)
-                count -= header.end
-                line = header.nextLine
-                bytesConsumed = header.end
-                return header.names
-            }
-            guard capacity < Self.maximumRecordBytes else {
-                throw .unreadable(path: path, reason: "the header is longer than \(Self.maximumRecordBytes >> 20) MB (is a quote left open?)")
-            }
-            try grow(to: min(capacity * 2, Self.maximumRecordBytes))
-        }
-    }
-
-    /// Reads until the buffer is full or the file ends.
-    private func fill() throws(CSVError) {
-        while !atEndOfFile && count < capacity {
-            let got = read(descriptor, buffer + count, min(capacity - count, 1 << 30))
-            if got < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw .unreadable(path: path, reason: CSVFileContents.reason(code))
-            }
-            if got == 0 { atEndOfFile = true; break }
-            count += got
-        }
-    }
-
-    private func grow(to newCapacity: Int) throws(CSVError) {
-        guard let grown = realloc(buffer, newCapacity) else { throw .unreadable(path: path, reason: "out of memory") }
-        buffer = grown
-        capacity = newCapacity
-    }
-
-    /// The offset just past the last line feed outside quotes, and the number of line feeds before it.
-    private func lastRecordBoundary() -> (offset: Int, lines: Int) {
-        let p = buffer.assumingMemoryBound(to: UInt8.self)
-        let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n")
-        if options.delimiter == quote || memchr(buffer, Int32(quote), count) == nil {
-            // No quotes (memchr finds that fast): the boundary is just past the last line feed.
-            var last = count - 1
-            while last >= 0 && p[last] != lineFeed { last -= 1 }
-            return last < 0 ? (0, 0) : (last + 1, newlines(in: 0..<(last + 1)))
-        }
-        var inQuotes = false
-        var boundary = 0, boundaryLines = 0, lines = 0
-        var k = 0
-        while k < count {
-            let b = p[k]
-            if b == quote && options.delimiter != quote {
-                inQuotes.toggle()
-            } else if b == lineFeed {
-                lines += 1
-                if !inQuotes {
-                    boundary = k + 1
-                    boundaryLines = lines
-                }
-            }
-            k += 1
-        }
-        return (boundary, boundaryLines)
-    }
-
-    private func newlines(in range: Range<Int>) -> Int {
-        let p = buffer.assumingMemoryBound(to: UInt8.self)
-        var lines = 0
-        // Without a branch, so the loop is vectorized.
-        for k in range { lines &+= p[k] == UInt8(ascii: "\n") ? 1 : 0 }
-        return lines
+        try file.seek(toOffset: offset, line: line)
     }
 }
 

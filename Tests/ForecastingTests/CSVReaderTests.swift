@@ -224,6 +224,25 @@ private func temporaryDirectory() throws -> URL {
 
     // MARK: Malformed files
 
+    /// Rows of plain numbers are added to the columns a few hundred at a time: a missing cell, a column
+    /// turning to text and a ragged row after hundreds of such rows must still see every row before them.
+    @Test func stagedRowsOfNumbersThenOtherCells() throws {
+        var text = "a,b,c\n"
+        for i in 0..<1000 {
+            let a = i == 500 ? "" : "\(i).5"
+            let b = i == 700 ? "x7" : (i % 3 == 0 ? "0\(i % 10)" : "\(i % 10)")
+            text += "\(a),\(b),\(-i)\n"
+        }
+        let data = try parse(text)
+        let a = try numbers(data, "a"), b = try texts(data, "b"), c = try numbers(data, "c")
+        #expect(a.count == 1000 && b.count == 1000 && c.count == 1000)
+        #expect(a[499] == 499.5 && a[500].isNaN && a[501] == 501.5 && a[999] == 999.5)
+        #expect(b[3] == "03" && b[4] == "4" && b[700] == "x7" && b[999] == "09")
+        #expect(c[0] == 0 && c[257] == -257 && c[999] == -999)
+        let ragged = text.replacingOccurrences(of: "\n900.5,00,-900\n", with: "\n900.5,00\n")
+        #expect(throws: CSVError.raggedRow(path: "f.csv", line: 902, expected: 3, found: 2)) { try parse(ragged) }
+    }
+
     @Test func raggedRowNamesTheLine() {
         #expect(throws: CSVError.raggedRow(path: "f.csv", line: 3, expected: 2, found: 3)) {
             try parse("a,b\n1,2\n3,4,5\n")

@@ -182,6 +182,19 @@ struct StreamingFitTests {
         let error = try #require(throws: (any Error).self) { try fitStreaming(Formula("y ~ x"), csvPath: path, blockBytes: 4096) }
         #expect("\(error)".contains("line 4323"), "\(error)")
 
+        // Blocks are prepared on worker threads ahead of the fold: a block's error still comes before a
+        // later block's parse error (a ragged row on line 4991, in the next block), parsed once or again from the file.
+        let both = directory.appendingPathComponent("both.csv").path
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[4990] = "1,2,3"
+        try lines.joined(separator: "\n").write(toFile: both, atomically: true, encoding: .utf8)
+        for kept in [1 << 30, 0] {
+            let first = try #require(throws: (any Error).self) {
+                try fitStreaming(Formula("y ~ x"), csvPath: both, blockBytes: 4096, keepingParsedRowsUpTo: kept)
+            }
+            #expect("\(first)".contains("line 4323"), "\(type(of: first)): \(first)")
+        }
+
         let history = Self.history
         #expect(throws: RegressionError.self) { try fitStreaming(Formula("revenue ~ lag(demos, 1)"), csvPath: history) }
         #expect(throws: RegressionError.self) { try fitStreaming(Formula("revenue ~ center(demos)"), csvPath: history) }

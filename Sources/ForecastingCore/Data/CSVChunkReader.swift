@@ -24,29 +24,21 @@ import Darwin
 /// file; callers that need one kind throughout check it themselves.
 public final class CSVChunkReader {
     /// The file as the user named it.
-    public let path: String
+    public var path: String { file.path }
     /// The header's column names.
     public private(set) var columnNames: [String] = []
     /// The size of the file in bytes (0 when it is not a regular file).
-    public let fileSize: Int
+    public var fileSize: Int { file.fileSize }
     /// The bytes consumed so far in this pass.
-    public private(set) var bytesConsumed: Int = 0
+    public var bytesConsumed: Int { file.offset }
 
     /// Records longer than this (an unterminated quote, most likely) are refused rather than buffered.
-    public static let maximumRecordBytes = 256 << 20
+    public static let maximumRecordBytes = CSVFileBuffer.maximumRecordBytes
 
     private let options: CSVReadOptions
-    private let descriptor: Int32
-    private let blockBytes: Int
-    private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
-    /// Bytes held in `buffer`: the start of records not yet returned.
-    private var count = 0
-    private var atEndOfFile = false
-    /// The file line of the first byte in `buffer`.
-    private(set) var line = 1
-    private var headerEnd = 0
-    private var headerLines = 1
+    private let file: CSVFileBuffer
+    /// The file line of the next record.
+    var line: Int { file.line }
 
     /// Opens `path` and reads its header.
     ///
@@ -56,57 +48,33 @@ public final class CSVChunkReader {
     ///   - blockBytes: About how many bytes each block holds (default 8 MB).
     /// - Throws: A ``CSVError`` for a missing, unreadable or empty file or a malformed header.
     public init(path: String, options: CSVReadOptions = .init(), blockBytes: Int = 8 << 20) throws(CSVError) {
-        guard path != "-" else {
-            throw .unreadable(path: "<stdin>", reason: "reading in blocks needs a file that can be read twice, not standard input")
-        }
-        let (fd, info) = try CSVFileContents.openForReading(path: path)
-        self.path = path
         self.options = options
-        self.descriptor = fd
-        self.fileSize = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
-        self.blockBytes = max(1 << 12, blockBytes)
-        self.capacity = self.blockBytes
-        guard let memory = malloc(capacity) else {
-            close(fd)
-            throw .unreadable(path: path, reason: "out of memory")
-        }
-        self.buffer = memory
-        // Every stored property is set, so a throw from here on runs deinit, which frees the buffer and
-        // closes the file: freeing them here too was a double free (an empty file, found by FuzzChunkReader).
-        columnNames = try readHeader()
-    }
-
-    deinit {
-        free(buffer)
-        close(descriptor)
+        file = try CSVFileBuffer(path: path, options: options, blockBytes: blockBytes)
+        // Every stored property is set, so a throw from here on frees the buffer and closes the file once
+        // (freeing them here too was a double free: an empty file, found by FuzzChunkReader).
+        columnNames = try file.readHeader(options: options)
     }
 
     /// The next block of records, or `nil` at the end of the file.
     /// - Throws: A ``CSVError`` naming the file, line and column of the first malformed cell.
     public func next() throws(CSVError) -> Dataset? {
         while true {
-            try fill()
-            if count == 0 { return nil }
-            var (boundary, lines) = lastRecordBoundary()
-            if atEndOfFile && boundary < count {
-                boundary = count
-                lines = newlines(in: 0..<count)
+            try file.fill()
+            if file.count == 0 { return nil }
+            var (boundary, lines) = file.recordBoundary()
+            if file.atEndOfFile && boundary < file.count {
+                boundary = file.count
+                lines = file.newlines(in: 0..<file.count)
             }
             if boundary == 0 {
                 // One record longer than the buffer: grow it, up to a limit.
-                guard capacity < Self.maximumRecordBytes else {
-                    throw .unreadable(path: path, reason: "the record starting on line \(line) is longer than \(Self.maximumRecordBytes >> 20) MB (is a quote left open?)")
-                }
-                try grow(to: min(capacity * 2, Self.maximumRecordBytes))
+                try file.growForLongRecord()
                 continue
             }
-            let records = UnsafeRawBufferPointer(start: buffer, count: boundary)
-            let chunk = try CSVReader.parseRecords(records, header: columnNames, firstLine: line,
+            let records = UnsafeRawBufferPointer(start: file.bytes, count: boundary)
+            let chunk = try CSVReader.parseRecords(records, header: columnNames, firstLine: file.line,
                                                    sourceName: path, options: options)
-            memmove(buffer, buffer + boundary, count - boundary)
-            count -= boundary
-            line += lines
-            bytesConsumed += boundary
+            file.consume(boundary, lines: lines)
             if chunk.rowCount > 0 { return chunk }
         }
     }
@@ -114,99 +82,13 @@ public final class CSVChunkReader {
     /// Starts again at the first record.
     /// - Throws: ``CSVError/unreadable(path:reason:)`` if the file cannot be read again.
     public func rewind() throws(CSVError) {
-        guard lseek(descriptor, off_t(headerEnd), SEEK_SET) >= 0 else {
-            throw .unreadable(path: path, reason: CSVFileContents.reason(errno))
-        }
-        count = 0
-        atEndOfFile = false
-        line = headerLines
-        bytesConsumed = headerEnd
+        try file.seek(toOffset: file.headerEnd, line: file.headerLines)
     }
 
     /// Continues from a record boundary met before: `offset` bytes into the file, on file line `line`
     /// (a block's ``CSVBlockPrefetcher/Block/startOffset`` and ``CSVBlockPrefetcher/Block/startLine``).
     func resume(atOffset offset: Int, line: Int) throws(CSVError) {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
-            throw .unreadable(path: path, reason: CSVFileContents.reason(errno))
-        }
-        count = 0
-        atEndOfFile = false
-        self.line = line
-        bytesConsumed = offset
-    }
-
-    // MARK: Reading
-
-    private func readHeader() throws(CSVError) -> [String] {
-        while true {
-            try fill()
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
-            let (boundary, _) = lastRecordBoundary()
-            if boundary > 0 || atEndOfFile {
-                let header = try CSVReader.parseHeader(bytes, sourceName: path, options: options)
-                headerEnd = header.end
-                headerLines = header.nextLine
-                memmove(buffer, buffer + header.end, count - header.end)
-                count -= header.end
-                line = header.nextLine
-                bytesConsumed = header.end
-                return header.names
-            }
-            guard capacity < Self.maximumRecordBytes else {
-                throw .unreadable(path: path, reason: "the header is longer than \(Self.maximumRecordBytes >> 20) MB (is a quote left open?)")
-            }
-            try grow(to: min(capacity * 2, Self.maximumRecordBytes))
-        }
-    }
-
-    /// Reads until the buffer is full or the file ends.
-    private func fill() throws(CSVError) {
-        while !atEndOfFile && count < capacity {
-            let got = read(descriptor, buffer + count, min(capacity - count, 1 << 30))
-            if got < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw .unreadable(path: path, reason: CSVFileContents.reason(code))
-            }
-            if got == 0 { atEndOfFile = true; break }
-            count += got
-        }
-    }
-
-    private func grow(to newCapacity: Int) throws(CSVError) {
-        guard let grown = realloc(buffer, newCapacity) else { throw .unreadable(path: path, reason: "out of memory") }
-        buffer = grown
-        capacity = newCapacity
-    }
-
-    /// The offset just past the last line feed outside quotes, and the number of line feeds before it.
-    private func lastRecordBoundary() -> (offset: Int, lines: Int) {
-        let p = buffer.assumingMemoryBound(to: UInt8.self)
-        let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n")
-        var inQuotes = false
-        var boundary = 0, boundaryLines = 0, lines = 0
-        var k = 0
-        while k < count {
-            let b = p[k]
-            if b == quote && options.delimiter != quote {
-                inQuotes.toggle()
-            } else if b == lineFeed {
-                lines += 1
-                if !inQuotes {
-                    boundary = k + 1
-                    boundaryLines = lines
-                }
-            }
-            k += 1
-        }
-        return (boundary, boundaryLines)
-    }
-
-    private func newlines(in range: Range<Int>) -> Int {
-        let p = buffer.assumingMemoryBound(to: UInt8.self)
-        var lines = 0
-        for k in range where p[k] == UInt8(ascii: "\n") { lines += 1 }
-        return lines
+        try file.seek(toOffset: offset, line: line)
     }
 }
 
@@ -224,59 +106,27 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
         var startLine: Int
         /// The line at which the next block begins.
         var endLine: Int
+        /// The block as ``ParsedBlocks`` keeps it, made on the reading thread when it asked for that.
+        var kept: KeptBlock? = nil
     }
 
-    // `reader` is only touched by the reading thread until `finish()` has waited for it to stop;
-    // everything else is guarded by `condition`.
-    private let reader: CSVChunkReader
-    private let condition = NSCondition()
-    private var queue: [Result<Block?, CSVError>] = []
-    private var stopped = false, running = true
-    private let capacity: Int
+    private let blocks: ReadAhead<Block>
 
-    init(_ reader: CSVChunkReader, ahead: Int = 2) {
-        self.reader = reader
-        capacity = max(1, ahead)
-        let thread = Thread { [self] in self.readAhead() }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-
-    private func readAhead() {
-        while true {
-            let item: Result<Block?, CSVError>
-            do throws(CSVError) {
-                let offset = reader.bytesConsumed, line = reader.line
-                item = .success(try reader.next().map {
-                    Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line)
-                })
-            } catch {
-                item = .failure(error)
+    /// - Parameter keep: Makes each block's kept form on the reading thread too (see ``Block/kept``).
+    init(_ reader: CSVChunkReader, ahead: Int = 2, keep: (@Sendable (Dataset, Int) -> KeptBlock)? = nil) {
+        // `reader` is only touched by the reading thread until `finish()` has waited for it to stop.
+        blocks = ReadAhead(ahead: ahead) { () throws(CSVError) -> Block? in
+            let offset = reader.bytesConsumed, line = reader.line
+            return try reader.next().map {
+                Block(data: $0, bytesRead: reader.bytesConsumed, startOffset: offset, startLine: line, endLine: reader.line,
+                      kept: keep?($0, reader.bytesConsumed))
             }
-            condition.lock()
-            while queue.count >= capacity && !stopped { condition.wait() }
-            if stopped { break }
-            queue.append(item)
-            condition.broadcast()
-            condition.unlock()
-            if case .success(.some) = item { continue }
-            condition.lock()
-            break
         }
-        running = false
-        condition.broadcast()
-        condition.unlock()
     }
 
     /// The next block, or `nil` at the end of the file.
     func nextBlock() throws(CSVError) -> Block? {
-        condition.lock()
-        while queue.isEmpty && running { condition.wait() }
-        guard !queue.isEmpty else { condition.unlock(); return nil }
-        let item = queue.removeFirst()
-        condition.broadcast()
-        condition.unlock()
-        return try item.get()
+        try blocks.next()
     }
 
     /// The next block and the bytes of the file read up to its end, or `nil` at the end of the file.
@@ -286,10 +136,6 @@ final class CSVBlockPrefetcher: @unchecked Sendable {
 
     /// Stops reading ahead and waits for the reading thread to end.
     func finish() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
+        blocks.finish()
     }
 }

@@ -169,7 +169,13 @@ struct LeastSquaresFactorization: Sendable {
                 let d = scale[j], source = j * n + start
                 for i in 0..<c { stacked[column + top + i] = a[source + i] * d }
             }
-            _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            if p <= HouseholderQR.maximumColumns {
+                stacked.withUnsafeMutableBufferPointer { s in
+                    if let base = s.baseAddress { HouseholderQR.factor(base, rows: height, columns: p) }
+                }
+            } else {
+                _ = try LAPACK.qr(&stacked, rows: height, columns: p)
+            }
             for j in 0..<p { for i in 0..<p { r[i + j * p] = i <= j && i < height ? stacked[i + j * height] : 0 } }
             haveR = true
             start += c
@@ -587,8 +593,9 @@ struct LeastSquaresFactorization: Sendable {
             let d = columnScale[j]
             for i in 0..<count { block[i + j * blockRows] = design[start + i + j * stride] * d }
         }
-        try block.withUnsafeMutableBufferPointer { (b) throws(LinearAlgebraError) in
-            try LAPACK.multiplyByInverseUpper(b.baseAddress!, rows: count, leadingDimension: blockRows, upper: upper, order: p)
+        block.withUnsafeMutableBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            UpperTriangularSolve.multiplyByInverse(base, rows: count, leadingDimension: blockRows, upper: upper, order: p)
         }
         // Columns outer, rows inner: contiguous and vectorized; each row's sum keeps the order j = 0, 1, ….
         block.withUnsafeBufferPointer { q in

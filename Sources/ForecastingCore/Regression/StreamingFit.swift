@@ -136,7 +136,8 @@ private struct StreamingFit {
         let (solver, beta, inverse, steps) = try factor.solve(options: options)
         var pass = ResidualPass(parameters: p, observations: n, covariance: options.covariance,
                                 provisionalScale: factor.residualSumOfSquares / Double(n - p))
-        try residualPass(blocks, encodings: encodings, solver: solver, beta: beta, into: &pass, pass: passes, of: passes)
+        try residualPass(blocks, encodings: encodings, solver: solver, beta: beta, expected: factor.columnNames, into: &pass,
+                         pass: passes, of: passes)
 
         // One step of refinement: δ = (AᵀA)⁻¹Aᵀr, and SSR(β + δ) = SSR(β) − δᵀAᵀr.
         let gradient = pass.gradient.map(\.value)
@@ -203,14 +204,12 @@ private struct StreamingFit {
 
     // MARK: Blocks
 
+    /// What a worker thread needs to build a block's design.
+    var builder: BlockDesigner { BlockDesigner(formula: formula, options: options, path: path) }
+
     /// A block's design, checked to have the columns of the first block, and its weights.
     func design(of data: Dataset, encodings: [String: FactorEncoding], expected: [String]?) throws -> (DesignMatrix, [Double]?) {
-        let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
-                                      missing: options.missing, encodings: encodings)
-        if let expected, design.columnNames != expected {
-            throw RegressionError.blockColumnsDiffer(source: path, line: data.source.line(ofRow: 0), expected: expected, found: design.columnNames)
-        }
-        return (design, try design.weights(options.weights, in: data))
+        try builder.design(of: data, encodings: encodings, expected: expected)
     }
 
     // MARK: Pass 2: the factor
@@ -222,25 +221,25 @@ private struct StreamingFit {
         var ranges: [String: [Double]] = [:]
         var dropped = 0
         let numericColumns = Set(factors.flatMap(\.expression.columns))
-        try blocks.forEach { data, bytesRead in
-            let (design, weights) = try self.design(of: data, encodings: encodings, expected: factor?.columnNames)
+        let builder = self.builder
+        // A worker builds each block's design (and its columns' ranges) while this thread folds the one before.
+        try blocks.forEach(ahead: 2, preparing: { data in
+            try FoldBlock(data, builder: builder, encodings: encodings, numericColumns: numericColumns)
+        }) { block, bytesRead in
+            let design = block.design
+            if let expected = factor?.columnNames, design.columnNames != expected {
+                throw RegressionError.blockColumnsDiffer(source: path, line: block.firstLine, expected: expected, found: design.columnNames)
+            }
+            let weights = try block.weights.get()
             guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
-            let largest = y.reduce(0) { max($0, abs($1)) }
-            if largest > 1e150 { throw RegressionError.responseOutOfRange(largest) }
+            if block.largestResponse > 1e150 { throw RegressionError.responseOutOfRange(block.largestResponse) }
             if factor == nil {
                 factor = LeastSquaresFactor(columnNames: design.columnNames, responseName: design.responseName ?? "y",
                                             hasIntercept: design.hasIntercept, isWeighted: weights != nil)
             }
             try factor?.add(design: design.matrix, response: y, weights: weights)
             dropped += design.droppedRows
-            for column in numericColumns {
-                guard case .numeric(let values) = try data.column(column) else { continue }
-                var low = Double.infinity, high = -Double.infinity
-                for row in design.rows where !values[row].isNaN {
-                    low = min(low, values[row])
-                    high = max(high, values[row])
-                }
-                guard low <= high else { continue }
+            for (column, low, high) in block.ranges {
                 let range = ranges[column] ?? [low, high]
                 ranges[column] = [min(range[0], low), max(range[1], high)]
             }
@@ -253,15 +252,16 @@ private struct StreamingFit {
     // MARK: Pass 3: residuals
 
     func residualPass(_ blocks: ParsedBlocks, encodings: [String: FactorEncoding], solver: LeastSquaresFactorization,
-                      beta: [Double], into pass: inout ResidualPass, pass number: Int, of passes: Int) throws
+                      beta: [Double], expected: [String], into pass: inout ResidualPass, pass number: Int, of passes: Int) throws
     {
         let clusterColumns: [String]
         if case .cluster(let columns) = options.covariance { clusterColumns = columns } else { clusterColumns = [] }
-        var expected: [String]?
-        try blocks.forEach { data, bytesRead in
-            let (design, weights) = try self.design(of: data, encodings: encodings, expected: expected)
-            expected = design.columnNames
-            guard let y = design.response else { throw RegressionError.nonNumericResponse(formula.text) }
+        let builder = self.builder, covariance = options.covariance, text = formula.text
+        // Workers compute each block's residuals, leverages and sums, two blocks at a time; this thread
+        // adds them up in file order, so the totals are the same bits as one block after another.
+        try blocks.forEach(ahead: 3, preparing: { data in
+            let (design, weights) = try builder.design(of: data, encodings: encodings, expected: expected)
+            guard let y = design.response else { throw RegressionError.nonNumericResponse(text) }
             let m = design.rows.count, p = design.columnNames.count
             // A = W^½X and b = W^½y, the weighted problem the factor holds.
             var a = design.matrix.values
@@ -277,10 +277,61 @@ private struct StreamingFit {
             a.withUnsafeBufferPointer { LeastSquaresFactorization.subtractProduct($0, rows: m, columns: p, beta: beta, from: &e) }
             let lines = design.rows.map { data.source.line(ofRow: $0) }
             let keys = try clusterColumns.map { try ClusterKey.keys(data.column($0), rows: design.rows) }
-            try pass.add(a: a, residuals: e, roots: weights.map { $0.map { $0.squareRoot() } }, lines: lines,
-                         clusterKeys: keys, solver: solver)
+            return try ResidualBlock(a: a, residuals: e, roots: weights.map { $0.map { $0.squareRoot() } }, lines: lines,
+                                     clusterKeys: keys, parameters: p, covariance: covariance, solver: solver)
+        }) { block, bytesRead in
+            pass.add(block)
             progress?(number, passes, bytesRead)
         }
+    }
+}
+
+/// Builds a block's design on any thread: the formula, options and file name of a streamed fit.
+struct BlockDesigner: Sendable {
+    let formula: Formula
+    let options: RegressionOptions
+    let path: String
+
+    /// A block's design, checked to have the columns of the first block, and its weights.
+    func design(of data: Dataset, encodings: [String: FactorEncoding], expected: [String]?) throws -> (DesignMatrix, [Double]?) {
+        let design = try DesignMatrix(formula: formula, data: data, alsoRequire: options.weights.map { [$0] } ?? [],
+                                      missing: options.missing, encodings: encodings)
+        if let expected, design.columnNames != expected {
+            throw RegressionError.blockColumnsDiffer(source: path, line: data.source.line(ofRow: 0), expected: expected, found: design.columnNames)
+        }
+        return (design, try design.weights(options.weights, in: data))
+    }
+}
+
+/// A block ready to be folded: its design, weights, largest |y| and the ranges of its numeric columns.
+struct FoldBlock: @unchecked Sendable {
+    let design: DesignMatrix
+    /// The weights, or the error reading them (thrown after the check of the block's columns, as before).
+    let weights: Result<[Double]?, any Error>
+    let largestResponse: Double
+    /// Per numeric column with a value on the design's rows: its smallest and largest value.
+    let ranges: [(column: String, low: Double, high: Double)]
+    let firstLine: Int
+
+    init(_ data: Dataset, builder: BlockDesigner, encodings: [String: FactorEncoding], numericColumns: Set<String>) throws {
+        design = try DesignMatrix(formula: builder.formula, data: data, alsoRequire: builder.options.weights.map { [$0] } ?? [],
+                                  missing: builder.options.missing, encodings: encodings)
+        let design = self.design
+        weights = Result { try design.weights(builder.options.weights, in: data) }
+        largestResponse = design.response?.reduce(0) { max($0, abs($1)) } ?? 0
+        firstLine = data.source.line(ofRow: 0)
+        var ranges: [(String, Double, Double)] = []
+        for column in numericColumns.sorted() {
+            guard case .numeric(let values) = try data.column(column) else { continue }
+            var low = Double.infinity, high = -Double.infinity
+            for row in design.rows where !values[row].isNaN {
+                low = min(low, values[row])
+                high = max(high, values[row])
+            }
+            guard low <= high else { continue }
+            ranges.append((column, low, high))
+        }
+        self.ranges = ranges
     }
 }
 
@@ -370,35 +421,27 @@ struct ResidualPass {
         self.covariance = covariance
         self.provisionalScale = provisionalScale
         gradient = Array(repeating: CompensatedSum(), count: parameters)
-        if CovarianceType.heteroskedasticityConsistent.contains(covariance) && covariance != .nonrobust {
+        if Self.needsMeat(covariance) {
             meat = [Double](repeating: 0, count: parameters * parameters)
         }
         if case .cluster(let columns) = covariance { clusters = Array(repeating: [:], count: columns.count == 1 ? 1 : 3) }
     }
 
-    /// Adds a block: A (m×p, weighted), its weighted residuals, √w, the source lines and cluster keys.
-    mutating func add(a: [Double], residuals e: [Double], roots: [Double]?, lines: [Int], clusterKeys: [[ClusterKey]],
-                      solver: LeastSquaresFactorization) throws
-    {
-        let m = e.count, p = parameters
-        a.withUnsafeBufferPointer { a in
-            e.withUnsafeBufferPointer { r in
-                for j in 0..<p {
-                    gradient[j].add(Compensated.dot(UnsafeBufferPointer(rebasing: a[(j * m)..<((j + 1) * m)]), r))
-                }
-            }
-        }
+    /// Whether the pass gathers the middle of a heteroskedasticity-consistent covariance.
+    static func needsMeat(_ covariance: CovarianceType) -> Bool {
+        CovarianceType.heteroskedasticityConsistent.contains(covariance) && covariance != .nonrobust
+    }
+
+    /// Adds a block's part, blocks in file order.
+    mutating func add(_ block: ResidualBlock) {
+        let e = block.residuals, m = e.count, p = parameters
+        for j in 0..<p { gradient[j].add(block.gradient[j]) }
         for x in e { summary.add(x) }
-        let type = covariance
-        let (leverage, blockMeat) = try a.withUnsafeBufferPointer { a in
-            try solver.leverageAndMeat(of: a, rows: m, stride: m, meatWeights: meat == nil ? nil : { row, h in
-                CovarianceMiddle.heteroskedasticWeight(type, e[row] * e[row], h)
-            })
-        }
-        if let blockMeat, meat != nil { for k in 0..<(p * p) { meat?[k] += blockMeat[k] } }
+        if let blockMeat = block.meat, meat != nil { for k in 0..<(p * p) { meat?[k] += blockMeat[k] } }
 
         // Cook's distance with the factor's σ̂² (the refinement step changes it in the last digits only).
         let threshold = 4 / Double(observations)
+        let leverage = block.leverage, lines = block.lines, roots = block.roots
         for i in 0..<m {
             let h = leverage[i]
             let d = e[i] * e[i] * h / (Double(p) * provisionalScale * (1 - h) * (1 - h))
@@ -410,6 +453,7 @@ struct ResidualPass {
 
         // Score sums uᵢ = aᵢeᵢ per cluster.
         guard !clusters.isEmpty else { return }
+        let a = block.a, clusterKeys = block.clusterKeys
         let ways: [[ClusterKey]] = clusterKeys.count == 1 ? clusterKeys
             : [clusterKeys[0], clusterKeys[1], zip(clusterKeys[0], clusterKeys[1]).map { ClusterKey.text("\($0)|\($1)") }]
         for (w, keys) in ways.enumerated() {
@@ -433,6 +477,45 @@ struct ResidualPass {
         case .hac:
             throw RegressionError.notAvailableInBlocks(feature: "the HAC covariance", reason: "it needs the rows in time order per rep")
         }
+    }
+}
+
+/// One block's part of a ``ResidualPass``, computed on any thread: what needs the block's rows
+/// (Aᵀr, leverages, the robust middle), for ``ResidualPass/add(_:)`` to add in file order.
+struct ResidualBlock: @unchecked Sendable {
+    /// The block's weighted residuals, √w, and the file lines of its rows.
+    let residuals: [Double], roots: [Double]?, lines: [Int]
+    /// The cluster keys per clustering column, and A (m×p, weighted) when there are any.
+    let clusterKeys: [[ClusterKey]], a: [Double]
+    /// Aᵀr of the block, each entry in twice the working precision.
+    let gradient: [Double]
+    let leverage: [Double]
+    /// The block's part of the heteroskedasticity-consistent middle, when the covariance needs one.
+    let meat: [Double]?
+
+    /// - Parameters:
+    ///   - a: A (m×p, weighted); `residuals` are its weighted residuals, `roots` √w.
+    init(a: [Double], residuals e: [Double], roots: [Double]?, lines: [Int], clusterKeys: [[ClusterKey]], parameters p: Int,
+         covariance: CovarianceType, solver: LeastSquaresFactorization) throws
+    {
+        let m = e.count
+        residuals = e
+        self.roots = roots
+        self.lines = lines
+        self.clusterKeys = clusterKeys
+        self.a = clusterKeys.isEmpty ? [] : a
+        gradient = a.withUnsafeBufferPointer { a in
+            e.withUnsafeBufferPointer { r in
+                (0..<p).map { j in Compensated.dot(UnsafeBufferPointer(rebasing: a[(j * m)..<((j + 1) * m)]), r) }
+            }
+        }
+        let (leverage, meat) = try a.withUnsafeBufferPointer { a in
+            try solver.leverageAndMeat(of: a, rows: m, stride: m, meatWeights: ResidualPass.needsMeat(covariance) ? { row, h in
+                CovarianceMiddle.heteroskedasticWeight(covariance, e[row] * e[row], h)
+            } : nil)
+        }
+        self.leverage = leverage
+        self.meat = meat
     }
 }
 

@@ -55,7 +55,7 @@ extension PlanningFrame {
     /// `built.data`, future rows) to them; `nil` when no activity was projected. Warnings go to `notes`.
     func projectionSensitivity(_ prediction: Prediction, notes: inout [String]) throws -> ProjectionSensitivity? {
         try projectionSensitivity(rows: prediction.rows, predicted: prediction.mean, notes: &notes) { data in
-            let perturbed = try predict(data, only: built.future)
+            let perturbed = try predict(data, only: built.future, rowsAsBuilt: true)
             return (perturbed.rows, perturbed.mean)
         }
     }

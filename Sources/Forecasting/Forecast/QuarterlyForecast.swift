@@ -137,6 +137,10 @@ struct PlanningFrame {
     let quarterPeriods: [Period]
     let activityColumns: [String]
     let built: FutureRows.Built
+    /// The panel a prediction of `built.data` reads, built once: predictions of the same rows with other
+    /// activities (projection sensitivities, scenarios that add no rep) reuse it rather than index every row
+    /// again. `nil` when none is read, or when building it failed (the prediction then builds it and reports why).
+    let builtPanel: Panel?
 
     /// A frame from history and the request's plan, or from the plan alone when there is no history.
     init(history: Dataset?, model: LinearModel, request: ForecastRequest) throws {
@@ -180,6 +184,7 @@ struct PlanningFrame {
             built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and their error is measured only from the reps with that many periods after an origin")
         }
         self.built = built
+        self.builtPanel = try? model.predictionPanel(of: built.data)
         self.history = history
         self.panel = panel
         self.model = model
@@ -212,6 +217,7 @@ struct PlanningFrame {
         }
         self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
                                       futurePeriods: planPanel.periods, sources: sources, warnings: [])
+        self.builtPanel = try? model.predictionPanel(of: plan)
     }
 
     /// The activity columns a plan lacks: refused by name, unless the request asks to project them.
@@ -225,10 +231,14 @@ struct PlanningFrame {
     }
 
     /// Predicts `data` (the history followed by future rows) with the model; a category level the model
-    /// never saw is reported in the plan's words: its file and line.
-    func predict(_ data: Dataset, only: [Bool]) throws -> Prediction {
-        try reportingPlanLevels { try model.predict(data, level: request.level, only: only) }
+    /// never saw is reported in the plan's words: its file and line. `rowsAsBuilt` says `data` has the rows,
+    /// periods and reps of `built.data` (only activities changed), so ``builtPanel`` serves as its panel.
+    func predict(_ data: Dataset, only: [Bool], rowsAsBuilt: Bool) throws -> Prediction {
+        try reportingPlanLevels { try model.predict(data, level: request.level, only: only, reusing: panel(rowsAsBuilt)) }
     }
+
+    /// ``builtPanel`` for data with the built rows, else `nil` (the prediction builds its own).
+    func panel(_ rowsAsBuilt: Bool) -> Panel? { rowsAsBuilt ? builtPanel : nil }
 
     /// Runs `body` (a prediction of the future rows), reporting a category level the model never saw in the plan's words.
     func reportingPlanLevels<T>(_ body: () throws -> T) throws -> T {
@@ -368,7 +378,7 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     if model.generalized != nil { return try forecastCountQuarter(history: history, model: model, request: request) }
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let built = frame.built
-    let prediction = try frame.predict(built.data, only: built.future)
+    let prediction = try frame.predict(built.data, only: built.future, rowsAsBuilt: true)
 
     // Positions in the prediction of each rep's horizon periods.
     let (byRep, repOrder) = frame.repPositions(of: prediction.rows)

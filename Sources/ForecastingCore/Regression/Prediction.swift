@@ -11,6 +11,24 @@ extension LinearModel {
     /// - Throws: ``RegressionError/unseenCategory(term:level:source:line:known:)``, a missing column, or
     ///   ``RegressionError/columnsDoNotMatch(expected:found:)``.
     public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
+        try predict(data, level: level, only: only, weights: weights, reusing: nil)
+    }
+
+    /// The panel a prediction of `data` reads (its periods and reps), or `nil` when it reads none. Data
+    /// whose rows, periods and reps are the same (activities changed, say) has the same one, which
+    /// ``predict(_:level:only:weights:reusing:)`` and the count predictions take instead of building it again.
+    package func predictionPanel(of data: Dataset) throws -> Panel? {
+        guard let formula, let layout = panel else { return nil }
+        // Count models read periods for time terms only; linear ones also let roll-ups see which rows share a rep.
+        let needed = formula.usesTime || (generalized == nil && data.hasColumn(layout.period))
+        return needed ? try Panel(data: data, layout: layout) : nil
+    }
+
+    /// ``predict(_:level:only:weights:)`` with `prebuilt`, when given, as the panel of `data`: what
+    /// ``predictionPanel(of:)`` gave for the same rows, periods and reps.
+    package func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil,
+                         reusing prebuilt: Panel?) throws -> Prediction
+    {
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         guard let formula else { throw RegressionError.noFormula }
         // Normal intervals around xβ̂ mean nothing for counts: they predict with predictCounts.
@@ -20,9 +38,7 @@ extension LinearModel {
             throw RegressionError.missingColumn(column)
         }
         // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
-        let panelValue = try panel.flatMap { layout in
-            formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
-        }
+        let panelValue = try prebuilt ?? predictionPanel(of: data)
         var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
                                       panel: panelValue, only: only)
         if let mixed = mixedEffects {

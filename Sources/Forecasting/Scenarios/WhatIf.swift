@@ -251,6 +251,9 @@ struct ScenarioPlanner {
             }
             if changed { applied.data = try applied.data.replacingColumn(column, with: .numeric(values)) }
         }
+        // Rows visited: the team codes once, the rows after the history per removal and per change.
+        WorkMeter.record(built.data.rowCount + (rowCount - offset) * (1 + scenario.headcount.count + scenario.changes.count + (scale == nil ? 0 : 1)),
+                         in: "scenario rows")
         return applied
     }
 
@@ -332,6 +335,7 @@ struct ScenarioPlanner {
             positions.append(position)
             teams.append((row >= offset ? applied.teams[row - offset] : historyTeams?[row]) ?? "")
         }
+        WorkMeter.record(rows.count, in: "scenario rows")
         return (positions, teams)
     }
 

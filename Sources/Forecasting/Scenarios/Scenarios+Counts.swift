@@ -65,7 +65,7 @@ extension ProjectionSensitivity {
             let w = weight(position)
             return g.indices.map { g[$0] * factors[$0 % a] * w }
         }
-        return ProjectionSensitivity(errors: errors, gradients: moved, repOfPosition: reps, teamOf: teamOf)
+        return ProjectionSensitivity(errors: errors, gradients: moved, repOfPosition: reps, teamOf: teamOf, repOrder: repOrder)
     }
 
     /// The projection covariance matrix of η over `positions` (k × k, row-major).

@@ -281,16 +281,21 @@ struct PlanningFrame {
             if let team = planTeams?[row] { teamOf[name] = team }
         }
         let sortedPeriods = Array(Set(periods)).sorted()
-        for name in hires {
-            var values: [String: [Double]] = [:]
+        // The plan's activities read once, and every hire appended in one pass (each column copied once).
+        var values: [String: [Double]] = [:]
+        if !hires.isEmpty {
             for column in activityColumns where plan.hasColumn(column) { values[column] = try plan.numbers(column) }
-            let (extended, lead, added) = try FutureRows.appendingRep(
-                to: result.data, name: name, team: teamOf[name], layout: layout, activityColumns: activityColumns,
-                futurePeriods: periods) { column, k in
-                    guard let row = rowOf[name]?[sortedPeriods[k].index], let v = values[column]?[row] else { return .nan }
-                    return v
-                }
-            result.data = extended
+        }
+        let newReps = hires.map { name in
+            FutureRows.NewRep(name: name, team: teamOf[name]) { column, k in
+                guard let row = rowOf[name]?[sortedPeriods[k].index], let v = values[column]?[row] else { return .nan }
+                return v
+            }
+        }
+        let (extended, lead, added) = try FutureRows.appendingReps(to: result.data, newReps, layout: layout,
+                                                                  activityColumns: activityColumns, futurePeriods: periods)
+        result.data = extended
+        for name in hires {
             result.future += added.indices.map { $0 >= lead }
             result.futureEntities += [String](repeating: name, count: added.count)
             result.futurePeriods += added

@@ -221,16 +221,14 @@ struct ScenarioPlanner {
                 for (k, name) in applied.reps.enumerated() where name == rep { applied.only[offset + k] = false }
             }
         }
-        var additions = 0
+        var added: [(name: String, team: String?)] = []
         for change in scenario.headcount {
             if case let .add(count, team) = change {
                 if let team { guard knownTeams.contains(team) else { throw ScenarioError.unknownTarget(team) } }
-                for _ in 0..<count {
-                    additions += 1
-                    try appendNewRep(name: "New rep \(additions)\(team.map { " (\($0))" } ?? "")", team: team, to: &applied)
-                }
+                for _ in 0..<count { added.append(("New rep \(added.count + 1)\(team.map { " (\($0))" } ?? "")", team)) }
             }
         }
+        if !added.isEmpty { try appendNewReps(added, to: &applied) }
         let rowCount = applied.data.rowCount
         for column in frame.activityColumns {
             var values = try applied.data.numbers(column)
@@ -257,21 +255,27 @@ struct ScenarioPlanner {
         return applied
     }
 
-    /// Appends a new rep's rows: zero activity before the horizon (so lags see a new hire), and during
-    /// the future periods the activities the history's new hires had in their first months.
-    private func appendNewRep(name: String, team: String?, to applied: inout AppliedScenario) throws {
+    /// Appends new reps' rows: zero activity before the horizon (so lags see a new hire), and during the
+    /// future periods the activities the history's new hires had in their first months. The ramp profile (a
+    /// pass over the history) and the copy of each column are made once for all the reps.
+    private func appendNewReps(_ reps: [(name: String, team: String?)], to applied: inout AppliedScenario) throws {
         let profile = rampProfile()
-        let (extended, lead, periods) = try FutureRows.appendingRep(
-            to: applied.data, name: name, team: team, layout: frame.request.layout, activityColumns: frame.activityColumns,
-            futurePeriods: frame.built.futurePeriods) { column, tenure in
+        let newReps = reps.map { rep in
+            FutureRows.NewRep(name: rep.name, team: rep.team) { column, tenure in
                 profile[column]?[min(tenure, (profile[column]?.count ?? 1) - 1)] ?? 0
             }
-        let added = extended.rowCount - applied.data.rowCount
+        }
+        let (extended, lead, periods) = try FutureRows.appendingReps(
+            to: applied.data, newReps, layout: frame.request.layout, activityColumns: frame.activityColumns,
+            futurePeriods: frame.built.futurePeriods)
+        guard extended.rowCount > applied.data.rowCount else { return }
         applied.data = extended
-        applied.only += (0..<added).map { $0 >= lead }
-        applied.reps += [String](repeating: name, count: added)
-        applied.teams += [String?](repeating: team, count: added)
-        applied.periods += periods
+        for rep in reps {
+            applied.only += periods.indices.map { $0 >= lead }
+            applied.reps += [String](repeating: rep.name, count: periods.count)
+            applied.teams += [String?](repeating: rep.team, count: periods.count)
+            applied.periods += periods
+        }
         applied.rowsAsBuilt = false
     }
 

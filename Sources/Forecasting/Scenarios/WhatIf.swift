@@ -81,13 +81,17 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
     let base = try planner.evaluate(Scenario(name: "Baseline"))
     var notes = frame.built.warnings
     let sensitivity = try frame.projectionSensitivity(base.prediction, notes: &notes)
+    // The baseline's per-rep gradients over the whole horizon, summed once: the baseline's total and every
+    // scenario's total and difference scale these.
+    let baseGradients = sensitivity?.repGradients(base.horizonPositions) ?? [:]
     let baselineTotal = base.prediction.total(base.horizonPositions, label: "Baseline")
-        .adding(variance: sensitivity?.variance(base.horizonPositions) ?? 0)
-    /// The projection variance of the scenario's sum over `positions` of the baseline, with `shift` subtracted from each
-    /// factor (1 for a difference); `factor` is the scenario's ``ScenarioPlanner/projectionFactor(_:scale:)``.
-    func projectionVariance(_ factor: (String, String) -> Double, _ positions: [Int], shift: Double) -> Double {
+        .adding(variance: sensitivity?.variance(of: baseGradients) ?? 0)
+    /// The projection variance of the scenario's sum over `positions` of the baseline (`nil`: the whole horizon), with
+    /// `shift` subtracted from each factor (1 for a difference); `factor` is the scenario's ``ScenarioPlanner/projectionFactor(_:scale:)``.
+    func projectionVariance(_ factor: (String, String) -> Double, _ positions: [Int]?, shift: Double) -> Double {
         guard let sensitivity else { return 0 }
-        return sensitivity.variance(of: sensitivity.scaled(sensitivity.repGradients(positions)) { factor($0, $1) - shift })
+        let gradients = positions.map { sensitivity.repGradients($0) } ?? baseGradients
+        return sensitivity.variance(of: sensitivity.scaled(gradients) { factor($0, $1) - shift })
     }
     let baseTeams = base.positionsByTeam
     var outcomes: [ScenarioOutcome] = []
@@ -96,9 +100,9 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
         let run = try planner.evaluate(scenario)
         let factor = planner.projectionFactor(scenario)
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
-            .adding(variance: projectionVariance(factor, base.horizonPositions, shift: 0))
+            .adding(variance: projectionVariance(factor, nil, shift: 0))
         var difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
-        let differenceProjection = projectionVariance(factor, base.horizonPositions, shift: 1)
+        let differenceProjection = projectionVariance(factor, nil, shift: 1)
         difference.standardError = (difference.standardError * difference.standardError + differenceProjection).squareRoot()
         var teams: [ScenarioOutcome.TeamOutcome] = []
         let runTeams = run.positionsByTeam

@@ -3,8 +3,8 @@ import Testing
 @testable import Forecasting
 @testable import ForecastingCore
 
-/// Work that must grow linearly with the reps: the panel index, lags, future rows, the backtest's
-/// per-quarter matching and the drivers' per-team pass count the rows and lines they visit in a
+/// Work that must grow linearly with the reps: the panel index, lags, future rows, a what-if's scenario
+/// rows, the backtest's per-quarter matching and the drivers' per-team pass count the rows and lines they visit in a
 /// `WorkMeter`. Doubling the reps must at most a little more than double each count; a scan of every
 /// row per rep (what made 10× the reps cost 22–34× the time) would about quadruple it. The times
 /// themselves are in Benchmarks/RESULTS.md, not here.
@@ -45,7 +45,11 @@ struct LinearCostTests {
             let model = try past.fit(formula)
             let quarter = try model.nextQuarter(history: past)
             _ = try model.forecast(quarter, history: past)
-            _ = try model.whatIf([Scenario(name: "More demos", changes: [ActivityChange(parsing: "demos=+20%")])],
+            // Changes for everyone, a team and a rep, a rep removed and one added: every path of a scenario.
+            _ = try model.whatIf([Scenario(name: "More demos", changes: [ActivityChange(parsing: "demos=+20%")]),
+                                  Scenario(name: "Mixed", changes: [ActivityChange(parsing: "calls[team=team1]=-10%"),
+                                                                    ActivityChange(parsing: "proposals[rep=rep5]=+2")],
+                                           headcount: [.remove(rep: "rep7"), .add(count: 1, team: "team2")])],
                                  in: quarter, history: past)
             _ = try past.backtest(formula, options: BacktestOptions(minimumTrainingQuarters: 4))
             _ = try past.drivers(formula)
@@ -56,7 +60,7 @@ struct LinearCostTests {
     @Test("Doubling the reps at most a little more than doubles the rows and lines visited")
     func doublingTheReps() throws {
         let small = try Self.work(reps: 200), large = try Self.work(reps: 400)
-        for area in ["panel index", "panel rows", "lag", "future rows", "backtest quarter", "drivers"] {
+        for area in ["panel index", "panel rows", "lag", "future rows", "scenario rows", "backtest quarter", "drivers"] {
             let a = small[area] ?? 0, b = large[area] ?? 0
             #expect(a > 0, "\(area): nothing counted")
             #expect(Double(b) <= 2.2 * Double(a), "\(area): \(a) → \(b) units for twice the reps")

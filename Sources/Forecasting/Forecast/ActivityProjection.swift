@@ -177,40 +177,55 @@ struct FutureRows {
                      sources: sources, warnings: warnings, projected: projected)
     }
 
-    /// `data` with rows for a rep it does not have: `lead` periods of zero activity before the first future
-    /// period (a new hire did nothing before starting, which is what lags and carryover should see), then
-    /// one row per future period with `activity(column, tenure)` for each activity column. Other numeric
-    /// columns are missing; the period, rep and team columns are filled.
-    /// - Returns: The extended data, the number of lead rows, and the periods added.
-    static func appendingRep(to data: Dataset, name: String, team: String?, layout: PanelLayout, activityColumns: [String],
-                             futurePeriods: [Period], activity: (String, Int) -> Double) throws -> (Dataset, Int, [Period])
+    /// A rep to append to data that does not have it: its name, team, and its activity in each column by
+    /// month of tenure (0 for the first future period).
+    struct NewRep {
+        var name: String
+        var team: String?
+        var activity: (String, Int) -> Double
+    }
+
+    /// `data` with rows for reps it does not have: for each, `lead` periods of zero activity before the first
+    /// future period (a new hire did nothing before starting, which is what lags and carryover should see),
+    /// then one row per future period with `activity(column, tenure)` for each activity column. Other numeric
+    /// columns are missing; the period, rep and team columns are filled. All reps are appended in one pass, so
+    /// each column is copied once however many reps are added.
+    /// - Returns: The extended data, the number of lead rows, and the periods added for each rep.
+    static func appendingReps(to data: Dataset, _ reps: [NewRep], layout: PanelLayout, activityColumns: [String],
+                              futurePeriods: [Period]) throws -> (Dataset, Int, [Period])
     {
         guard let firstFuture = futurePeriods.min() else { return (data, 0, []) }
         let lead = 12
         let periods = (0..<lead).map { firstFuture.advanced(by: $0 - lead) } + Array(Set(futurePeriods)).sorted()
+        guard !reps.isEmpty else { return (data, lead, periods) }
         var columns: [(name: String, column: Column)] = []
         for (columnName, column) in zip(data.columnNames, data.columns) {
             switch column {
             case .text(var text):
                 var index = Dictionary(uniqueKeysWithValues: text.levels.enumerated().map { ($1, Int32($0)) })
-                for period in periods {
-                    let value: String? = columnName == layout.period ? period.description
-                        : columnName == layout.entity ? name : columnName == layout.group ? team : nil
-                    if let value {
-                        if index[value] == nil { index[value] = Int32(text.levels.count); text.levels.append(value) }
-                        text.codes.append(index[value] ?? -1)
-                    } else { text.codes.append(-1) }
+                for rep in reps {
+                    for period in periods {
+                        let value: String? = columnName == layout.period ? period.description
+                            : columnName == layout.entity ? rep.name : columnName == layout.group ? rep.team : nil
+                        if let value {
+                            if index[value] == nil { index[value] = Int32(text.levels.count); text.levels.append(value) }
+                            text.codes.append(index[value] ?? -1)
+                        } else { text.codes.append(-1) }
+                    }
                 }
                 columns.append((columnName, .text(text)))
             case .numeric(var values):
-                for k in periods.indices {
-                    values.append(activityColumns.contains(columnName) ? (k < lead ? 0 : activity(columnName, k - lead)) : .nan)
+                let isActivity = activityColumns.contains(columnName)
+                for rep in reps {
+                    for k in periods.indices {
+                        values.append(isActivity ? (k < lead ? 0 : rep.activity(columnName, k - lead)) : .nan)
+                    }
                 }
                 columns.append((columnName, .numeric(values)))
             }
         }
         var lines = (0..<data.rowCount).map { Int32(clamping: data.source.line(ofRow: $0)) }
-        lines += [Int32](repeating: 0, count: periods.count)
+        lines += [Int32](repeating: 0, count: periods.count * reps.count)
         return (try Dataset(columns, source: DataSource(name: data.source.name, rowLines: lines)), lead, periods)
     }
 

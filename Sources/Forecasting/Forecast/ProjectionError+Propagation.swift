@@ -13,16 +13,23 @@ struct ProjectionSensitivity: Sendable {
     let repOfPosition: [String]
     /// Each rep's team (`""` without teams).
     let teamOf: [String: String]
+    /// The reps of the positions with gradients, sorted once: the order ``variance(of:)`` sums reps in.
+    let repOrder: [String]
+
+    init(errors: ProjectionErrorModel, gradients: [[Double]?], repOfPosition: [String], teamOf: [String: String], repOrder: [String]? = nil) {
+        self.errors = errors
+        self.gradients = gradients
+        self.repOfPosition = repOfPosition
+        self.teamOf = teamOf
+        self.repOrder = repOrder ?? Set(zip(gradients, repOfPosition).lazy.filter { $0.0 != nil }.map(\.1)).sorted()
+    }
 
     /// The sum of the gradients of `positions`, per rep.
     func repGradients(_ positions: [Int]) -> [String: [Double]] {
         var result: [String: [Double]] = [:]
         for position in positions {
             guard let g = gradients[position] else { continue }
-            let rep = repOfPosition[position]
-            var sum = result[rep] ?? [Double](repeating: 0, count: g.count)
-            for i in g.indices { sum[i] += g[i] }
-            result[rep] = sum
+            ProjectionErrorModel.add(g, to: &result[repOfPosition[position], default: [Double](repeating: 0, count: g.count)])
         }
         return result
     }
@@ -34,7 +41,19 @@ struct ProjectionSensitivity: Sendable {
 
     /// The projection variance of a sum whose per-rep gradients are given (after a scenario's changes, say).
     func variance(of repGradients: [String: [Double]]) -> Double {
-        errors.variance(of: repGradients.sorted { $0.key < $1.key }.map { (rep: $0.key, team: teamOf[$0.key] ?? "", gradient: $0.value) })
+        errors.variance(of: sortedByRep(repGradients).map { (rep: $0.key, team: teamOf[$0.key] ?? "", gradient: $0.value) })
+    }
+
+    /// The entries of `repGradients` by rep name. A sum over many reps (a team, everyone) walks ``repOrder``
+    /// rather than sorting the names again; a few reps, or names not in it, are sorted.
+    func sortedByRep(_ repGradients: [String: [Double]]) -> [(key: String, value: [Double])] {
+        if repGradients.count * 8 >= repOrder.count, repGradients.count > 1 {
+            var entries: [(key: String, value: [Double])] = []
+            entries.reserveCapacity(repGradients.count)
+            for rep in repOrder { if let g = repGradients[rep] { entries.append((rep, g)) } }
+            if entries.count == repGradients.count { return entries }
+        }
+        return repGradients.sorted { $0.key < $1.key }
     }
 
     /// Gradients multiplied per rep and activity by `factor(rep, activity)`: the chain rule through a scenario's
@@ -54,10 +73,10 @@ extension PlanningFrame {
     /// The projection errors measured on the history and the sensitivities of `prediction` (of
     /// `built.data`, future rows) to them; `nil` when no activity was projected. Warnings go to `notes`.
     func projectionSensitivity(_ prediction: Prediction, notes: inout [String]) throws -> ProjectionSensitivity? {
-        // The nudged data differ only in activity values, so one panel (periods, reps, lag links) serves every prediction.
-        let reusable = try model.predictionPanel(for: built.data)
-        return try projectionSensitivity(rows: prediction.rows, notes: &notes) { data in
-            try reportingPlanLevels { try model.predictedMeans(data, only: built.future, panel: reusable) }
+        // The nudged data differ from built.data only in activity values, so the frame's panel serves every
+        // prediction, and only the means are needed (no standard errors).
+        try projectionSensitivity(rows: prediction.rows, notes: &notes) { data in
+            try reportingPlanLevels { try model.predictedMeans(data, only: built.future, panel: builtPanel) }
         }
     }
 
@@ -70,19 +89,21 @@ extension PlanningFrame {
         guard !columns.isEmpty, let last = panel.span?.last, let lastFuture = built.futurePeriods.max() else { return nil }
         let steps = lastFuture.index - last.index
         guard steps > 0 else { return nil }
-        // Each rep's team from its last row (as the forecast's lines), by entity code and by name.
+        // Each rep's team from its last row (as the forecast's lines), by entity code and by name. The pass over
+        // the history keeps each rep's latest row in an array by entity code, not a dictionary probed per row.
         var teamOfEntity: [Int32: String] = [:]
         var teamOf: [String: String] = [:]
         if let group = request.layout.group, case .text(let teams) = try history.column(group) {
-            var lastPeriod: [Int32: Period] = [:]
+            var lastRow = [Int](repeating: -1, count: panel.entityCount)
             for row in 0..<history.rowCount where panel.entities[row] >= 0 {
-                let e = panel.entities[row]
-                if lastPeriod[e].map({ panel.periods[row] >= $0 }) ?? true {
-                    lastPeriod[e] = panel.periods[row]
-                    teamOfEntity[e] = teams[row] ?? ""
-                }
+                let e = Int(panel.entities[row])
+                if lastRow[e] < 0 || panel.periods[row] >= panel.periods[lastRow[e]] { lastRow[e] = row }
             }
-            for (e, team) in teamOfEntity { teamOf[panel.entityNames[Int(e)]] = team }
+            for (e, row) in lastRow.enumerated() where row >= 0 {
+                let team = teams[row] ?? ""
+                teamOfEntity[Int32(e)] = team
+                teamOf[panel.entityNames[e]] = team
+            }
         }
         let errors = try ProjectionErrorModel.estimate(history: history, panel: panel, activities: columns, projection: request.projection,
                                                        steps: steps, teamOf: teamOfEntity)
@@ -102,12 +123,13 @@ extension PlanningFrame {
             return rms > 0 && rms.isFinite ? 1e-3 * rms : 1e-3
         }
         let offset = history.rowCount
-        var positionOfRow: [Int: Int] = [:]
-        for (position, row) in rows.enumerated() { positionOfRow[row] = position }
+        // The position of each predicted row, by row: an array over the rows, not a dictionary.
+        var positionOfRow = [Int](repeating: -1, count: built.data.rowCount)
+        for (position, row) in rows.enumerated() where row >= 0 && row < positionOfRow.count { positionOfRow[row] = position }
         var predicted = [Double](repeating: .nan, count: rows.count)
         let unmoved = try predicting(built.data)
-        for (position, row) in unmoved.rows.enumerated() {
-            if let original = positionOfRow[row] { predicted[original] = unmoved.values[position] }
+        for (position, row) in unmoved.rows.enumerated() where row >= 0 && row < positionOfRow.count && positionOfRow[row] >= 0 {
+            predicted[positionOfRow[row]] = unmoved.values[position]
         }
         // Future rows by step.
         var rowsAtStep = [[Int]](repeating: [], count: steps)
@@ -119,8 +141,9 @@ extension PlanningFrame {
         for (c, column) in columns.enumerated() {
             let base = try built.data.numbers(column)
             guard let mask = built.projected[column] else { continue }
+            // One copy of the column per activity, moved at one step's cells and put back after each prediction.
+            var values = base
             for h in 0..<steps {
-                var values = base
                 var moved = false
                 for k in rowsAtStep[h] where mask[k] && !values[offset + k].isNaN {
                     values[offset + k] += stepSize[c]
@@ -128,8 +151,10 @@ extension PlanningFrame {
                 }
                 guard moved else { continue }
                 let perturbed = try predicting(try built.data.replacingColumn(column, with: .numeric(values)))
+                for k in rowsAtStep[h] { values[offset + k] = base[offset + k] }
                 for (position, row) in perturbed.rows.enumerated() {
-                    guard let original = positionOfRow[row] else { continue }
+                    guard row >= 0, row < positionOfRow.count, positionOfRow[row] >= 0 else { continue }
+                    let original = positionOfRow[row]
                     let derivative = (perturbed.values[position] - predicted[original]) / stepSize[c]
                     guard derivative != 0, derivative.isFinite else { continue }
                     var g = gradients[original] ?? [Double](repeating: 0, count: d)

@@ -240,9 +240,9 @@ struct ProjectionErrorModel: Sendable {
             let u = scaled(entry.gradient, rep: entry.rep)
             own += quadratic(moments(ofTeam: entry.team), u, u)
             if let c = sharedWithinTeam[entry.team] { shared -= quadratic(c, u, u) }
-            var s = teamSums[entry.team] ?? .init(repeating: 0, count: d)
-            for i in 0..<d { s[i] += u[i]; grand[i] += u[i] }
-            teamSums[entry.team] = s
+            // Added in place (a copy of the team's sum per rep would allocate once per rep).
+            Self.add(u, to: &teamSums[entry.team, default: .init(repeating: 0, count: d)])
+            for i in 0..<d { grand[i] += u[i] }
         }
         for (team, s) in teamSums {
             if let c = sharedWithinTeam[team] { shared += quadratic(c, s, s) }
@@ -251,5 +251,10 @@ struct ProjectionErrorModel: Sendable {
         if let x = sharedAcrossTeams { shared += quadratic(x, grand, grand) }
         // Estimated moments need not be exactly consistent; a variance is never below zero.
         return max(0, own + shared)
+    }
+
+    /// Adds `vector` to `sum` element by element, in place.
+    static func add(_ vector: [Double], to sum: inout [Double]) {
+        for i in vector.indices { sum[i] += vector[i] }
     }
 }

@@ -51,14 +51,15 @@ extension ProjectionSensitivity {
 func forecastCountQuarter(history: Dataset, model: LinearModel, request: ForecastRequest) throws -> QuarterlyForecast {
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let built = frame.built
-    let prediction = try frame.reportingPlanLevels { try model.predictCounts(built.data, level: request.level, only: built.future) }
+    let prediction = try frame.reportingPlanLevels {
+        try model.predictCounts(built.data, level: request.level, only: built.future, rowIntervals: true, reusing: frame.builtPanel)
+    }
 
     let (byRep, repOrder) = frame.repPositions(of: prediction.rows)
     let offset = history.rowCount
     var warnings = built.warnings
-    let reusable = try model.predictionPanel(for: built.data)
     let sensitivity = try frame.projectionSensitivity(rows: prediction.rows, notes: &warnings) { data in
-        try frame.reportingPlanLevels { try model.countLinearPredictors(data, only: built.future, panel: reusable) }
+        try frame.reportingPlanLevels { try model.countLinearPredictors(data, only: built.future, reusing: frame.builtPanel) }
     }
     let teamOf = try frame.teams()
 

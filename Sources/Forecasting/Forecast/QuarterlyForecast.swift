@@ -143,6 +143,10 @@ struct PlanningFrame {
     let quarterPeriods: [Period]
     let activityColumns: [String]
     let built: FutureRows.Built
+    /// The panel a prediction of `built.data` reads, built once: predictions of the same rows with other
+    /// activities (projection sensitivities, scenarios that add no rep) reuse it rather than index every row
+    /// again. `nil` when none is read, or when building it failed (the prediction then builds it and reports why).
+    let builtPanel: Panel?
 
     /// A frame from history and the request's plan, or from the plan alone when there is no history.
     init(history: Dataset?, model: LinearModel, request: ForecastRequest) throws {
@@ -186,6 +190,7 @@ struct PlanningFrame {
             built.warnings.append("the horizon \(request.horizon) is more than a year after the history's last period (\(last)): activities are projected far beyond what the history shows, and their error is measured only from the reps with that many periods after an origin")
         }
         self.built = built
+        self.builtPanel = try? model.predictionPanel(of: built.data)
         self.history = history
         self.panel = panel
         self.model = model
@@ -218,6 +223,7 @@ struct PlanningFrame {
         }
         self.built = FutureRows.Built(data: plan, future: [Bool](repeating: true, count: plan.rowCount), futureEntities: names,
                                       futurePeriods: planPanel.periods, sources: sources, warnings: [])
+        self.builtPanel = try? model.predictionPanel(of: plan)
     }
 
     /// The activity columns a plan lacks: refused by name, unless the request asks to project them.
@@ -231,10 +237,14 @@ struct PlanningFrame {
     }
 
     /// Predicts `data` (the history followed by future rows) with the model; a category level the model
-    /// never saw is reported in the plan's words: its file and line.
-    func predict(_ data: Dataset, only: [Bool]) throws -> Prediction {
-        try reportingPlanLevels { try model.predict(data, level: request.level, only: only) }
+    /// never saw is reported in the plan's words: its file and line. `rowsAsBuilt` says `data` has the rows,
+    /// periods and reps of `built.data` (only activities changed), so ``builtPanel`` serves as its panel.
+    func predict(_ data: Dataset, only: [Bool], rowsAsBuilt: Bool) throws -> Prediction {
+        try reportingPlanLevels { try model.predict(data, level: request.level, only: only, reusing: panel(rowsAsBuilt)) }
     }
+
+    /// ``builtPanel`` for data with the built rows, else `nil` (the prediction builds its own).
+    func panel(_ rowsAsBuilt: Bool) -> Panel? { rowsAsBuilt ? builtPanel : nil }
 
     /// Runs `body` (a prediction of the future rows), reporting a category level the model never saw in the plan's words.
     func reportingPlanLevels<T>(_ body: () throws -> T) throws -> T {
@@ -277,16 +287,21 @@ struct PlanningFrame {
             if let team = planTeams?[row] { teamOf[name] = team }
         }
         let sortedPeriods = Array(Set(periods)).sorted()
-        for name in hires {
-            var values: [String: [Double]] = [:]
+        // The plan's activities read once, and every hire appended in one pass (each column copied once).
+        var values: [String: [Double]] = [:]
+        if !hires.isEmpty {
             for column in activityColumns where plan.hasColumn(column) { values[column] = try plan.numbers(column) }
-            let (extended, lead, added) = try FutureRows.appendingRep(
-                to: result.data, name: name, team: teamOf[name], layout: layout, activityColumns: activityColumns,
-                futurePeriods: periods) { column, k in
-                    guard let row = rowOf[name]?[sortedPeriods[k].index], let v = values[column]?[row] else { return .nan }
-                    return v
-                }
-            result.data = extended
+        }
+        let newReps = hires.map { name in
+            FutureRows.NewRep(name: name, team: teamOf[name]) { column, k in
+                guard let row = rowOf[name]?[sortedPeriods[k].index], let v = values[column]?[row] else { return .nan }
+                return v
+            }
+        }
+        let (extended, lead, added) = try FutureRows.appendingReps(to: result.data, newReps, layout: layout,
+                                                                  activityColumns: activityColumns, futurePeriods: periods)
+        result.data = extended
+        for name in hires {
             result.future += added.indices.map { $0 >= lead }
             result.futureEntities += [String](repeating: name, count: added.count)
             result.futurePeriods += added
@@ -374,7 +389,7 @@ package func forecastQuarter(history: Dataset, model: LinearModel, request: Fore
     if model.generalized != nil { return try forecastCountQuarter(history: history, model: model, request: request) }
     let frame = try PlanningFrame(history: history, model: model, request: request)
     let built = frame.built
-    let prediction = try frame.predict(built.data, only: built.future)
+    let prediction = try frame.predict(built.data, only: built.future, rowsAsBuilt: true)
 
     // Positions in the prediction of each rep's horizon periods.
     let (byRep, repOrder) = frame.repPositions(of: prediction.rows)

@@ -14,30 +14,38 @@ struct CountScenarioEvaluation {
     var prediction: CountPrediction
     /// Positions (into the prediction) of the horizon quarter's rows.
     var horizonPositions: [Int]
-    var teamOfPosition: [Int: String]
+    /// The team of each of ``horizonPositions`` (`""` for none).
+    var horizonTeams: [String]
     /// The rep of each prediction position.
     var repOfPosition: [String]
     var warnings: [String]
     var data: Dataset
+
+    /// ``horizonPositions`` by team, each in prediction order.
+    var positionsByTeam: [String: [Int]] { ScenarioPlanner.grouped(horizonPositions, by: horizonTeams) }
 }
 
 extension ScenarioPlanner {
     /// The scenario's data predicted with the count model.
     func evaluateCounts(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> CountScenarioEvaluation {
-        let (data, only, reps, teams) = try apply(scenario, scale: scale)
-        let prediction = try frame.reportingPlanLevels { try frame.model.predictCounts(data, level: frame.request.level, only: only, rowIntervals: false) }
-        let (positions, teamOf) = try horizonPositions(of: prediction.rows, in: data, teams: teams)
-        return CountScenarioEvaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
-                                       repOfPosition: prediction.rows.map { reps[$0] },
-                                       warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)
+        let applied = try apply(scenario, scale: scale)
+        let prediction = try frame.reportingPlanLevels {
+            try frame.model.predictCounts(applied.data, level: frame.request.level, only: applied.only, rowIntervals: false,
+                                          reusing: frame.panel(applied.rowsAsBuilt))
+        }
+        let (positions, teams) = try horizonPositions(of: prediction.rows, in: applied)
+        let offset = frame.history.rowCount
+        return CountScenarioEvaluation(prediction: prediction, horizonPositions: positions, horizonTeams: teams,
+                                       repOfPosition: prediction.rows.map { $0 >= offset ? applied.reps[$0 - offset] : "" },
+                                       warnings: try extrapolation(applied.data, only: applied.only, scenario: scenario, scale: scale),
+                                       data: applied.data)
     }
 
     /// The projection sensitivities of η measured at the baseline, once.
     func countSensitivity(_ base: CountScenarioEvaluation, notes: inout [String]) throws -> ProjectionSensitivity? {
         let built = frame.built
-        let reusable = try frame.model.predictionPanel(for: built.data)
         return try frame.projectionSensitivity(rows: base.prediction.rows, notes: &notes) { data in
-            try frame.reportingPlanLevels { try frame.model.countLinearPredictors(data, only: built.future, panel: reusable) }
+            try frame.reportingPlanLevels { try frame.model.countLinearPredictors(data, only: built.future, reusing: frame.builtPanel) }
         }
     }
 }
@@ -57,7 +65,7 @@ extension ProjectionSensitivity {
             let w = weight(position)
             return g.indices.map { g[$0] * factors[$0 % a] * w }
         }
-        return ProjectionSensitivity(errors: errors, gradients: moved, repOfPosition: reps, teamOf: teamOf)
+        return ProjectionSensitivity(errors: errors, gradients: moved, repOfPosition: reps, teamOf: teamOf, repOrder: repOrder)
     }
 
     /// The projection covariance matrix of η over `positions` (k × k, row-major).
@@ -121,6 +129,7 @@ func countWhatIf(frame: PlanningFrame, model: LinearModel, request: ForecastRequ
         }
         return (mean, (estimates + projection).squareRoot(), projection)
     }
+    let baseTeams = base.positionsByTeam
     var outcomes: [ScenarioOutcome] = []
     for scenario in scenarios {
         let run = try planner.evaluateCounts(scenario)
@@ -129,9 +138,9 @@ func countWhatIf(frame: PlanningFrame, model: LinearModel, request: ForecastRequ
         let runMeans = predictiveMeans(run, factor: factor)
         let d = difference(run, runMeans, run.horizonPositions, base.horizonPositions, factor: factor)
         var teams: [ScenarioOutcome.TeamOutcome] = []
-        for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
-            let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
-            let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
+        let runTeams = run.positionsByTeam
+        for team in Set(baseTeams.keys).union(runTeams.keys).sorted() {
+            let a = baseTeams[team] ?? [], b = runTeams[team] ?? []
             let t = difference(run, runMeans, b, a, factor: factor)
             let baseMean = a.reduce(0) { $0 + baseMeans[$1] }
             teams.append(.init(team: team, baseline: baseMean, scenario: baseMean + t.mean, difference: t.mean,

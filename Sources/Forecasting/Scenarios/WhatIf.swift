@@ -81,29 +81,35 @@ package func whatIf(history: Dataset?, model: LinearModel, request: ForecastRequ
     let base = try planner.evaluate(Scenario(name: "Baseline"))
     var notes = frame.built.warnings
     let sensitivity = try frame.projectionSensitivity(base.prediction, notes: &notes)
+    // The baseline's per-rep gradients over the whole horizon, summed once: the baseline's total and every
+    // scenario's total and difference scale these.
+    let baseGradients = sensitivity?.repGradients(base.horizonPositions) ?? [:]
     let baselineTotal = base.prediction.total(base.horizonPositions, label: "Baseline")
-        .adding(variance: sensitivity?.variance(base.horizonPositions) ?? 0)
-    /// The projection variance of the scenario's sum over `positions` of the baseline, with `shift` subtracted from each factor (1 for a difference).
-    func projectionVariance(_ scenario: Scenario, _ positions: [Int], shift: Double) -> Double {
+        .adding(variance: sensitivity?.variance(of: baseGradients) ?? 0)
+    /// The projection variance of the scenario's sum over `positions` of the baseline (`nil`: the whole horizon), with
+    /// `shift` subtracted from each factor (1 for a difference); `factor` is the scenario's ``ScenarioPlanner/projectionFactor(_:scale:)``.
+    func projectionVariance(_ factor: (String, String) -> Double, _ positions: [Int]?, shift: Double) -> Double {
         guard let sensitivity else { return 0 }
-        let factor = planner.projectionFactor(scenario)
-        return sensitivity.variance(of: sensitivity.scaled(sensitivity.repGradients(positions)) { factor($0, $1) - shift })
+        let gradients = positions.map { sensitivity.repGradients($0) } ?? baseGradients
+        return sensitivity.variance(of: sensitivity.scaled(gradients) { factor($0, $1) - shift })
     }
+    let baseTeams = base.positionsByTeam
     var outcomes: [ScenarioOutcome] = []
     let q = StudentTDistribution(degreesOfFreedom: model.inferenceDegreesOfFreedom).quantile(0.5 + request.level / 2)
     for scenario in scenarios {
         let run = try planner.evaluate(scenario)
+        let factor = planner.projectionFactor(scenario)
         let total = run.prediction.total(run.horizonPositions, label: scenario.name)
-            .adding(variance: projectionVariance(scenario, base.horizonPositions, shift: 0))
+            .adding(variance: projectionVariance(factor, nil, shift: 0))
         var difference = Prediction.difference(from: base.prediction, base.horizonPositions, to: run.prediction, run.horizonPositions)
-        let differenceProjection = projectionVariance(scenario, base.horizonPositions, shift: 1)
+        let differenceProjection = projectionVariance(factor, nil, shift: 1)
         difference.standardError = (difference.standardError * difference.standardError + differenceProjection).squareRoot()
         var teams: [ScenarioOutcome.TeamOutcome] = []
-        for team in Set(base.teamOfPosition.values).union(run.teamOfPosition.values).sorted() {
-            let a = base.horizonPositions.filter { base.teamOfPosition[$0] == team }
-            let b = run.horizonPositions.filter { run.teamOfPosition[$0] == team }
+        let runTeams = run.positionsByTeam
+        for team in Set(baseTeams.keys).union(runTeams.keys).sorted() {
+            let a = baseTeams[team] ?? [], b = runTeams[team] ?? []
             var d = Prediction.difference(from: base.prediction, a, to: run.prediction, b)
-            d.standardError = (d.standardError * d.standardError + projectionVariance(scenario, a, shift: 1)).squareRoot()
+            d.standardError = (d.standardError * d.standardError + projectionVariance(factor, a, shift: 1)).squareRoot()
             let baseMean = a.reduce(0) { $0 + base.prediction.mean[$1] }
             teams.append(.init(team: team, baseline: baseMean, scenario: baseMean + d.mean, difference: d.mean,
                                differenceInterval: Interval(center: d.mean, halfWidth: q * d.standardError)))
@@ -127,10 +133,32 @@ struct ScenarioPlanner {
         var prediction: Prediction
         /// Positions (into the prediction) of the horizon quarter's rows.
         var horizonPositions: [Int]
-        var teamOfPosition: [Int: String]
+        /// The team of each of ``horizonPositions`` (`""` for none).
+        var horizonTeams: [String]
         var warnings: [String]
         /// The horizon rows' activity values, by column (for goal seeking).
         var data: Dataset
+
+        /// ``horizonPositions`` by team, each in prediction order.
+        var positionsByTeam: [String: [Int]] { ScenarioPlanner.grouped(horizonPositions, by: horizonTeams) }
+    }
+
+    /// A scenario's rows: `built.data` with its changes, removed reps' rows not predicted, added reps appended.
+    struct AppliedScenario {
+        var data: Dataset
+        /// The rows to predict.
+        var only: [Bool]
+        /// Per row after the history (the frame's future rows, then added reps' rows): its rep, team and period.
+        var reps: [String], teams: [String?], periods: [Period]
+        /// Whether `data` has the built rows (no rep added), so the frame's panel of them serves it.
+        var rowsAsBuilt: Bool
+    }
+
+    /// `positions` grouped by `teams` (the team of each position), each group in the order given.
+    static func grouped(_ positions: [Int], by teams: [String]) -> [String: [Int]] {
+        var result: [String: [Int]] = [:]
+        for (position, team) in zip(positions, teams) { result[team, default: []].append(position) }
+        return result
     }
 
     /// The derivative of a scenario's activity with respect to the baseline's, per rep and activity: the
@@ -140,7 +168,8 @@ struct ScenarioPlanner {
         let removed = Set(scenario.headcount.compactMap { change -> String? in
             if case .remove(let rep) = change { return rep } else { return nil }
         })
-        let teamOf = (try? frame.teams()) ?? [:]
+        let scopedToTeam = scenario.changes.contains { if case .team = $0.scope { true } else { false } }
+        let teamOf = scopedToTeam ? (try? frame.teams()) ?? [:] : [:]
         return { rep, activity in
             guard !removed.contains(rep) else { return 0 }
             var factor = 1.0
@@ -162,19 +191,23 @@ struct ScenarioPlanner {
         }
     }
 
-    /// The data of a scenario: changed activities, removed reps' rows excluded, added reps appended.
-    func apply(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> (Dataset, [Bool], [String], [String?]) {
+    /// The data of a scenario: changed activities, removed reps' rows excluded, added reps appended. Only the
+    /// rows after the history change, so only they are visited; the history's columns are shared, not copied.
+    func apply(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> AppliedScenario {
         let built = frame.built
         let offset = frame.history.rowCount
-        var data = built.data
-        var only = built.future
-        var reps = [String](repeating: "", count: offset) + built.futureEntities
-        let teamColumn = frame.request.layout.group
-        var teamValues: [String?] = [String?](repeating: nil, count: data.rowCount)
-        if let teamColumn, case .text(let text) = try data.column(teamColumn) {
-            teamValues = (0..<data.rowCount).map { text[$0] }
+        var applied = AppliedScenario(data: built.data, only: built.future, reps: built.futureEntities, teams: [],
+                                      periods: built.futurePeriods, rowsAsBuilt: true)
+        var knownTeams = Set<String>()
+        applied.teams = [String?](repeating: nil, count: built.data.rowCount - offset)
+        if let teamColumn = frame.request.layout.group, case .text(let text) = try built.data.column(teamColumn) {
+            applied.teams = (offset..<built.data.rowCount).map { text[$0] }
+            // Every team named anywhere in the rows (history included), from the codes in use.
+            var used = [Bool](repeating: false, count: text.levels.count)
+            for code in text.codes where code >= 0 { used[Int(code)] = true }
+            knownTeams = Set(text.levels.indices.lazy.filter { used[$0] }.map { text.levels[$0] })
         }
-        let knownReps = Set(built.futureEntities), knownTeams = Set(teamValues.compactMap { $0 })
+        let knownReps = Set(built.futureEntities)
         for change in scenario.changes {
             guard frame.activityColumns.contains(change.activity) else {
                 throw ScenarioError.unknownActivity(change.activity, known: frame.activityColumns)
@@ -189,57 +222,65 @@ struct ScenarioPlanner {
         for change in scenario.headcount {
             if case .remove(let rep) = change {
                 guard knownReps.contains(rep) else { throw ScenarioError.unknownTarget(rep) }
-                for row in offset..<data.rowCount where reps[row] == rep { only[row] = false }
+                for (k, name) in applied.reps.enumerated() where name == rep { applied.only[offset + k] = false }
             }
         }
-        var additions = 0
+        var added: [(name: String, team: String?)] = []
         for change in scenario.headcount {
             if case let .add(count, team) = change {
                 if let team { guard knownTeams.contains(team) else { throw ScenarioError.unknownTarget(team) } }
-                for _ in 0..<count {
-                    additions += 1
-                    (data, only, reps, teamValues) = try appendNewRep(name: "New rep \(additions)\(team.map { " (\($0))" } ?? "")",
-                                                                     team: team, data: data, only: only, reps: reps, teams: teamValues)
-                }
+                for _ in 0..<count { added.append(("New rep \(added.count + 1)\(team.map { " (\($0))" } ?? "")", team)) }
             }
         }
+        if !added.isEmpty { try appendNewReps(added, to: &applied) }
+        let rowCount = applied.data.rowCount
         for column in frame.activityColumns {
-            var values = try data.numbers(column)
+            var values = try applied.data.numbers(column)
             var changed = false
             for change in scenario.changes where change.activity == column {
-                for row in offset..<data.rowCount {
+                for row in offset..<rowCount {
                     let applies: Bool = switch change.scope {
                     case .everyone: true
-                    case .team(let t): teamValues[row] == t
-                    case .rep(let r): reps[row] == r
+                    case .team(let t): applied.teams[row - offset] == t
+                    case .rep(let r): applied.reps[row - offset] == r
                     }
                     if applies, !values[row].isNaN { values[row] = change.apply(to: values[row]); changed = true }
                 }
             }
             if let scale, scale.columns.contains(column) {
-                for row in offset..<data.rowCount where !values[row].isNaN { values[row] *= scale.factor }
+                for row in offset..<rowCount where !values[row].isNaN { values[row] *= scale.factor }
                 changed = true
             }
-            if changed { data = try data.replacingColumn(column, with: .numeric(values)) }
+            if changed { applied.data = try applied.data.replacingColumn(column, with: .numeric(values)) }
         }
-        return (data, only, reps, teamValues)
+        // Rows visited: the team codes once, the rows after the history per removal and per change.
+        WorkMeter.record(built.data.rowCount + (rowCount - offset) * (1 + scenario.headcount.count + scenario.changes.count + (scale == nil ? 0 : 1)),
+                         in: "scenario rows")
+        return applied
     }
 
-    /// Appends a new rep's rows: zero activity before the horizon (so lags see a new hire), and during
-    /// the future periods the activities the history's new hires had in their first months.
-    private func appendNewRep(name: String, team: String?, data: Dataset, only: [Bool], reps: [String], teams: [String?])
-        throws -> (Dataset, [Bool], [String], [String?])
-    {
+    /// Appends new reps' rows: zero activity before the horizon (so lags see a new hire), and during the
+    /// future periods the activities the history's new hires had in their first months. The ramp profile (a
+    /// pass over the history) and the copy of each column are made once for all the reps.
+    private func appendNewReps(_ reps: [(name: String, team: String?)], to applied: inout AppliedScenario) throws {
         let profile = rampProfile()
-        let (extended, lead, periods) = try FutureRows.appendingRep(
-            to: data, name: name, team: team, layout: frame.request.layout, activityColumns: frame.activityColumns,
-            futurePeriods: frame.built.futurePeriods) { column, tenure in
+        let newReps = reps.map { rep in
+            FutureRows.NewRep(name: rep.name, team: rep.team) { column, tenure in
                 profile[column]?[min(tenure, (profile[column]?.count ?? 1) - 1)] ?? 0
             }
-        let added = extended.rowCount - data.rowCount
-        _ = periods
-        return (extended, only + (0..<added).map { $0 >= lead }, reps + [String](repeating: name, count: added),
-                teams + [String?](repeating: team, count: added))
+        }
+        let (extended, lead, periods) = try FutureRows.appendingReps(
+            to: applied.data, newReps, layout: frame.request.layout, activityColumns: frame.activityColumns,
+            futurePeriods: frame.built.futurePeriods)
+        guard extended.rowCount > applied.data.rowCount else { return }
+        applied.data = extended
+        for rep in reps {
+            applied.only += periods.indices.map { $0 >= lead }
+            applied.reps += [String](repeating: rep.name, count: periods.count)
+            applied.teams += [String?](repeating: rep.team, count: periods.count)
+            applied.periods += periods
+        }
+        applied.rowsAsBuilt = false
     }
 
     /// Average activities of the history's new hires by month of tenure (their first 12 periods);
@@ -279,23 +320,31 @@ struct ScenarioPlanner {
     }
 
     func evaluate(_ scenario: Scenario, scale: (columns: [String], factor: Double)? = nil) throws -> Evaluation {
-        let (data, only, _, teams) = try apply(scenario, scale: scale)
-        let prediction = try frame.predict(data, only: only)
-        let (positions, teamOf) = try horizonPositions(of: prediction.rows, in: data, teams: teams)
-        return Evaluation(prediction: prediction, horizonPositions: positions, teamOfPosition: teamOf,
-                          warnings: try extrapolation(data, only: only, scenario: scenario, scale: scale), data: data)
+        let applied = try apply(scenario, scale: scale)
+        let prediction = try frame.predict(applied.data, only: applied.only, rowsAsBuilt: applied.rowsAsBuilt)
+        let (positions, teams) = try horizonPositions(of: prediction.rows, in: applied)
+        return Evaluation(prediction: prediction, horizonPositions: positions, horizonTeams: teams,
+                          warnings: try extrapolation(applied.data, only: applied.only, scenario: scenario, scale: scale), data: applied.data)
     }
 
-    /// The positions of a prediction of `data` whose rows fall in the horizon quarter, and each one's team.
-    func horizonPositions(of rows: [Int], in data: Dataset, teams: [String?]) throws -> (positions: [Int], teamOf: [Int: String]) {
-        var positions: [Int] = []
-        var teamOf: [Int: String] = [:]
-        let periodOf = try Panel(data: data, layout: frame.request.layout).periods
-        for (position, row) in rows.enumerated() where periodOf[row].quarter == frame.request.horizon {
-            positions.append(position)
-            teamOf[position] = teams[row] ?? ""
+    /// The positions of a prediction of `applied.data` whose rows fall in the horizon quarter, and each one's
+    /// team (`""` for none). Periods and teams come from the rows as the frame built them, not from indexing
+    /// every row again; the rows predicted follow the history (`only` marks none of it), which is looked up if not.
+    func horizonPositions(of rows: [Int], in applied: AppliedScenario) throws -> (positions: [Int], teams: [String]) {
+        let offset = frame.history.rowCount
+        var historyTeams: TextColumn?
+        if rows.contains(where: { $0 < offset }), let group = frame.request.layout.group, case .text(let text) = try frame.history.column(group) {
+            historyTeams = text
         }
-        return (positions, teamOf)
+        var positions: [Int] = [], teams: [String] = []
+        for (position, row) in rows.enumerated() {
+            let period = row >= offset ? applied.periods[row - offset] : frame.panel.periods[row]
+            guard period.quarter == frame.request.horizon else { continue }
+            positions.append(position)
+            teams.append((row >= offset ? applied.teams[row - offset] : historyTeams?[row]) ?? "")
+        }
+        WorkMeter.record(rows.count, in: "scenario rows")
+        return (positions, teams)
     }
 
     /// Where the scenario's activities leave the range seen in history, and by how much.

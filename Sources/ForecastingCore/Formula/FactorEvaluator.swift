@@ -100,10 +100,14 @@ struct FactorEvaluator {
         default:
             return nil
         }
-        let labels = try labels(of: expression, factor: factor, rows: rows)
-        var present = Set<String>()
-        for row in 0..<data.rowCount where rows[row] { if let label = labels[row] { present.insert(label) } }
-        return present
+        return try presentLabels(in: labels(of: expression, factor: factor, rows: rows), rows: rows)
+    }
+
+    /// The labels of `labels` on the rows marked in `rows`.
+    private func presentLabels(in labels: TextColumn, rows: [Bool]) -> Set<String> {
+        var seen = [Bool](repeating: false, count: labels.levels.count)
+        for row in 0..<data.rowCount where rows[row] && labels.codes[row] >= 0 { seen[Int(labels.codes[row])] = true }
+        return Set(labels.levels.indices.lazy.filter { seen[$0] }.map { labels.levels[$0] })
     }
 
     /// The encoding of a categorical factor whose levels are `present` (learned over all the data).
@@ -116,15 +120,16 @@ struct FactorEvaluator {
         return FactorEncoding(levels: levels, reference: reference)
     }
 
-    /// Raw labels per row: text as is; numbers formatted as Python prints them (2, 2.5).
-    private func labels(of expression: FactorExpression, factor: Factor, rows: [Bool]) throws -> [String?] {
+    /// Raw labels per row, as codes into distinct labels: text as is (the column itself, so a label is
+    /// looked up once per distinct value, not once per row); numbers formatted as Python prints them (2, 2.5).
+    private func labels(of expression: FactorExpression, factor: Factor, rows: [Bool]) throws -> TextColumn {
         if case .column(let name) = expression, case .text(let text) = try data.column(name) {
-            return (0..<data.rowCount).map { text[$0] }
+            return text
         }
         var statistics: [String: [Double]] = [:]
         var unavailable = [Bool](repeating: false, count: data.rowCount)
         let values = try numeric(expression, factor: factor, rows: rows, statistics: &statistics, unavailable: &unavailable)
-        return values.map { $0.isNaN ? nil : Column.label($0) }
+        return TextColumn(values.map { $0.isNaN ? nil : Column.label($0) })
     }
 
     /// Levels in patsy's order: numerically when every level is a number, else by code points.
@@ -158,23 +163,20 @@ struct FactorEvaluator {
                              offset: Int, rows: [Bool], saved: FactorEncoding?) throws -> (EvaluatedFactor, FactorEncoding)
     {
         let labels = try labels(of: expression, factor: factor, rows: rows)
-        let levels: [String]
-        if let savedLevels = saved?.levels {
-            levels = savedLevels
-        } else {
-            var present = Set<String>()
-            for row in 0..<data.rowCount where rows[row] { if let label = labels[row] { present.insert(label) } }
-            levels = Self.sortedLevels(present)
-        }
+        let levels = saved?.levels ?? Self.sortedLevels(presentLabels(in: labels, rows: rows))
         var index: [String: Int32] = [:]
         for (i, level) in levels.enumerated() { index[level] = Int32(i) }
+        // Each distinct label's level, then each row's through its label's code.
+        let levelOfLabel = labels.levels.map { index[$0] ?? -1 }
         var codes = [Int32](repeating: -1, count: data.rowCount)
         for row in 0..<data.rowCount {
-            guard let label = labels[row] else { continue }
-            if let code = index[label] {
+            let label = labels.codes[row]
+            guard label >= 0 else { continue }
+            let code = levelOfLabel[Int(label)]
+            if code >= 0 {
                 codes[row] = code
             } else if saved != nil, rows[row] {
-                throw RegressionError.unseenCategory(term: factor.name, level: label, source: data.source.name,
+                throw RegressionError.unseenCategory(term: factor.name, level: labels.levels[Int(label)], source: data.source.name,
                                                      line: data.source.line(ofRow: row), known: levels)
             }
         }

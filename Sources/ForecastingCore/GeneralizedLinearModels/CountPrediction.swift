@@ -25,10 +25,13 @@ extension LinearModel {
 
     /// ``predictCounts(_:level:only:)``; without `rowIntervals` the per-row whole-number intervals (a quadrature and a
     /// quantile search per row) are left empty, for callers that only sum rows (scenarios, goal seeking).
-    package func predictCounts(_ data: Dataset, level: Double, only: [Bool]?, rowIntervals: Bool) throws -> CountPrediction {
+    /// `prebuilt`, when given, is the panel of `data` (see ``predictionPanel(of:)``).
+    package func predictCounts(_ data: Dataset, level: Double, only: [Bool]?, rowIntervals: Bool, reusing prebuilt: Panel? = nil)
+        throws -> CountPrediction
+    {
         guard let generalized else { throw GeneralizedModelError.notACountModel(use: "predictCounts") }
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
-        let design = try countDesign(data, only: only)
+        let design = try countDesign(data, only: only, reusing: prebuilt)
         return CountPrediction(model: self, fit: generalized, design: design.matrix, offset: design.offset, rows: design.rows, level: level,
                                rowIntervals: rowIntervals)
     }
@@ -36,13 +39,13 @@ extension LinearModel {
 
 extension LinearModel {
     /// The design rows (with offsets) of `data` for predicting with this model: columns checked against the fit's.
-    /// `reused` is `data`'s panel when the caller has built it already; `nil` builds one when time terms need it.
-    package func countDesign(_ data: Dataset, only: [Bool]?, panel reused: Panel? = nil) throws -> DesignMatrix {
+    /// `prebuilt`, when given, is the panel of `data` (see ``predictionPanel(of:)``).
+    package func countDesign(_ data: Dataset, only: [Bool]?, reusing prebuilt: Panel? = nil) throws -> DesignMatrix {
         guard let formula else { throw RegressionError.noFormula }
         for column in Set((formula.terms.flatMap(\.factors) + formula.offsets).flatMap(\.expression.columns)) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
-        let panelValue = try reused ?? panel.flatMap { layout in formula.usesTime ? try Panel(data: data, layout: layout) : nil }
+        let panelValue = try prebuilt ?? predictionPanel(of: data)
         let design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false, panel: panelValue, only: only)
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
@@ -51,10 +54,9 @@ extension LinearModel {
     }
 
     /// The linear predictors η̂ = xβ̂ + offset of the rows of `data` (no intervals): what projected activities
-    /// are nudged against. Returns the dataset rows and their η̂. `panel`, when given, is `data`'s panel
-    /// built once by the caller (see ``LinearModel/predictionPanel(for:)``) for many predictions of the same rows.
-    package func countLinearPredictors(_ data: Dataset, only: [Bool]?, panel reused: Panel? = nil) throws -> (rows: [Int], values: [Double]) {
-        let design = try countDesign(data, only: only, panel: reused)
+    /// are nudged against. Returns the dataset rows and their η̂.
+    package func countLinearPredictors(_ data: Dataset, only: [Bool]?, reusing prebuilt: Panel? = nil) throws -> (rows: [Int], values: [Double]) {
+        let design = try countDesign(data, only: only, reusing: prebuilt)
         let x = design.matrix
         let values = (0..<x.rows).map { i in
             var m = CompensatedSum(design.offset?[i] ?? 0)

@@ -11,6 +11,24 @@ extension LinearModel {
     /// - Throws: ``RegressionError/unseenCategory(term:level:source:line:known:)``, a missing column, or
     ///   ``RegressionError/columnsDoNotMatch(expected:found:)``.
     public func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil) throws -> Prediction {
+        try predict(data, level: level, only: only, weights: weights, reusing: nil)
+    }
+
+    /// The panel a prediction of `data` reads (its periods and reps), or `nil` when it reads none. Data
+    /// whose rows, periods and reps are the same (activities changed, say) has the same one, which
+    /// ``predict(_:level:only:weights:reusing:)`` and the count predictions take instead of building it again.
+    package func predictionPanel(of data: Dataset) throws -> Panel? {
+        guard let formula, let layout = panel else { return nil }
+        // Count models read periods for time terms only; linear ones also let roll-ups see which rows share a rep.
+        let needed = formula.usesTime || (generalized == nil && data.hasColumn(layout.period))
+        return needed ? try Panel(data: data, layout: layout) : nil
+    }
+
+    /// ``predict(_:level:only:weights:)`` with `prebuilt`, when given, as the panel of `data`: what
+    /// ``predictionPanel(of:)`` gave for the same rows, periods and reps.
+    package func predict(_ data: Dataset, level: Double = 0.95, only: [Bool]? = nil, weights: [Double]? = nil,
+                         reusing prebuilt: Panel?) throws -> Prediction
+    {
         guard level > 0, level < 1 else { throw RegressionError.invalidLevel(level) }
         guard let formula else { throw RegressionError.noFormula }
         // Normal intervals around xβ̂ mean nothing for counts: they predict with predictCounts.
@@ -19,7 +37,8 @@ extension LinearModel {
         for column in Set(formula.terms.flatMap(\.factors).flatMap(\.expression.columns) + randomColumns) where !data.hasColumn(column) {
             throw RegressionError.missingColumn(column)
         }
-        let panelValue = try predictionPanel(for: data)
+        // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
+        let panelValue = try prebuilt ?? predictionPanel(of: data)
         var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
                                       panel: panelValue, only: only)
         if let mixed = mixedEffects {
@@ -45,24 +64,13 @@ extension LinearModel {
 }
 
 extension LinearModel {
-    /// The panel of `data` that predictions need: periods for time terms (lags, seasons, adstock) and,
-    /// when the data has periods, reps for roll-ups; `nil` for a model fitted without a panel layout.
-    /// Built once and passed to ``predictedMeans(_:only:panel:)`` when the same rows are predicted many
-    /// times with other values.
-    package func predictionPanel(for data: Dataset) throws -> Panel? {
-        guard let formula else { throw RegressionError.noFormula }
-        return try panel.flatMap { layout in
-            formula.usesTime || data.hasColumn(layout.period) ? try Panel(data: data, layout: layout) : nil
-        }
-    }
-
     /// The predicted means alone (xβ̂, plus each row's rep effects for a mixed model), without standard
     /// errors: what nudged projected activities are compared against, many times over the same rows.
     ///
     /// - Parameters:
     ///   - data: The rows, as for ``predict(_:level:only:weights:)``.
     ///   - only: Rows to predict; `nil` for all.
-    ///   - panel: `data`'s panel from ``predictionPanel(for:)``: only the values of activity columns may
+    ///   - panel: `data`'s panel from ``predictionPanel(of:)``: only the values of activity columns may
     ///     differ from the data it was built on, never the periods or reps.
     /// - Returns: The dataset rows predicted and their means.
     package func predictedMeans(_ data: Dataset, only: [Bool]?, panel: Panel?) throws -> (rows: [Int], values: [Double]) {

@@ -51,6 +51,7 @@ def main():
     pooled = {}   # (method, team) -> [n, in80, in95]
     dispersion = {}   # method -> [reps, sum of squared standardized misses at 80%, at 95%]
     quota = {}   # method -> pooled Brier score and reliability bins
+    histories = {}   # method -> [histories, histories with every team within 3 points at 80% and 95%]
     for seed in seeds(args.seeds):
         out = os.path.join(work, str(seed))
         history = os.path.join(out, "sales_history.csv")
@@ -78,6 +79,13 @@ def main():
                 slot[1] += b["n"]
                 slot[2] += b["mean_predicted"] * b["n"]
                 slot[3] += b["realized"] * b["n"]
+        # Does this one history, like the example, have every team within 3 points at both levels?
+        for method in {row["method"] for row in report["coverage_by_team"]}:
+            rows = [row for row in report["coverage_by_team"] if row["method"] == method]
+            inside = all(abs(100 * row["coverage_80"] - 80) <= 3 and abs(100 * row["coverage_95"] - 95) <= 3 for row in rows)
+            histories.setdefault(method, [0, 0])
+            histories[method][0] += 1
+            histories[method][1] += inside
         for row in report["coverage_by_team"]:
             for team in (row["team"], "all teams"):
                 cell = pooled.setdefault((row["method"], team), [0, 0.0, 0.0])
@@ -99,6 +107,11 @@ def main():
     for method in sorted(dispersion):
         reps, d80, d95 = dispersion[method]
         print("%-30s %5d reps   at 80%%: %.2f   at 95%%: %.2f" % (method, reps, d80 / reps, d95 / reps))
+    print()
+    print("One history at a time: how often every team's coverage is within 3 points of 80% and of 95%")
+    for method in sorted(histories):
+        total, inside = histories[method]
+        print("%-30s %d of %d histories" % (method, inside, total))
     for method in sorted(quota):
         cell = quota[method]
         n = cell["n"]

@@ -369,4 +369,14 @@ struct ForecastCommandTests {
             #expect(duplicate.stderr.split(separator: "\n").count == 1)
         }
     }
+
+    @Test("Two runs give the same bytes: no sum follows a dictionary's order, which changes from process to process")
+    func reproducible() throws {
+        let forecast = ["forecast", "--history", Example.history, "--horizon", "2026-Q4", "--format", "json", "--quiet"]
+        let first = try runSucceeding(forecast).stdout, second = try runSucceeding(forecast).stdout
+        #expect(!first.isEmpty && first == second)
+        let whatif = ["whatif", "--history", Example.history, "--set", "demos=+20%", "--format", "json", "--quiet"]
+        #expect(try runSucceeding(whatif).stdout == runSucceeding(whatif).stdout)
+    }
 }
+

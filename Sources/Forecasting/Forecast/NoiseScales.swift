@@ -86,7 +86,7 @@ struct NoiseScales: Sendable {
             guard df > 0, sums.squares > 0 else { return nil }
             return (sums.squares / df * residualFraction, df, sums.team)
         }
-        let d0 = priorDegreesOfFreedom(own.values.map { ($0.variance, $0.df, $0.team ?? "") })
+        let d0 = priorDegreesOfFreedom(own.keys.sorted().compactMap { own[$0] }.map { ($0.variance, $0.df, $0.team ?? "") })
         var repScale: [String: Double] = [:]
         for (name, estimate) in own {
             let prior = estimate.team.flatMap { teamScale[$0] } ?? 1
@@ -114,7 +114,9 @@ struct NoiseScales: Sendable {
             byGroup[item.group, default: []].append((e, SpecialFunctions.trigamma(half)))
         }
         var squares = 0.0, count = 0, groupsUsed = 0, trigammaSum = 0.0
-        for members in byGroup.values where members.count >= 2 {
+        // Groups in a fixed order, so the sums (and d₀) are the same bits in every run.
+        for group in byGroup.keys.sorted() {
+            guard let members = byGroup[group], members.count >= 2 else { continue }
             let mean = members.reduce(0) { $0 + $1.e } / Double(members.count)
             squares += members.reduce(0) { $0 + ($1.e - mean) * ($1.e - mean) }
             trigammaSum += members.reduce(0) { $0 + $1.trigamma }

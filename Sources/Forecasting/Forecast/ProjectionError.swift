@@ -87,8 +87,10 @@ struct ProjectionErrorModel: Sendable {
         var origins = 0
         let periodIndex = panel.periods.map(\.index)
         var runRate = [Double](repeating: .nan, count: a)
-        for (entity, unsorted) in rowsByEntity {
-            let rows = unsorted.sorted { periodIndex[$0] < periodIndex[$1] }
+        // Every sum below runs in a fixed order (reps by code, origins by period, teams by name), so two runs give
+        // the same bits: a dictionary's order changes from process to process.
+        for entity in rowsByEntity.keys.sorted() {
+            let rows = (rowsByEntity[entity] ?? []).sorted { periodIndex[$0] < periodIndex[$1] }
             var rowAt: [Int: Int] = [:]
             for row in rows { rowAt[periodIndex[row]] = row }
             let team = teamOf[entity] ?? ""
@@ -140,7 +142,10 @@ struct ProjectionErrorModel: Sendable {
             repSquares[entity] = own
         }
         func mean(_ acc: Accumulator) -> [Double] { (0..<(d * d)).map { acc.count[$0] > 0 ? acc.sum[$0] / acc.count[$0] : 0 } }
-        for acc in teams.values { for i in 0..<(d * d) { all.sum[i] += acc.sum[i]; all.count[i] += acc.count[i] } }
+        for team in teams.keys.sorted() {
+            guard let acc = teams[team] else { continue }
+            for i in 0..<(d * d) { all.sum[i] += acc.sum[i]; all.count[i] += acc.count[i] }
+        }
         let pooled = mean(all)
         var moments: [String: [Double]] = [:]
         var without: [String] = []
@@ -155,10 +160,12 @@ struct ProjectionErrorModel: Sendable {
         // Per origin: the trace of its estimate and its weight (pairs), for the shrinkage.
         var withinTraces: [String: [(trace: Double, pairs: Double)]] = [:], acrossTraces: [(trace: Double, pairs: Double)] = []
         func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 } }
-        for byTeam in originSums.values {
+        for origin in originSums.keys.sorted() {
+            let byTeam = originSums[origin] ?? [:]
             var grand = [Double](repeating: 0, count: d), n = 0
             var sameTeamPairs = 0.0, teamNorms = 0.0
-            for (team, entry) in byTeam {
+            for team in byTeam.keys.sorted() {
+                guard let entry = byTeam[team] else { continue }
                 let pairs = Double(entry.count * (entry.count - 1))
                 if pairs > 0 { withinTraces[team, default: []].append(((norm(entry.sum) - entry.squares) / pairs, pairs)) }
                 teamNorms += norm(entry.sum)
@@ -244,7 +251,8 @@ struct ProjectionErrorModel: Sendable {
             Self.add(u, to: &teamSums[entry.team, default: .init(repeating: 0, count: d)])
             for i in 0..<d { grand[i] += u[i] }
         }
-        for (team, s) in teamSums {
+        for team in teamSums.keys.sorted() {
+            guard let s = teamSums[team] else { continue }
             if let c = sharedWithinTeam[team] { shared += quadratic(c, s, s) }
             if let x = sharedAcrossTeams { shared -= quadratic(x, s, s) }
         }

@@ -211,37 +211,29 @@ struct FactorEvaluator {
             default: "W" + Period.pad(period.seasonOfYear, 2)
             }
         }
-        // A label per distinct period, not per row: rows share a few hundred periods at most.
-        let span = panel.span
-        let first = span?.first.index ?? 0, count = span.map { $0.last.index - $0.first.index + 1 } ?? 0
+        // A label per distinct period, not per row: rows share a few hundred periods at most. The panel's span
+        // runs from its earliest row's period to its latest, so every row's period has a slot.
+        let first = panel.span?.first.index ?? 0
+        let count = panel.span.map { $0.last.index - first + 1 } ?? 0
         var labelOfPeriod = [String?](repeating: nil, count: count)
         var used = [Bool](repeating: false, count: count)
         for row in 0..<data.rowCount {
             let k = panel.periods[row].index - first
-            guard k >= 0, k < count else { continue }
             if labelOfPeriod[k] == nil { labelOfPeriod[k] = label(panel.periods[row]) }
             if rows[row] { used[k] = true }
         }
-        // A row outside the panel's span (none expected) gets its label directly.
-        func rowLabel(_ row: Int) -> String {
-            let k = panel.periods[row].index - first
-            return k >= 0 && k < count ? labelOfPeriod[k] ?? label(panel.periods[row]) : label(panel.periods[row])
-        }
-        var usedLabels = Set(labelOfPeriod.indices.filter { used[$0] }.compactMap { labelOfPeriod[$0] })
-        for row in 0..<data.rowCount where rows[row] && !(0..<count).contains(panel.periods[row].index - first) { usedLabels.insert(rowLabel(row)) }
-        let levels = saved?.levels ?? usedLabels.sorted()
+        let levels = saved?.levels ?? Set(labelOfPeriod.indices.filter { used[$0] }.compactMap { labelOfPeriod[$0] }).sorted()
         var index: [String: Int32] = [:]
         for (i, level) in levels.enumerated() { index[level] = Int32(i) }
         let codeOfPeriod = labelOfPeriod.map { $0.flatMap { index[$0] } ?? -1 }
         var codes = [Int32](repeating: -1, count: data.rowCount)
         for row in 0..<data.rowCount {
             let k = panel.periods[row].index - first
-            let code = k >= 0 && k < count ? codeOfPeriod[k] : index[rowLabel(row)] ?? -1
-            if code >= 0 {
-                codes[row] = code
+            if codeOfPeriod[k] >= 0 {
+                codes[row] = codeOfPeriod[k]
             } else if saved != nil, rows[row] {
-                throw RegressionError.unseenCategory(term: factor.name, level: rowLabel(row), source: data.source.name,
-                                                     line: data.source.line(ofRow: row), known: levels)
+                throw RegressionError.unseenCategory(term: factor.name, level: labelOfPeriod[k] ?? label(panel.periods[row]),
+                                                     source: data.source.name, line: data.source.line(ofRow: row), known: levels)
             }
         }
         let reference = saved?.reference ?? 0

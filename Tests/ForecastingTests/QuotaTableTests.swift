@@ -64,6 +64,12 @@ struct QuotaTableTests {
         #expect(who == "Bob" && missingLine == 3)
         guard case .noNameColumn(let available, _)? = Self.quotaError("quota\n1\n") else { Issue.record("no name-column error"); return }
         #expect(available == ["quota"])
+        // One quota per name cannot be read from a file by quarter (its quarters' rows would be dropped).
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let quarterly = directory.appendingPathComponent("quarterly.csv")
+        try Data("rep,quarter,quota\nAnn,2026-Q3,1\nBob,,2\n".utf8).write(to: quarterly)
+        #expect(throws: QuotaError.quarterlyFile(source: quarterly.path)) { try Quotas.read(path: quarterly.path) }
         let onlyQ3 = try Self.table("rep,quarter,quota\nAnn,2026-Q3,1\n")
         #expect(throws: QuotaError.self) { try onlyQ3.quotasForForecast(of: try #require(Period("2026-Q4"))) }
         do {

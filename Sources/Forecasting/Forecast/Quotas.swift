@@ -58,6 +58,8 @@ public enum QuotaError: ForecastingError, Equatable {
     case noQuotasForQuarter(quarter: String, available: [String], source: String)
     /// No column holds the names.
     case noNameColumn(available: [String], source: String)
+    /// Quotas for particular quarters, where one quota per name was asked for.
+    case quarterlyFile(source: String)
 
     /// One line: what is wrong and where.
     public var description: String {
@@ -70,6 +72,8 @@ public enum QuotaError: ForecastingError, Equatable {
             "\(source):\(line): column 'quota': no quota for '\(name)'"
         case let .noQuotasForQuarter(quarter, available, source):
             "\(source): no quotas for \(quarter); the file has quotas for \(available.joined(separator: ", ")) only"
+        case let .quarterlyFile(source):
+            "\(source): the quotas are given by quarter (a 'quarter' column); read them for a quarter, not as one quota per name"
         case let .noNameColumn(available, source):
             "\(source): no column of names (rep, team or Total) beside 'quota'; the columns are \(available.joined(separator: ", "))"
         }
@@ -136,8 +140,11 @@ public enum Quotas {
     }
 
     /// Quotas by name for files without quarters (every quota holds in every quarter).
-    /// - Throws: as ``readTable(path:)``; a file with a quarter column reads with ``readTable(path:)``.
+    /// - Throws: as ``readTable(path:)``, and ``QuotaError/quarterlyFile(source:)`` for a file with quotas for
+    ///   particular quarters (read it with ``readTable(path:)``), rather than dropping those rows.
     public static func read(path: String) throws -> [String: Double] {
-        try readTable(path: path).standing
+        let table = try readTable(path: path)
+        guard !table.isQuarterly else { throw QuotaError.quarterlyFile(source: path) }
+        return table.standing
     }
 }

@@ -43,32 +43,50 @@ struct NoiseScales: Sendable {
         // √w·e, so that a weighted fit's scales are relative to its rows' noise σ²/w, as they are applied.
         let rows = model.fittedRows, residuals = model.weightedResiduals
         guard rows.count == residuals.count, !rows.isEmpty else { return nil }
-        var teamOfRow: [String?]? = nil
-        if let group = layout.group, data.hasColumn(group), case .text(let teams)? = try? data.column(group) {
-            teamOfRow = (0..<data.rowCount).map { teams[$0] }
+        // Each row's team and rep as a code (a text column's own codes; a numeric rep column's through the
+        // panel), so the pass over the residuals adds into arrays rather than hashing two names per row.
+        var teamColumn: TextColumn? = nil
+        if let group = layout.group, data.hasColumn(group), case .text(let teams)? = try? data.column(group) { teamColumn = teams }
+        var repColumn: TextColumn? = nil
+        if let entity = layout.entity, data.hasColumn(entity) {
+            if case .text(let reps)? = try? data.column(entity) {
+                repColumn = reps
+            } else if let panel = try? Panel(data: data, layout: layout) {
+                repColumn = TextColumn(codes: panel.entities, levels: panel.entityNames)
+            }
         }
-        var repOfRow: [String?]? = nil
-        if let entity = layout.entity, data.hasColumn(entity), let panel = try? Panel(data: data, layout: layout) {
-            repOfRow = panel.entities.map { $0 >= 0 ? panel.entityNames[Int($0)] : nil }
-        }
-        guard teamOfRow != nil || repOfRow != nil else { return nil }
+        guard teamColumn != nil || repColumn != nil else { return nil }
 
         struct Sums { var squares = 0.0, count = 0.0, team: String? = nil }
-        var teams: [String: Sums] = [:], reps: [String: Sums] = [:]
+        // A team cell left empty counts as the team "": the slot after the column's levels.
+        let teamLevels = teamColumn.map { $0.levels + [""] } ?? []
+        var teamSums = [Sums](repeating: Sums(), count: teamLevels.count)
+        var repSums = [Sums](repeating: Sums(), count: repColumn?.levels.count ?? 0)
+        var repTeam = [Int](repeating: -1, count: repSums.count)
         var total = 0.0, n = 0.0
         for (i, row) in rows.enumerated() where row < data.rowCount && residuals[i].isFinite {
             let square = residuals[i] * residuals[i]
             total += square
             n += 1
-            let teamName = teamOfRow.map { $0[row] ?? "" }
-            if let teamName {
-                teams[teamName, default: Sums()].squares += square
-                teams[teamName, default: Sums()].count += 1
+            var team = -1
+            if let teamColumn {
+                let code = Int(teamColumn.codes[row])
+                team = code >= 0 ? code : teamLevels.count - 1
+                teamSums[team].squares += square
+                teamSums[team].count += 1
             }
-            if let repName = repOfRow?[row] {
-                reps[repName, default: Sums(team: teamName)].squares += square
-                reps[repName, default: Sums(team: teamName)].count += 1
+            if let code = repColumn.map({ Int($0.codes[row]) }), code >= 0 {
+                if repTeam[code] < 0 { repTeam[code] = team }
+                repSums[code].squares += square
+                repSums[code].count += 1
             }
+        }
+        var teams: [String: Sums] = [:], reps: [String: Sums] = [:]
+        for (k, sums) in teamSums.enumerated() where sums.count > 0 { teams[teamLevels[k]] = sums }
+        for (k, sums) in repSums.enumerated() where sums.count > 0 {
+            var named = sums
+            named.team = repTeam[k] >= 0 ? teamLevels[repTeam[k]] : nil
+            reps[repColumn?.levels[k] ?? ""] = named
         }
         guard n > 0, total > 0 else { return nil }
         let pooled = total / n

@@ -57,13 +57,7 @@ extension LinearModel {
     /// are nudged against. Returns the dataset rows and their η̂.
     package func countLinearPredictors(_ data: Dataset, only: [Bool]?, reusing prebuilt: Panel? = nil) throws -> (rows: [Int], values: [Double]) {
         let design = try countDesign(data, only: only, reusing: prebuilt)
-        let x = design.matrix
-        let values = (0..<x.rows).map { i in
-            var m = CompensatedSum(design.offset?[i] ?? 0)
-            for j in 0..<x.columns { m.addProduct(x[i, j], coefficients[j]) }
-            return m.value
-        }
-        return (design.rows, values)
+        return (design.rows, linearPredictor(design.matrix, offset: design.offset))
     }
 }
 

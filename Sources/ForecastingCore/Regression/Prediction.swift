@@ -39,19 +39,9 @@ extension LinearModel {
         }
         // Periods are needed by time terms; otherwise they only let roll-ups see which rows share a rep.
         let panelValue = try prebuilt ?? predictionPanel(of: data)
-        var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false,
-                                      panel: panelValue, only: only)
-        if let mixed = mixedEffects {
-            let (rows, common) = try MixedPredictor.rows(for: mixed, design: &design, formula: formula, data: data, encodings: encodings,
-                                                         panel: panelValue, only: only)
-            guard design.columnNames == columnNames else {
-                throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
-            }
-            return try Prediction(model: self, design: design.matrix, rows: common,
-                                  mixed: MixedRows(predictor: MixedPredictor(model: self, mixed: mixed), rows: rows), level: level)
-        }
-        guard design.columnNames == columnNames else {
-            throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
+        let (design, mixed) = try predictionDesign(data, formula: formula, only: only, panel: panelValue)
+        if let mixed {
+            return try Prediction(model: self, design: design.matrix, rows: mixed.predicted, mixed: mixed.rows, level: level)
         }
         var prediction = try Prediction(model: self, design: design.matrix, rows: design.rows,
                                         weights: weights.map { w in design.rows.map { w[$0] } }, level: level)
@@ -76,25 +66,36 @@ extension LinearModel {
     package func predictedMeans(_ data: Dataset, only: [Bool]?, panel: Panel?) throws -> (rows: [Int], values: [Double]) {
         guard let formula else { throw RegressionError.noFormula }
         if generalized != nil { throw GeneralizedModelError.countModelNotSupported(use: "predictedMeans (count models use countLinearPredictors)") }
+        let (design, mixed) = try predictionDesign(data, formula: formula, only: only, panel: panel)
+        if let mixed { return (mixed.predicted, mixed.rows.predictor.means(mixed.rows.rows)) }
+        return (design.rows, linearPredictor(design.matrix))
+    }
+
+    /// The design rows of `data` to predict, with each row's random-effect part for a mixed model (whose
+    /// rows are those every term can evaluate), columns checked against the fit's.
+    private func predictionDesign(_ data: Dataset, formula: Formula, only: [Bool]?, panel: Panel?) throws
+        -> (design: DesignMatrix, mixed: (rows: MixedRows, predicted: [Int])?)
+    {
         var design = try DesignMatrix(formula: formula, data: data, encodings: encodings, requireResponse: false, panel: panel, only: only)
+        var mixedRows: (rows: MixedRows, predicted: [Int])? = nil
         if let mixed = mixedEffects {
             let (rows, common) = try MixedPredictor.rows(for: mixed, design: &design, formula: formula, data: data, encodings: encodings,
                                                          panel: panel, only: only)
-            guard design.columnNames == columnNames else {
-                throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
-            }
-            return (common, MixedPredictor(model: self, mixed: mixed).means(rows))
+            mixedRows = (MixedRows(predictor: MixedPredictor(model: self, mixed: mixed), rows: rows), common)
         }
         guard design.columnNames == columnNames else {
             throw RegressionError.columnsDoNotMatch(expected: columnNames, found: design.columnNames)
         }
-        let x = design.matrix
-        let values = (0..<x.rows).map { i in
-            var m = CompensatedSum()
+        return (design, mixedRows)
+    }
+
+    /// xβ̂ (+ `offset`) for each row of the design `x`, each a compensated sum.
+    package func linearPredictor(_ x: Matrix, offset: [Double]? = nil) -> [Double] {
+        (0..<x.rows).map { i in
+            var m = CompensatedSum(offset?[i] ?? 0)
             for j in 0..<x.columns { m.addProduct(x[i, j], coefficients[j]) }
             return m.value
         }
-        return (design.rows, values)
     }
 }
 

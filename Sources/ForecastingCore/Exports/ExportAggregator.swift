@@ -165,6 +165,19 @@ struct ExportAggregator {
                                team: teamNames[Int(team)], earlier: teamNames[Int(known)])
     }
 
+    /// Whether a record of `rep` on `day` (row `row` of `block`) counts: inside the rep's employment when there
+    /// is a roster; its team cell, if any, checked against the rep's team; and then the day recorded for the rep.
+    @inline(__always) private mutating func admit(rep: Int32, on day: Int, hasRoster: Bool, team: (column: ExportBlockColumn, teams: [Int32])?,
+                                                  block: Dataset, row: Int, column: String) throws(ExportError) -> Bool {
+        if hasRoster && !isEmployed(rep, on: day) { return false }
+        if let team {
+            let teamCode = Int(team.column.codes[row])
+            if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: column) }
+        }
+        recordDay(rep, day)
+        return true
+    }
+
     @inline(__always) func isEmployed(_ rep: Int32, on day: Int) -> Bool {
         let spells = repSpells[Int(rep)]
         if spells.isEmpty { return true }
@@ -203,7 +216,7 @@ struct ExportAggregator {
         }
         var typeLevelCounts = [Int](repeating: 0, count: typeColumn.levels.count)
         let teamName = names.team ?? "team"
-        let team = try teams(names.team ?? "team", in: block)
+        let team = try teams(teamName, in: block)
         var idSeen: [Bool]? = nil
         var idCodes: [Int32] = []
         if let idName = names.id {
@@ -228,12 +241,10 @@ struct ExportAggregator {
             let rep = reps[repCode]
             if rep < 0 { skipped[repColumn.levels[repCode], default: .init(rep: repColumn.levels[repCode], activities: 0, deals: 0)].activities += 1; continue }
             let day = days[dateCode]
-            if hasRoster && !isEmployed(rep, on: day) { outside += 1; continue }
-            if let team {
-                let teamCode = Int(team.column.codes[row])
-                if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: teamName) }
+            guard try admit(rep: rep, on: day, hasRoster: hasRoster, team: team, block: block, row: row, column: teamName) else {
+                outside += 1
+                continue
             }
-            recordDay(rep, day)
             guard table.addActivity(rep: Int(rep), period: periods[dateCode], column: typeColumns[typeCode]) else {
                 throw .tooLarge(path: block.source.name, line: block.source.line(ofRow: row), reason: "more than \(Int32.max) activities of one type for one rep in one period")
             }
@@ -300,12 +311,10 @@ struct ExportAggregator {
                 throw .invalidAmount(path: block.source.name, line: block.source.line(ofRow: row), column: names.amount, value: written, reason: problem.reason)
             }
             let day = days[dateCode]
-            if hasRoster && !isEmployed(rep, on: day) { outside += 1; continue }
-            if let team {
-                let teamCode = Int(team.column.codes[row])
-                if teamCode >= 0 { try checkTeam(rep: rep, team: team.teams[teamCode], block: block, row: row, column: teamName) }
+            guard try admit(rep: rep, on: day, hasRoster: hasRoster, team: team, block: block, row: row, column: teamName) else {
+                outside += 1
+                continue
             }
-            recordDay(rep, day)
             guard table.addDeal(rep: Int(rep), period: periods[dateCode], amount: amount) else {
                 throw .invalidAmount(path: block.source.name, line: block.source.line(ofRow: row), column: names.amount, value: written,
                                      reason: "takes the rep's revenue for the period past \(CentAmount.maximum), the most that can be summed exactly")
